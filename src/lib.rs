@@ -4,7 +4,9 @@
 //! The safe core (every module but `ffi`) knows nothing of C. `ffi` converts
 //! C arguments, calls the core and fills `wxface_error`, nothing else.
 
+pub mod digest;
 pub mod error;
+pub mod id_card;
 pub mod mask;
 pub mod push;
 pub mod response;

@@ -1,0 +1,77 @@
+//! The digests WeChat compares: 1.0's ID and name MD5s, 2.0's cert_hash.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use md5::{Digest, Md5};
+use sha2::Sha256;
+
+use crate::error::Result;
+use crate::id_card;
+
+pub fn md5_hex(bytes: &[u8]) -> String {
+    hex(&Md5::digest(bytes))
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// 1.0 `id_card_number_md5`: the MD5 of the canonical number (upper-case X).
+pub fn id_card_md5(id_card_number: &str) -> Result<String> {
+    Ok(md5_hex(id_card::normalize(id_card_number)?.as_bytes()))
+}
+
+/// 1.0 `name_utf8_md5`: the MD5 of the name's UTF-8 bytes, exactly as given.
+pub fn name_md5(name: &str) -> String {
+    md5_hex(name.as_bytes())
+}
+
+/// 2.0 `cert_hash`: `cert_type=B64&cert_name=B64&cert_no=B64`, SHA-256, hex.
+pub fn cert_hash(cert_type: &str, cert_name: &str, cert_no: &str) -> String {
+    let joined = format!(
+        "cert_type={}&cert_name={}&cert_no={}",
+        STANDARD.encode(cert_type),
+        STANDARD.encode(cert_name),
+        STANDARD.encode(cert_no)
+    );
+    sha256_hex(joined.as_bytes())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md5_matches_rfc_1321() {
+        assert_eq!(md5_hex(b"abc"), "900150983cd24fb0d6963f7d28e17f72");
+    }
+
+    #[test]
+    fn id_md5_hashes_the_upper_case_x() {
+        assert_eq!(id_card_md5("11010519491231002x").unwrap(), md5_hex(b"11010519491231002X"));
+    }
+
+    #[test]
+    fn name_md5_hashes_utf8_bytes() {
+        assert_eq!(name_md5("张三"), md5_hex("张三".as_bytes()));
+    }
+
+    #[test]
+    fn cert_hash_joins_base64_fields_then_sha256() {
+        // base64("IDENTITY_CARD") = SURFTlRJVFlfQ0FSRA==, base64("张三") = 5byg5LiJ
+        let expected = sha256_hex(
+            b"cert_type=SURFTlRJVFlfQ0FSRA==&cert_name=5byg5LiJ&cert_no=MTEwMTA1MTk0OTEyMzEwMDJY",
+        );
+        assert_eq!(cert_hash("IDENTITY_CARD", "张三", "11010519491231002X"), expected);
+    }
+}

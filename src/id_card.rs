@@ -1,0 +1,125 @@
+//! Chinese resident ID numbers (GB 11643-1999): normalisation and validation.
+//!
+//! Legacy HIS forms deliver full-width digits, a lower-case x and stray
+//! spaces; WeChat hashes the canonical form (ASCII, upper-case X), so every
+//! number is normalised before it is hashed or sent.
+
+use crate::error::{Code, Error, Result};
+use crate::mask;
+
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CHARS: &[u8; 11] = b"10X98765432";
+
+/// The canonical 18 characters, or `InvalidIdCard` saying what is wrong
+/// (never the number itself, only its masked form).
+pub fn normalize(input: &str) -> Result<String> {
+    let mut out = String::with_capacity(18);
+    for ch in input.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').chars() {
+        let ascii = match ch {
+            '0'..='9' => ch,
+            'x' | 'X' | 'ｘ' | 'Ｘ' => 'X',
+            // Full-width digits U+FF10..U+FF19.
+            '０'..='９' => char::from(b'0' + (ch as u32 - '０' as u32) as u8),
+            _ => {
+                return Err(invalid(input, "contains a character that is not a digit or X"));
+            }
+        };
+        out.push(ascii);
+        if out.len() > 18 {
+            return Err(invalid(input, "is longer than 18 characters"));
+        }
+    }
+    if out.len() != 18 {
+        return Err(invalid(input, "must have 18 characters (15-digit numbers were retired in 2013)"));
+    }
+    let bytes = out.as_bytes();
+    if bytes[..17].contains(&b'X') {
+        return Err(invalid(input, "has X before the last position"));
+    }
+    if !valid_birth_date(&out[6..14]) {
+        return Err(invalid(input, "has an impossible birth date"));
+    }
+    if bytes[17] != check_char(&bytes[..17]) {
+        return Err(invalid(input, "has a wrong check character"));
+    }
+    Ok(out)
+}
+
+fn check_char(first17: &[u8]) -> u8 {
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    CHECK_CHARS[(sum % 11) as usize]
+}
+
+fn valid_birth_date(yyyymmdd: &str) -> bool {
+    let (Ok(y), Ok(m), Ok(d)) =
+        (yyyymmdd[..4].parse::<u32>(), yyyymmdd[4..6].parse::<u32>(), yyyymmdd[6..].parse::<u32>())
+    else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1900..=2100).contains(&y) && (1..=days).contains(&d)
+}
+
+fn invalid(input: &str, why: &str) -> Error {
+    Error::new(Code::InvalidIdCard, format!("id_card_number {} {why}", mask::id_card(input.trim())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A syntactically valid number from the GB 11643 worked example.
+    const VALID: &str = "11010519491231002X";
+
+    #[test]
+    fn accepts_the_canonical_form() {
+        assert_eq!(normalize(VALID).unwrap(), VALID);
+    }
+
+    #[test]
+    fn accepts_lower_case_x_full_width_digits_and_spaces() {
+        assert_eq!(normalize(" 11010519491231002x ").unwrap(), VALID);
+        assert_eq!(normalize("１１０１０５１９４９１２３１００２Ｘ").unwrap(), VALID);
+        assert_eq!(normalize("\u{3000}11010519491231002X\t").unwrap(), VALID);
+    }
+
+    #[test]
+    fn rejects_a_wrong_check_character() {
+        let e = normalize("110105194912310021").unwrap_err();
+        assert_eq!(e.code, Code::InvalidIdCard);
+        assert!(e.message.contains("check character"));
+        assert!(!e.message.contains("110105194912310021"));
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        for id in ["110105194902300000", "110105194913010000", "110105190002290000"] {
+            let e = normalize(id).unwrap_err();
+            assert!(e.message.contains("birth date"), "{id}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn accepts_a_leap_day() {
+        // 2000-02-29 exists; check character computed by the GB 11643 rule.
+        let body = "11010520000229001";
+        let id = format!("{body}{}", char::from(check_char(body.as_bytes())));
+        assert_eq!(normalize(&id).unwrap(), id);
+    }
+
+    #[test]
+    fn rejects_wrong_lengths_and_letters() {
+        assert!(normalize("").is_err());
+        assert!(normalize("110105491231002").is_err());
+        assert!(normalize("11010519491231002X0").is_err());
+        assert!(normalize("1101051949123100AX").is_err());
+        assert!(normalize("X10105194912310021").is_err());
+    }
+}
