@@ -4,12 +4,32 @@
 //! The safe core (every module but `ffi`) knows nothing of C. `ffi` converts
 //! C arguments, calls the core and fills `wxface_error`, nothing else.
 
+mod call;
+pub mod client;
+mod client_push;
+pub mod config;
 pub mod digest;
+pub mod errcode;
 pub mod error;
 pub mod id_card;
+pub mod log;
 pub mod mask;
 pub mod push;
+mod replay;
 pub mod response;
+pub mod text;
+pub mod token;
+pub mod transport;
+pub mod v1;
+pub mod v2;
 
+pub mod ffi;
+
+pub use client::Client;
+pub use config::Config;
 pub use error::{Code, Error, Result};
 pub use response::{Response, Value};
+pub use v1::Expected;
+
+/// `MAJOR.MINOR.PATCH`, from Cargo.toml: the one source of the version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,183 @@
+//! One WeChat API exchange: send, retry what is safe to retry, parse JSON.
+//!
+//! Retried: errcode -1 (WeChat says it did nothing), requests that never
+//! reached WeChat, and, for reads only, resets and gateway errors (502, 503,
+//! 504) that may have hit WeChat. Never retried: timeouts (the bound the
+//! caller configured is the bound they get), writes that may have been
+//! processed, and every other errcode.
+
+use std::time::{Duration, Instant};
+
+use crate::errcode;
+use crate::error::{Code, Error, Result};
+use crate::log::{Level, Log};
+use crate::response::Response;
+use crate::transport::{Reach, Transport};
+
+/// Whether WeChat may safely see the request twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Safety {
+    Read,
+    Write,
+}
+
+pub struct Caller {
+    pub transport: Transport,
+    pub log: Log,
+    pub max_retries: u32,
+}
+
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: &'a [(&'a str, &'a str)],
+    pub body: Option<&'a [u8]>,
+    pub safety: Safety,
+    pub timeout: Option<Duration>,
+}
+
+impl Caller {
+    /// The parsed JSON object, whatever its errcode (token handling needs
+    /// to see token errors); transport and format failures are errors.
+    pub fn exchange(&self, req: &Request<'_>) -> Result<Response> {
+        let mut attempt = 0;
+        loop {
+            let started = Instant::now();
+            let outcome = self.once(req);
+            let retry = match &outcome {
+                Ok(r) => r.int("errcode") == Some(-1),
+                Err((e, reach)) => {
+                    let resendable = match reach {
+                        Reach::NotSent => true,
+                        Reach::MaybeProcessed => req.safety == Safety::Read,
+                        Reach::Final => false,
+                    };
+                    resendable && e.code != Code::Timeout
+                }
+            };
+            self.log.emit(Level::Debug, || {
+                let what = match &outcome {
+                    Ok(r) => format!("errcode {}", r.int("errcode").unwrap_or(0)),
+                    Err((e, _)) => e.code.name().to_owned(),
+                };
+                format!("{} {}: {what} after {} ms", req.method, req.path, started.elapsed().as_millis())
+            });
+            if !retry || attempt >= self.max_retries {
+                return match outcome {
+                    Ok(r) => Ok(r),
+                    Err((e, _)) => Err(e),
+                };
+            }
+            attempt += 1;
+            let pause = backoff(attempt);
+            self.log.emit(Level::Warn, || {
+                format!("{}: retry {attempt} of {} in {} ms", req.path, self.max_retries, pause.as_millis())
+            });
+            std::thread::sleep(pause);
+        }
+    }
+
+    fn once(&self, req: &Request<'_>) -> std::result::Result<Response, (Error, Reach)> {
+        let reply = self
+            .transport
+            .send(req.method, req.path, req.query, req.body, req.timeout)
+            .map_err(|f| (f.error, f.reach))?;
+        let status = reply.status;
+        let path = req.path;
+        if !(200..300).contains(&status) {
+            let (code, reach) = match status {
+                407 => (Code::Proxy, Reach::Final),
+                502..=504 => (Code::Http, Reach::MaybeProcessed),
+                _ => (Code::Http, Reach::Final),
+            };
+            let kind = if looks_like_html(&reply.body, &reply.content_type) { " with an HTML page" } else { "" };
+            let e = Error::new(code, format!("{path}: HTTP {status}{kind}")).with_http_status(status);
+            return Err((e, reach));
+        }
+        let bad = |what: &str| {
+            (Error::new(Code::BadResponse, format!("{path}: {what}")).with_http_status(status), Reach::Final)
+        };
+        if reply.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(bad("empty response body"));
+        }
+        // Content types vary (the seed's own is `application/json;
+        // encoding=utf-8`), so the body decides, not the header.
+        let value: serde_json::Value = match serde_json::from_slice(&reply.body) {
+            Ok(v) => v,
+            Err(e) if e.is_eof() => return Err(bad("truncated JSON")),
+            Err(_) if looks_like_html(&reply.body, &reply.content_type) => {
+                return Err(bad("an HTML page instead of JSON"))
+            }
+            Err(_) => return Err(bad("not valid JSON")),
+        };
+        let serde_json::Value::Object(object) = value else {
+            return Err(bad("JSON is not an object"));
+        };
+        Ok(Response::from_json_object(&object))
+    }
+}
+
+/// Turns a nonzero errcode into its error; a response without errcode, or
+/// with 0, passes.
+pub fn check_errcode(path: &str, r: Response) -> Result<Response> {
+    let errcode = r.int("errcode").unwrap_or(0);
+    if errcode == 0 {
+        return Ok(r);
+    }
+    let errmsg = errcode::sanitize_errmsg(&r.text("errmsg").unwrap_or_default());
+    let code = errcode::code_for(errcode);
+    let e = Error::new(
+        code,
+        format!("{path}: WeChat errcode {errcode} ({}): {errmsg}", errcode::errcode_meaning(errcode)),
+    );
+    Err(e.with_wechat_errcode(i32::try_from(errcode).unwrap_or(i32::MIN)).with_http_status(200))
+}
+
+fn looks_like_html(body: &[u8], content_type: &str) -> bool {
+    let start = body.iter().position(|b| !b.is_ascii_whitespace()).map_or(&body[..0], |i| &body[i..]);
+    content_type.contains("html") || start.starts_with(b"<")
+}
+
+/// Exponential backoff with jitter so that many clients released by the
+/// same WeChat hiccup do not come back in step.
+fn backoff(attempt: u32) -> Duration {
+    let base_ms = 100u64.saturating_mul(1 << attempt.min(5)).min(2000);
+    let mut r = [0u8; 2];
+    let jitter = match getrandom::getrandom(&mut r) {
+        Ok(()) => u64::from(u16::from_le_bytes(r)) % (base_ms / 2 + 1),
+        Err(_) => 0,
+    };
+    Duration::from_millis(base_ms / 2 + jitter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 1..10 {
+            let d = backoff(attempt).as_millis() as u64;
+            let base = (100u64 << attempt.min(5)).min(2000);
+            assert!(d >= base / 2 && d <= base, "attempt {attempt}: {d} ms");
+        }
+    }
+
+    #[test]
+    fn errcode_zero_or_absent_passes() {
+        let mut r = Response::new();
+        assert!(check_errcode("/p", r.clone()).is_ok());
+        r.set("errcode", crate::Value::Int(0));
+        assert!(check_errcode("/p", r).is_ok());
+    }
+
+    #[test]
+    fn a_nonzero_errcode_carries_code_and_errcode() {
+        let mut r = Response::new();
+        r.set("errcode", crate::Value::Int(84002));
+        r.set_text("errmsg", "user info expired");
+        let e = check_errcode("/getinfo", r).unwrap_err();
+        assert_eq!(e.code, Code::VerifyResultExpired);
+        assert_eq!(e.wechat_errcode, 84002);
+    }
+}

@@ -1,0 +1,317 @@
+//! Configuration: every key of the C contract, set by name like curl's
+//! options, from code or from a `key=value` file.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::error::{Code, Error, Result};
+use crate::log::{Level, Logger};
+use crate::text::InputEncoding;
+use crate::token::TokenProvider;
+
+pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenEndpoint {
+    /// `/cgi-bin/stable_token`: does not invalidate tokens held elsewhere.
+    Stable,
+    /// `/cgi-bin/token`: each fetch may invalidate the others' tokens.
+    Legacy,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProxySetting {
+    /// The standard `https_proxy`/`http_proxy`/`all_proxy`/`no_proxy` variables.
+    FromEnvironment,
+    None,
+    Url(Zeroizing<String>),
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub appid: Option<String>,
+    pub secret: Option<Zeroizing<String>>,
+    pub access_token: Option<Zeroizing<String>>,
+    pub token_endpoint: TokenEndpoint,
+    pub token_provider: Option<Arc<dyn TokenProvider>>,
+    pub api_base: String,
+    pub proxy: ProxySetting,
+    pub ca_file: Option<PathBuf>,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    pub max_retries: u32,
+    pub max_result_age_s: u64,
+    pub replay_cache_size: usize,
+    pub input_encoding: InputEncoding,
+    pub push_token: Option<Zeroizing<String>>,
+    pub push_aes_key: Option<Zeroizing<String>>,
+    pub push_max_skew_s: u64,
+    pub logger: Option<Arc<dyn Logger>>,
+    pub log_level: Level,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            appid: None,
+            secret: None,
+            access_token: None,
+            token_endpoint: TokenEndpoint::Stable,
+            token_provider: None,
+            api_base: DEFAULT_API_BASE.to_owned(),
+            proxy: ProxySetting::FromEnvironment,
+            ca_file: None,
+            connect_timeout: Duration::from_millis(5000),
+            timeout: Duration::from_millis(15000),
+            max_retries: 2,
+            max_result_age_s: 600,
+            replay_cache_size: 100_000,
+            input_encoding: InputEncoding::Utf8,
+            push_token: None,
+            push_aes_key: None,
+            push_max_skew_s: 300,
+            logger: None,
+            log_level: Level::Info,
+        }
+    }
+}
+
+/// Every key `set` accepts, for error messages and documentation.
+pub const KEYS: &[&str] = &[
+    "appid",
+    "secret",
+    "access_token",
+    "token_endpoint",
+    "api_base",
+    "proxy",
+    "ca_file",
+    "connect_timeout_ms",
+    "timeout_ms",
+    "max_retries",
+    "max_result_age_s",
+    "replay_cache_size",
+    "input_encoding",
+    "push_token",
+    "push_aes_key",
+    "push_max_skew_s",
+    "log_level",
+];
+
+impl Config {
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    /// Sets one key. An unknown key or a bad value is `Code::Config`, naming
+    /// the key but never echoing a secret value.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        let value = value.trim();
+        match key {
+            "appid" => self.appid = Some(non_empty(key, value)?.to_owned()),
+            "secret" => self.secret = Some(Zeroizing::new(non_empty(key, value)?.to_owned())),
+            "access_token" => {
+                let v = non_empty(key, value)?;
+                if v.len() > 2048 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(bad(key, "must be printable ASCII of at most 2048 characters"));
+                }
+                self.access_token = Some(Zeroizing::new(v.to_owned()));
+            }
+            "token_endpoint" => {
+                self.token_endpoint = match value {
+                    "stable" => TokenEndpoint::Stable,
+                    "legacy" => TokenEndpoint::Legacy,
+                    _ => return Err(bad(key, "must be `stable` or `legacy`")),
+                }
+            }
+            "api_base" => self.api_base = parse_api_base(value)?,
+            "proxy" => {
+                self.proxy = match value {
+                    "" => ProxySetting::FromEnvironment,
+                    "none" => ProxySetting::None,
+                    url => {
+                        crate::transport::validate_proxy_url(url)
+                            .map_err(|why| bad(key, &why))?;
+                        ProxySetting::Url(Zeroizing::new(url.to_owned()))
+                    }
+                }
+            }
+            "ca_file" => {
+                self.ca_file = if value.is_empty() { None } else { Some(PathBuf::from(value)) }
+            }
+            "connect_timeout_ms" => {
+                self.connect_timeout = Duration::from_millis(number(key, value, 1, 600_000)?)
+            }
+            "timeout_ms" => self.timeout = Duration::from_millis(number(key, value, 1, 3_600_000)?),
+            "max_retries" => self.max_retries = number(key, value, 0, 10)? as u32,
+            "max_result_age_s" => self.max_result_age_s = number(key, value, 0, 86_400 * 365)?,
+            "replay_cache_size" => {
+                self.replay_cache_size = number(key, value, 0, 10_000_000)? as usize
+            }
+            "input_encoding" => {
+                self.input_encoding = InputEncoding::parse(value)
+                    .ok_or_else(|| bad(key, "must be `utf-8`, `gbk` or `gb18030`"))?
+            }
+            "push_token" => {
+                let v = non_empty(key, value)?;
+                if !v.bytes().all(|b| b.is_ascii_alphanumeric()) || v.len() > 32 {
+                    return Err(bad(key, "must be 1 to 32 ASCII letters or digits"));
+                }
+                self.push_token = Some(Zeroizing::new(v.to_owned()));
+            }
+            "push_aes_key" => {
+                let v = non_empty(key, value)?;
+                if v.len() != 43 || !v.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    return Err(bad(key, "must be 43 ASCII letters or digits"));
+                }
+                self.push_aes_key = Some(Zeroizing::new(v.to_owned()));
+            }
+            "push_max_skew_s" => self.push_max_skew_s = number(key, value, 0, 86_400 * 365)?,
+            "log_level" => {
+                self.log_level = Level::parse(value)
+                    .ok_or_else(|| bad(key, "must be error, warn, info, debug or trace"))?
+            }
+            _ => {
+                return Err(Error::new(
+                    Code::Config,
+                    format!("unknown configuration key `{}`", printable(key)),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// `key=value` lines; blank lines and lines starting with `#` are
+    /// skipped. Applies nothing unless every line is valid, so a typo never
+    /// leaves a half-configured client.
+    pub fn load_str(&mut self, text: &str) -> Result<()> {
+        let mut staged = self.clone();
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                return Err(Error::new(Code::Config, format!("line {}: expected key=value", i + 1)));
+            };
+            staged.set(key.trim(), value).map_err(|e| {
+                Error::new(Code::Config, format!("line {}: {}", i + 1, e.message))
+            })?;
+        }
+        *self = staged;
+        Ok(())
+    }
+
+    pub fn load_file(&mut self, path: &std::path::Path) -> Result<()> {
+        let meta = std::fs::metadata(path).map_err(|e| {
+            Error::new(Code::Config, format!("cannot read config file {}: {e}", path.display()))
+        })?;
+        if meta.len() > 1024 * 1024 {
+            return Err(Error::new(Code::Config, "config file is larger than 1 MiB"));
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::new(Code::Config, format!("cannot read config file {}: {e}", path.display()))
+        })?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| Error::new(Code::Config, "config file is not UTF-8"))?;
+        self.load_str(text.strip_prefix('\u{feff}').unwrap_or(text))
+    }
+}
+
+impl std::fmt::Debug for Config {
+    // Written by hand so that a `{:?}` can never print a secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("appid", &self.appid)
+            .field("secret", &self.secret.as_ref().map(|_| "<hidden>"))
+            .field("access_token", &self.access_token.as_ref().map(|_| "<hidden>"))
+            .field("token_endpoint", &self.token_endpoint)
+            .field("api_base", &self.api_base)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+fn bad(key: &str, why: &str) -> Error {
+    Error::new(Code::Config, format!("{key}: {why}"))
+}
+
+fn non_empty<'a>(key: &str, value: &'a str) -> Result<&'a str> {
+    if value.is_empty() {
+        Err(bad(key, "must not be empty"))
+    } else {
+        Ok(value)
+    }
+}
+
+fn number(key: &str, value: &str, min: u64, max: u64) -> Result<u64> {
+    match value.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(bad(key, &format!("must be a whole number from {min} to {max}"))),
+    }
+}
+
+fn parse_api_base(value: &str) -> Result<String> {
+    let v = value.trim_end_matches('/');
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+        .ok_or_else(|| bad("api_base", "must start with https:// or http://"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+        return Err(bad("api_base", "must be scheme://host[:port] with no path"));
+    }
+    Ok(v.to_owned())
+}
+
+/// Unknown keys are echoed in errors; keep them short and printable.
+fn printable(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named_in_the_error() {
+        let e = Config::new().set("apikey", "x").unwrap_err();
+        assert_eq!(e.code, Code::Config);
+        assert!(e.message.contains("apikey"));
+    }
+
+    #[test]
+    fn unparsable_numbers_name_the_key_and_the_range() {
+        let e = Config::new().set("timeout_ms", "fast").unwrap_err();
+        assert!(e.message.starts_with("timeout_ms"));
+        assert!(Config::new().set("max_retries", "11").is_err());
+        assert!(Config::new().set("timeout_ms", "0").is_err());
+    }
+
+    #[test]
+    fn secret_values_never_appear_in_errors() {
+        let e = Config::new().set("push_aes_key", "tooshort-secret").unwrap_err();
+        assert!(!e.message.contains("tooshort-secret"));
+    }
+
+    #[test]
+    fn a_file_with_one_bad_line_changes_nothing() {
+        let mut c = Config::new();
+        let e = c.load_str("appid=wx1\n# comment\n\ntimeout_ms=abc\n").unwrap_err();
+        assert!(e.message.starts_with("line 4"));
+        assert_eq!(c.appid, None);
+        c.load_str("appid = wx1\nsecret= s \n").unwrap();
+        assert_eq!(c.appid.as_deref(), Some("wx1"));
+        assert_eq!(c.secret.as_deref().map(String::as_str), Some("s"));
+    }
+
+    #[test]
+    fn api_base_takes_scheme_host_and_port_only() {
+        let mut c = Config::new();
+        c.set("api_base", "http://127.0.0.1:8080/").unwrap();
+        assert_eq!(c.api_base, "http://127.0.0.1:8080");
+        assert!(c.set("api_base", "ftp://x").is_err());
+        assert!(c.set("api_base", "https://x/cgi-bin").is_err());
+    }
+}

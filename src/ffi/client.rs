@@ -1,0 +1,68 @@
+//! `wxface_client`: made from a configuration, shared by every thread.
+
+use std::time::Duration;
+
+use super::config::{config_ref, wxface_config};
+use super::error::wxface_error;
+use super::{guard, need_out, object, put};
+use crate::client::Client;
+use crate::error::{Error, Result};
+
+/// A client: safe to share between threads; every call blocks, bounded by
+/// the configured timeouts. Free it with `wxface_client_free` once no
+/// thread uses it.
+pub struct wxface_client {
+    pub(crate) inner: Client,
+}
+
+/// Makes a client from `cfg` (copied: later changes to `cfg` do not affect
+/// it). WXFACE_ERR_CONFIG if credentials are missing or a file (ca_file)
+/// cannot be read. No network traffic happens here.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_client_new(
+    cfg: *const wxface_config,
+    out: *mut *mut wxface_client,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        need_out(out, "out")?;
+        let client = Client::new(config_ref(cfg)?)?;
+        // SAFETY: `out` checked above.
+        unsafe { put(out, wxface_client { inner: client }) };
+        Ok(())
+    })
+}
+
+/// A second handle on the same client (same tokens, connections and replay
+/// guard) whose calls wait at most `timeout_ms` per attempt: for callers
+/// with a deadline (Go contexts). Free it like any client.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_client_with_timeout(
+    c: *const wxface_client,
+    timeout_ms: u32,
+    out: *mut *mut wxface_client,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        need_out(out, "out")?;
+        if timeout_ms == 0 {
+            return Err(Error::invalid_argument("timeout_ms", "must be at least 1"));
+        }
+        let c = client_ref(c)?;
+        // SAFETY: `out` checked above.
+        unsafe { put(out, wxface_client { inner: c.with_timeout(Duration::from_millis(u64::from(timeout_ms))) }) };
+        Ok(())
+    })
+}
+
+/// Frees a client; NULL is fine. No other thread may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_client_free(client: *mut wxface_client) {
+    // SAFETY: from wxface_client_new, freed once (header contract).
+    unsafe { super::free(client) }
+}
+
+pub(crate) fn client_ref<'a>(c: *const wxface_client) -> Result<&'a Client> {
+    // SAFETY: checked for NULL by `object`; a live client per the header.
+    unsafe { object(c, "client") }.map(|c| &c.inner)
+}

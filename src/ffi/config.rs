@@ -1,0 +1,201 @@
+//! `wxface_config`: keys set by name, a file loader, and the token and log
+//! callbacks.
+
+use std::ffi::{c_char, c_void, CStr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use super::error::wxface_error;
+use super::{guard, guard_ptr, object, utf8};
+use crate::config::Config;
+use crate::error::{Code, Error, Result};
+use crate::log::{Level, Logger};
+use crate::token::{FetchedToken, TokenProvider};
+
+/// Configuration being built; copy it into clients with `wxface_client_new`.
+/// Not safe to modify from two threads at once.
+pub struct wxface_config {
+    pub(crate) inner: Config,
+}
+
+/// Log levels passed to a `wxface_log_callback` (and `log_level`).
+pub const WXFACE_LOG_ERROR: i32 = 1;
+pub const WXFACE_LOG_WARN: i32 = 2;
+pub const WXFACE_LOG_INFO: i32 = 3;
+pub const WXFACE_LOG_DEBUG: i32 = 4;
+pub const WXFACE_LOG_TRACE: i32 = 5;
+
+/// Room a token callback has for the token, NUL included.
+pub const WXFACE_TOKEN_MAX: usize = 2049;
+
+/// Supplies access tokens (e.g. from a central token server) instead of
+/// appid/secret. Write the token, NUL-terminated, into `token_out`
+/// (`token_out_len` = WXFACE_TOKEN_MAX bytes) and its remaining lifetime in
+/// seconds into `*expires_in_s` (0 or less: until WeChat rejects it), then
+/// return WXFACE_OK. `stale_token` is NULL, or the token WeChat just
+/// rejected: return a different one. Any other return value fails the call
+/// with WXFACE_ERR_ACCESS_TOKEN. Called from the thread making the call,
+/// one call at a time per client.
+pub type wxface_token_callback = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        stale_token: *const c_char,
+        token_out: *mut c_char,
+        token_out_len: usize,
+        expires_in_s: *mut i64,
+    ) -> i32,
+>;
+
+/// Receives PII-free log lines (names and ID numbers masked, secrets never
+/// shown). `message` is valid only during the call. Called from any thread
+/// that makes a call, possibly concurrently: the callback must be thread-safe.
+pub type wxface_log_callback =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, level: i32, message: *const c_char)>;
+
+/// A new configuration with every default; NULL only if out of memory.
+#[no_mangle]
+pub extern "C" fn wxface_config_new() -> *mut wxface_config {
+    guard_ptr(|| Box::into_raw(Box::new(wxface_config { inner: Config::new() })))
+}
+
+/// Sets one key (see the README's configuration table). Unknown keys and
+/// bad values give WXFACE_ERR_CONFIG naming the key; the configuration is
+/// then unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_config_set(
+    cfg: *mut wxface_config,
+    key: *const c_char,
+    value: *const c_char,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: checked for NULL; a live config from wxface_config_new.
+        let cfg = unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
+        // SAFETY: NUL-terminated strings per the header.
+        let (key, value) = unsafe { (utf8(key, "key")?, utf8(value, "value")?) };
+        cfg.inner.set(key, value)
+    })
+}
+
+/// Loads `key=value` lines (UTF-8, `#` comments). All or nothing: on any
+/// error, naming the line, the configuration is unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_config_load_file(
+    cfg: *mut wxface_config,
+    path: *const c_char,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: checked for NULL; a live config from wxface_config_new.
+        let cfg = unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
+        // SAFETY: NUL-terminated string per the header.
+        let path = unsafe { utf8(path, "path")? };
+        cfg.inner.load_file(std::path::Path::new(path))
+    })
+}
+
+/// Uses `callback` for access tokens. Pass NULL to remove it. `user_data`
+/// is handed back unchanged and must stay valid while any client made from
+/// this configuration lives.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_config_set_token_callback(
+    cfg: *mut wxface_config,
+    callback: wxface_token_callback,
+    user_data: *mut c_void,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: checked for NULL; a live config from wxface_config_new.
+        let cfg = unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
+        cfg.inner.token_provider = callback
+            .map(|f| Arc::new(CTokenProvider { f, user_data: UserData(user_data) }) as Arc<dyn TokenProvider>);
+        Ok(())
+    })
+}
+
+/// Sends log lines up to `log_level` (default info) to `callback`; NULL
+/// turns logging off. `user_data` as for the token callback.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_config_set_log_callback(
+    cfg: *mut wxface_config,
+    callback: wxface_log_callback,
+    user_data: *mut c_void,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: checked for NULL; a live config from wxface_config_new.
+        let cfg = unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
+        cfg.inner.logger =
+            callback.map(|f| Arc::new(CLogger { f, user_data: UserData(user_data) }) as Arc<dyn Logger>);
+        Ok(())
+    })
+}
+
+/// Frees a configuration; NULL is fine. Clients made from it live on.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_config_free(cfg: *mut wxface_config) {
+    // SAFETY: from wxface_config_new, freed once (header contract).
+    unsafe { super::free(cfg) }
+}
+
+pub(crate) fn config_ref<'a>(cfg: *const wxface_config) -> Result<&'a Config> {
+    // SAFETY: checked for NULL by `object`; a live config per the header.
+    unsafe { object(cfg, "cfg") }.map(|c| &c.inner)
+}
+
+/// The caller's opaque pointer. The header makes thread-safety of what it
+/// points to the caller's promise, which is what makes these impls sound.
+#[derive(Clone, Copy)]
+struct UserData(*mut c_void);
+// SAFETY: see the type's comment; we never dereference it.
+unsafe impl Send for UserData {}
+// SAFETY: as above.
+unsafe impl Sync for UserData {}
+
+struct CTokenProvider {
+    f: unsafe extern "C" fn(*mut c_void, *const c_char, *mut c_char, usize, *mut i64) -> i32,
+    user_data: UserData,
+}
+
+impl TokenProvider for CTokenProvider {
+    fn fetch(&self, stale: Option<&str>) -> Result<FetchedToken> {
+        // A NUL-terminated copy that is wiped afterwards (it is a token).
+        let stale_c = stale.filter(|s| !s.contains('\0')).map(|s| Zeroizing::new([s.as_bytes(), b"\0"].concat()));
+        let stale_ptr = stale_c.as_ref().map_or(std::ptr::null(), |s| s.as_ptr().cast::<c_char>());
+        let mut buf = Zeroizing::new([0 as c_char; WXFACE_TOKEN_MAX]);
+        let mut expires: i64 = 0;
+        // SAFETY: the buffer holds WXFACE_TOKEN_MAX bytes as announced; the
+        // callback's own safety is the caller's contract.
+        let rc = unsafe { (self.f)(self.user_data.0, stale_ptr, buf.as_mut_ptr(), buf.len(), &mut expires) };
+        if rc != 0 {
+            return Err(Error::new(Code::AccessToken, format!("token callback returned {rc}")));
+        }
+        buf[WXFACE_TOKEN_MAX - 1] = 0;
+        // SAFETY: NUL-terminated by the line above at the latest.
+        let token = unsafe { CStr::from_ptr(buf.as_ptr()) }
+            .to_str()
+            .map_err(|_| Error::new(Code::AccessToken, "token callback wrote a token that is not UTF-8"))?;
+        if token.is_empty() {
+            return Err(Error::new(Code::AccessToken, "token callback wrote an empty token"));
+        }
+        Ok(FetchedToken {
+            value: Zeroizing::new(token.to_owned()),
+            expires_in: (expires > 0).then(|| Duration::from_secs(expires as u64)),
+        })
+    }
+}
+
+struct CLogger {
+    f: unsafe extern "C" fn(*mut c_void, i32, *const c_char),
+    user_data: UserData,
+}
+
+impl Logger for CLogger {
+    fn log(&self, level: Level, message: &str) {
+        let Ok(line) = std::ffi::CString::new(message.replace('\0', "?")) else { return };
+        // SAFETY: `line` outlives the call; the callback is the caller's contract.
+        unsafe { (self.f)(self.user_data.0, level as i32, line.as_ptr()) }
+    }
+}

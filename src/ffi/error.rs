@@ -1,0 +1,216 @@
+//! Result codes and the caller-owned error struct.
+
+use std::ffi::c_char;
+
+use crate::error::{Code, Error};
+
+/// Details of a failure, owned by the caller (stack or heap); nothing to free.
+/// Pass NULL if you only need the return code. On success it is cleared.
+#[repr(C)]
+pub struct wxface_error {
+    /// Same as the function's return value.
+    pub code: i32,
+    /// WeChat's errcode when it sent one, else 0.
+    pub wechat_errcode: i32,
+    /// identify_ret (1.0) or verify_ret (2.0) when the result was judged, else 0.
+    pub verify_ret: i32,
+    /// HTTP status when a response was received, else 0.
+    pub http_status: i32,
+    /// UTF-8, NUL-terminated, English. Never contains a full name, ID
+    /// number, secret, token, EncodingAESKey or verify_result.
+    pub message: [c_char; 512],
+}
+
+/// Success.
+pub const WXFACE_OK: i32 = 0;
+/// A required argument is NULL, empty, too long or out of range.
+pub const WXFACE_ERR_INVALID_ARGUMENT: i32 = 1;
+/// A string is not valid UTF-8 (or the configured `input_encoding`).
+pub const WXFACE_ERR_INVALID_ENCODING: i32 = 2;
+/// Not a valid resident ID number: length, characters, checksum or birth date.
+pub const WXFACE_ERR_INVALID_ID_CARD: i32 = 3;
+/// Unknown configuration key, bad value, or missing credentials.
+pub const WXFACE_ERR_CONFIG: i32 = 4;
+/// The response has no such field.
+pub const WXFACE_ERR_NOT_FOUND: i32 = 5;
+/// Could not reach WeChat: DNS, connect, reset. Retry later.
+pub const WXFACE_ERR_NETWORK: i32 = 10;
+/// No answer within `timeout_ms` (per attempt; timeouts are not retried).
+pub const WXFACE_ERR_TIMEOUT: i32 = 11;
+/// TLS handshake failed or the certificate is not trusted (see `ca_file`).
+pub const WXFACE_ERR_TLS: i32 = 12;
+/// An HTTP error status from WeChat or a gateway; see `http_status`.
+pub const WXFACE_ERR_HTTP: i32 = 13;
+/// Not WeChat's JSON: empty, truncated, HTML, over 1 MiB, or missing a field.
+pub const WXFACE_ERR_BAD_RESPONSE: i32 = 14;
+/// The proxy refused the connection or the credentials.
+pub const WXFACE_ERR_PROXY: i32 = 15;
+/// WeChat answered with an errcode not listed below; see `wechat_errcode`.
+pub const WXFACE_ERR_WECHAT: i32 = 20;
+/// No valid access token (wrong appid or secret, IP whitelist, token errors after one refresh, callback failure).
+pub const WXFACE_ERR_ACCESS_TOKEN: i32 = 21;
+/// WeChat quota or rate limit (45009, 45011).
+pub const WXFACE_ERR_RATE_LIMITED: i32 = 22;
+/// WeChat busy (-1) after `max_retries` retries.
+pub const WXFACE_ERR_SYSTEM_BUSY: i32 = 23;
+/// 84001: WeChat does not know this verify_result (wrong or forged).
+pub const WXFACE_ERR_VERIFY_RESULT_INVALID: i32 = 24;
+/// 84002: the verify_result has expired; let the user verify again.
+pub const WXFACE_ERR_VERIFY_RESULT_EXPIRED: i32 = 25;
+/// 84003: WeChat has no user info for this verification.
+pub const WXFACE_ERR_USER_INFO_NOT_FOUND: i32 = 26;
+/// The face verification did not pass; see `verify_ret`.
+pub const WXFACE_ERR_NOT_PASSED: i32 = 30;
+/// The verified ID number is not the expected one.
+pub const WXFACE_ERR_ID_MISMATCH: i32 = 31;
+/// The verified name is not the expected one.
+pub const WXFACE_ERR_NAME_MISMATCH: i32 = 32;
+/// The verification was started with another user_id_key.
+pub const WXFACE_ERR_USER_ID_KEY_MISMATCH: i32 = 33;
+/// The verification was done by another WeChat user (openid).
+pub const WXFACE_ERR_OPENID_MISMATCH: i32 = 34;
+/// The verification finished longer ago than `max_result_age_s`.
+pub const WXFACE_ERR_STALE_RESULT: i32 = 35;
+/// This client already accepted this verify_result once.
+pub const WXFACE_ERR_REPLAYED: i32 = 36;
+/// Push signature (or msg_signature) missing or wrong.
+pub const WXFACE_ERR_PUSH_SIGNATURE: i32 = 40;
+/// Push ciphertext cannot be decrypted (base64, padding, length).
+pub const WXFACE_ERR_PUSH_DECRYPT: i32 = 41;
+/// Push was encrypted for another appid.
+pub const WXFACE_ERR_PUSH_APPID: i32 = 42;
+/// Push body is neither WeChat's JSON nor its XML (DTDs refused).
+pub const WXFACE_ERR_PUSH_FORMAT: i32 = 43;
+/// Push timestamp outside `push_max_skew_s`.
+pub const WXFACE_ERR_PUSH_STALE: i32 = 44;
+/// Push body larger than 64 KiB.
+pub const WXFACE_ERR_PUSH_TOO_LARGE: i32 = 45;
+/// A bug in wxface (a caught panic); please report it.
+pub const WXFACE_ERR_INTERNAL: i32 = 99;
+
+/// The constant's name for a code, e.g. "WXFACE_ERR_NAME_MISMATCH";
+/// "WXFACE_ERR_UNKNOWN" for a value that is not a code. Static; never NULL.
+#[no_mangle]
+pub extern "C" fn wxface_code_name(code: i32) -> *const c_char {
+    match Code::from_i32(code) {
+        Some(c) => static_cstr(c.name()),
+        None => c"WXFACE_ERR_UNKNOWN".as_ptr(),
+    }
+}
+
+/// One English sentence: what the code means and what to do. Static; never NULL.
+#[no_mangle]
+pub extern "C" fn wxface_code_description(code: i32) -> *const c_char {
+    match Code::from_i32(code) {
+        Some(c) => static_cstr(c.describe()),
+        None => c"not a wxface code".as_ptr(),
+    }
+}
+
+/// The names and descriptions as NUL-terminated statics, built once.
+fn static_cstr(s: &'static str) -> *const c_char {
+    use once_cell::sync::Lazy;
+    use std::collections::HashMap;
+    use std::ffi::CString;
+    static TABLE: Lazy<HashMap<&'static str, CString>> = Lazy::new(|| {
+        Code::ALL
+            .iter()
+            .flat_map(|c| [c.name(), c.describe()])
+            .filter_map(|s| CString::new(s).ok().map(|c| (s, c)))
+            .collect()
+    });
+    TABLE.get(s).map_or(c"".as_ptr(), |c| c.as_ptr())
+}
+
+pub(crate) fn clear(err: *mut wxface_error) {
+    // SAFETY: NULL is allowed and checked; otherwise the caller owns a valid struct.
+    if let Some(e) = unsafe { err.as_mut() } {
+        e.code = 0;
+        e.wechat_errcode = 0;
+        e.verify_ret = 0;
+        e.http_status = 0;
+        e.message[0] = 0;
+    }
+}
+
+pub(crate) fn fill(err: *mut wxface_error, src: &Error) {
+    // SAFETY: NULL is allowed and checked; otherwise the caller owns a valid struct.
+    let Some(e) = (unsafe { err.as_mut() }) else { return };
+    e.code = src.code as i32;
+    e.wechat_errcode = src.wechat_errcode;
+    e.verify_ret = src.verify_ret;
+    e.http_status = i32::from(src.http_status);
+    // Cut at a character boundary so the message stays valid UTF-8.
+    let mut end = src.message.len().min(e.message.len() - 1);
+    while !src.message.is_char_boundary(end) {
+        end -= 1;
+    }
+    for (dst, b) in e.message.iter_mut().zip(src.message[..end].bytes()) {
+        *dst = if b == 0 { b'?' as c_char } else { b as c_char };
+    }
+    e.message[end] = 0;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    fn c(code: i32) -> i32 {
+        code
+    }
+
+    #[test]
+    fn every_code_has_its_constant_with_the_same_value_and_name() {
+        let consts = [
+            ("WXFACE_OK", c(WXFACE_OK)),
+            ("WXFACE_ERR_INVALID_ARGUMENT", WXFACE_ERR_INVALID_ARGUMENT),
+            ("WXFACE_ERR_INVALID_ENCODING", WXFACE_ERR_INVALID_ENCODING),
+            ("WXFACE_ERR_INVALID_ID_CARD", WXFACE_ERR_INVALID_ID_CARD),
+            ("WXFACE_ERR_CONFIG", WXFACE_ERR_CONFIG),
+            ("WXFACE_ERR_NOT_FOUND", WXFACE_ERR_NOT_FOUND),
+            ("WXFACE_ERR_NETWORK", WXFACE_ERR_NETWORK),
+            ("WXFACE_ERR_TIMEOUT", WXFACE_ERR_TIMEOUT),
+            ("WXFACE_ERR_TLS", WXFACE_ERR_TLS),
+            ("WXFACE_ERR_HTTP", WXFACE_ERR_HTTP),
+            ("WXFACE_ERR_BAD_RESPONSE", WXFACE_ERR_BAD_RESPONSE),
+            ("WXFACE_ERR_PROXY", WXFACE_ERR_PROXY),
+            ("WXFACE_ERR_WECHAT", WXFACE_ERR_WECHAT),
+            ("WXFACE_ERR_ACCESS_TOKEN", WXFACE_ERR_ACCESS_TOKEN),
+            ("WXFACE_ERR_RATE_LIMITED", WXFACE_ERR_RATE_LIMITED),
+            ("WXFACE_ERR_SYSTEM_BUSY", WXFACE_ERR_SYSTEM_BUSY),
+            ("WXFACE_ERR_VERIFY_RESULT_INVALID", WXFACE_ERR_VERIFY_RESULT_INVALID),
+            ("WXFACE_ERR_VERIFY_RESULT_EXPIRED", WXFACE_ERR_VERIFY_RESULT_EXPIRED),
+            ("WXFACE_ERR_USER_INFO_NOT_FOUND", WXFACE_ERR_USER_INFO_NOT_FOUND),
+            ("WXFACE_ERR_NOT_PASSED", WXFACE_ERR_NOT_PASSED),
+            ("WXFACE_ERR_ID_MISMATCH", WXFACE_ERR_ID_MISMATCH),
+            ("WXFACE_ERR_NAME_MISMATCH", WXFACE_ERR_NAME_MISMATCH),
+            ("WXFACE_ERR_USER_ID_KEY_MISMATCH", WXFACE_ERR_USER_ID_KEY_MISMATCH),
+            ("WXFACE_ERR_OPENID_MISMATCH", WXFACE_ERR_OPENID_MISMATCH),
+            ("WXFACE_ERR_STALE_RESULT", WXFACE_ERR_STALE_RESULT),
+            ("WXFACE_ERR_REPLAYED", WXFACE_ERR_REPLAYED),
+            ("WXFACE_ERR_PUSH_SIGNATURE", WXFACE_ERR_PUSH_SIGNATURE),
+            ("WXFACE_ERR_PUSH_DECRYPT", WXFACE_ERR_PUSH_DECRYPT),
+            ("WXFACE_ERR_PUSH_APPID", WXFACE_ERR_PUSH_APPID),
+            ("WXFACE_ERR_PUSH_FORMAT", WXFACE_ERR_PUSH_FORMAT),
+            ("WXFACE_ERR_PUSH_STALE", WXFACE_ERR_PUSH_STALE),
+            ("WXFACE_ERR_PUSH_TOO_LARGE", WXFACE_ERR_PUSH_TOO_LARGE),
+            ("WXFACE_ERR_INTERNAL", WXFACE_ERR_INTERNAL),
+        ];
+        assert_eq!(consts.len(), Code::ALL.len());
+        for (code, (name, value)) in Code::ALL.iter().zip(consts) {
+            assert_eq!((code.name(), *code as i32), (name, value));
+            let got = unsafe { CStr::from_ptr(wxface_code_name(value)) };
+            assert_eq!(got.to_str().unwrap(), name);
+        }
+    }
+
+    #[test]
+    fn long_messages_are_cut_at_a_character_boundary() {
+        let mut e: wxface_error = unsafe { std::mem::zeroed() };
+        fill(&mut e, &Error::new(Code::Wechat, "张".repeat(400)));
+        let msg = unsafe { CStr::from_ptr(e.message.as_ptr()) };
+        assert!(msg.to_str().is_ok());
+        assert!(msg.to_bytes().len() <= 511);
+    }
+}

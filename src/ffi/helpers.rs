@@ -1,0 +1,77 @@
+//! Offline helpers: no client, no network.
+
+use std::ffi::c_char;
+
+use super::error::wxface_error;
+use super::{guard, utf8, write_c};
+use crate::{digest, id_card};
+
+/// Normalises a resident ID number: full-width digits, lower-case x and
+/// surrounding spaces are accepted; the GB 11643 checksum and the birth date
+/// are checked; `out` (at least 19 bytes) receives the canonical 18
+/// characters and a NUL. WXFACE_ERR_INVALID_ID_CARD says what is wrong.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_id_card_normalize(in_: *const c_char, out: *mut c_char, err: *mut wxface_error) -> i32 {
+    guard(err, || {
+        // SAFETY: NUL-terminated string per the header.
+        let id = id_card::normalize(unsafe { utf8(in_, "in") }?)?;
+        // SAFETY: `out` holds 19 bytes per the header.
+        unsafe { write_c(out, 19, &id, "out") }
+    })
+}
+
+/// 1.0's `id_card_number_md5`: MD5 of the normalised number (upper-case X),
+/// lower-case hex into `out` (at least 33 bytes).
+#[no_mangle]
+pub unsafe extern "C" fn wxface_md5_id_card_number(
+    id_card_number: *const c_char,
+    out: *mut c_char,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: NUL-terminated string per the header.
+        let md5 = digest::id_card_md5(unsafe { utf8(id_card_number, "id_card_number") }?)?;
+        // SAFETY: `out` holds 33 bytes per the header.
+        unsafe { write_c(out, 33, &md5, "out") }
+    })
+}
+
+/// 1.0's `name_utf8_md5`: MD5 of the name's UTF-8 bytes, lower-case hex
+/// into `out` (at least 33 bytes).
+#[no_mangle]
+pub unsafe extern "C" fn wxface_md5_name(name: *const c_char, out: *mut c_char, err: *mut wxface_error) -> i32 {
+    guard(err, || {
+        // SAFETY: NUL-terminated string per the header.
+        let name = unsafe { utf8(name, "name") }?;
+        if name.is_empty() {
+            return Err(crate::Error::invalid_argument("name", "must not be empty"));
+        }
+        // SAFETY: `out` holds 33 bytes per the header.
+        unsafe { write_c(out, 33, &digest::name_md5(name), "out") }
+    })
+}
+
+/// 2.0's `cert_hash` of (cert_type, cert_name, cert_no) as given, lower-case
+/// hex into `out` (at least 65 bytes). For IDENTITY_CARD, pass the
+/// normalised number, as `wxface_v2_get_verify_id` does.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_cert_hash(
+    cert_type: *const c_char,
+    cert_name: *const c_char,
+    cert_no: *const c_char,
+    out: *mut c_char,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: NUL-terminated strings per the header.
+        let (t, n, no) =
+            unsafe { (utf8(cert_type, "cert_type")?, utf8(cert_name, "cert_name")?, utf8(cert_no, "cert_no")?) };
+        for (what, v) in [("cert_type", t), ("cert_name", n), ("cert_no", no)] {
+            if v.is_empty() {
+                return Err(crate::Error::invalid_argument(what, "must not be empty"));
+            }
+        }
+        // SAFETY: `out` holds 65 bytes per the header.
+        unsafe { write_c(out, 65, &digest::cert_hash(t, n, no), "out") }
+    })
+}

@@ -1,0 +1,122 @@
+//! `wxface_response`: the fields of an answer or a push event, read by
+//! WeChat's names.
+
+use std::ffi::{c_char, CString};
+
+use zeroize::Zeroize;
+
+use super::error::wxface_error;
+use super::{guard, object, utf8};
+use crate::error::{Code, Error};
+use crate::response::{Response, Value};
+
+struct Field {
+    name: CString,
+    /// None when the value holds a NUL byte and so cannot be a C string.
+    text: Option<CString>,
+    int: Option<i64>,
+}
+
+/// Read-only once made, so it may be read from several threads at once.
+pub struct wxface_response {
+    fields: Vec<Field>,
+}
+
+impl wxface_response {
+    pub(crate) fn from_core(r: &Response) -> wxface_response {
+        let fields = r
+            .fields()
+            .filter_map(|(name, value)| {
+                let name = CString::new(name).ok()?;
+                let (text, int) = match value {
+                    Value::Int(i) => (CString::new(i.to_string()).ok(), Some(*i)),
+                    Value::Text(s) => (CString::new(s.as_str()).ok(), r.int(name.to_str().unwrap_or_default())),
+                };
+                Some(Field { name, text, int })
+            })
+            .collect();
+        wxface_response { fields }
+    }
+
+    fn find(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name.as_bytes() == name.as_bytes())
+    }
+}
+
+impl Drop for wxface_response {
+    // Responses carry verify_result and openid: wipe them.
+    fn drop(&mut self) {
+        for f in self.fields.drain(..) {
+            if let Some(t) = f.text {
+                t.into_bytes().zeroize();
+            }
+        }
+    }
+}
+
+/// The field as text (integers as decimal), or NULL if absent (or `r` or
+/// `field` is NULL). Valid until `wxface_response_free(r)`.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_response_str(r: *const wxface_response, field: *const c_char) -> *const c_char {
+    super::guard_ptr(|| {
+        // SAFETY: NULL-checked; live objects and C strings per the header.
+        let (Ok(r), Ok(field)) = (unsafe { object(r, "r") }, unsafe { utf8(field, "field") }) else {
+            return std::ptr::null_mut();
+        };
+        r.find(field).and_then(|f| f.text.as_ref()).map_or(std::ptr::null_mut(), |t| t.as_ptr().cast_mut())
+    })
+}
+
+/// The field as an integer (WeChat's numbers, or text holding one, as in
+/// XML pushes). WXFACE_ERR_NOT_FOUND if absent or not a whole number.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_response_int(
+    r: *const wxface_response,
+    field: *const c_char,
+    out: *mut i64,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: NULL-checked; live objects and C strings per the header.
+        let (r, name) = unsafe { (object(r, "r")?, utf8(field, "field")?) };
+        if out.is_null() {
+            return Err(Error::invalid_argument("out", "is NULL"));
+        }
+        let v = r
+            .find(name)
+            .and_then(|f| f.int)
+            .ok_or_else(|| Error::new(Code::NotFound, format!("no integer field `{}`", printable(name))))?;
+        // SAFETY: checked for NULL above.
+        unsafe { *out = v };
+        Ok(())
+    })
+}
+
+/// How many fields the response has (0 for NULL).
+#[no_mangle]
+pub unsafe extern "C" fn wxface_response_count(r: *const wxface_response) -> usize {
+    // SAFETY: NULL-checked; a live response per the header.
+    unsafe { object(r, "r") }.map_or(0, |r| r.fields.len())
+}
+
+/// The name of field `index` (0-based, in WeChat's order), or NULL if out
+/// of range. Valid until `wxface_response_free(r)`.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_response_field_name(r: *const wxface_response, index: usize) -> *const c_char {
+    // SAFETY: NULL-checked; a live response per the header.
+    unsafe { object(r, "r") }
+        .ok()
+        .and_then(|r| r.fields.get(index))
+        .map_or(std::ptr::null(), |f| f.name.as_ptr())
+}
+
+/// Frees a response; NULL is fine.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_response_free(r: *mut wxface_response) {
+    // SAFETY: from a wxface call, freed once (header contract).
+    unsafe { super::free(r) }
+}
+
+fn printable(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(64).collect()
+}

@@ -1,0 +1,98 @@
+//! The 1.0 calls.
+
+use std::ffi::c_char;
+
+use super::client::{client_ref, wxface_client};
+use super::error::wxface_error;
+use super::response::wxface_response;
+use super::{guard, need_out, opt_text, put, text};
+use crate::v1::Expected;
+
+/// Registers the person to verify (getuseridkey). On success `*out` holds
+/// `user_id_key` and `expires_in`; free it with `wxface_response_free`.
+/// `out_seq_no` may be NULL; when given, WeChat pushes a face_identify event.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_v1_get_user_id_key(
+    c: *mut wxface_client,
+    name: *const c_char,
+    id_card_number: *const c_char,
+    out_seq_no: *const c_char,
+    out: *mut *mut wxface_response,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        let c = client_ref(c)?;
+        need_out(out, "out")?;
+        let enc = c.input_encoding();
+        // SAFETY: NUL-terminated strings per the header (NULL checked).
+        let (name, id, seq) = unsafe {
+            (text(name, "name", enc)?, text(id_card_number, "id_card_number", enc)?, opt_text(out_seq_no, "out_seq_no", enc)?)
+        };
+        let r = c.v1_get_user_id_key(&name, &id, seq.as_deref())?;
+        // SAFETY: `out` checked above.
+        unsafe { put(out, wxface_response::from_core(&r)) };
+        Ok(())
+    })
+}
+
+/// WeChat's record of a verification (getinfo), NOT judged: WXFACE_OK means
+/// only that WeChat answered errcode 0. Use `wxface_v1_verify` for a verdict.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_v1_get_info(
+    c: *mut wxface_client,
+    verify_result: *const c_char,
+    out: *mut *mut wxface_response,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        let c = client_ref(c)?;
+        need_out(out, "out")?;
+        // SAFETY: NUL-terminated string per the header (NULL checked).
+        let vr = unsafe { text(verify_result, "verify_result", c.input_encoding())? };
+        let r = c.v1_get_info(&vr)?;
+        // SAFETY: `out` checked above.
+        unsafe { put(out, wxface_response::from_core(&r)) };
+        Ok(())
+    })
+}
+
+/// The verdict: WXFACE_OK only if WeChat answered errcode 0 and
+/// identify_ret 0; the ID and name MD5s are those of the expected person
+/// (ID normalised, X upper case); user_id_key and openid equal the expected
+/// ones when given (non-NULL); finish_time is within `max_result_age_s`;
+/// and this client has not accepted this verify_result before. Each failed
+/// check has its own code. `out` may be NULL; if not, it receives getinfo's
+/// fields on success.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_v1_verify(
+    c: *mut wxface_client,
+    verify_result: *const c_char,
+    name: *const c_char,
+    id_card_number: *const c_char,
+    user_id_key: *const c_char,
+    openid: *const c_char,
+    out: *mut *mut wxface_response,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        let c = client_ref(c)?;
+        let enc = c.input_encoding();
+        // SAFETY: NUL-terminated strings per the header (NULL checked).
+        let (vr, name, id, key, openid) = unsafe {
+            (
+                text(verify_result, "verify_result", enc)?,
+                text(name, "name", enc)?,
+                text(id_card_number, "id_card_number", enc)?,
+                opt_text(user_id_key, "user_id_key", enc)?,
+                opt_text(openid, "openid", enc)?,
+            )
+        };
+        let expected = Expected { name: &name, id_card_number: &id, user_id_key: key.as_deref(), openid: openid.as_deref() };
+        let r = c.v1_verify(&vr, &expected)?;
+        if !out.is_null() {
+            // SAFETY: non-NULL out-pointer from the caller.
+            unsafe { put(out, wxface_response::from_core(&r)) };
+        }
+        Ok(())
+    })
+}

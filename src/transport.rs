@@ -1,0 +1,296 @@
+//! HTTP to WeChat: one pooled keep-alive agent per client, timeouts, proxies,
+//! a private CA bundle, and bodies capped at 1 MiB.
+//!
+//! This layer only moves bytes and classifies failures; deciding what to
+//! retry belongs to the caller, who knows whether the call is a read.
+
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
+
+use crate::config::{Config, ProxySetting};
+use crate::error::{Code, Error, Result};
+
+/// WeChat's answers are a few hundred bytes; anything near this is not WeChat.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+/// How far a failed request got, which decides whether it may be resent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Nothing reached the server (DNS, connect refused): safe to resend anything.
+    NotSent,
+    /// The request may have been processed (reset, EOF mid-answer).
+    MaybeProcessed,
+    /// No point in resending soon (timeouts, TLS, proxy, configuration).
+    Final,
+}
+
+pub struct Failure {
+    pub error: Error,
+    pub reach: Reach,
+}
+
+pub struct Transport {
+    agent: ureq::Agent,
+    base: String,
+}
+
+impl Transport {
+    pub fn new(cfg: &Config) -> Result<Transport> {
+        let mut builder = ureq::AgentBuilder::new()
+            .timeout_connect(cfg.connect_timeout)
+            .timeout(cfg.timeout)
+            .redirects(0)
+            .max_idle_connections_per_host(256)
+            .max_idle_connections(256)
+            .user_agent(concat!("wxface/", env!("CARGO_PKG_VERSION")))
+            .tls_config(Arc::new(tls_config(cfg)?));
+        if let Some(url) = proxy_for(cfg) {
+            let proxy = ureq::Proxy::new(url.as_str())
+                .map_err(|_| Error::new(Code::Config, "proxy: not a valid proxy URL"))?;
+            builder = builder.proxy(proxy);
+        }
+        Ok(Transport { agent: builder.build(), base: cfg.api_base.clone() })
+    }
+
+    /// Sends one request. Any HTTP status is a `Reply`; only failures to
+    /// get one are `Failure`s.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&[u8]>,
+        timeout: Option<Duration>,
+    ) -> std::result::Result<Reply, Failure> {
+        let mut url = format!("{}{}", self.base, path);
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(k);
+            url.push('=');
+            percent_encode_into(v, &mut url);
+        }
+        let mut req = self.agent.request(method, &url);
+        if let Some(t) = timeout {
+            req = req.timeout(t);
+        }
+        let result = match body {
+            Some(b) => req.set("Content-Type", "application/json; charset=utf-8").send_bytes(b),
+            None => req.call(),
+        };
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(ureq::Error::Transport(t)) => return Err(classify_transport(path, &t)),
+        };
+        let status = response.status();
+        let content_type = response.header("content-type").unwrap_or("").to_owned();
+        let mut body = Vec::new();
+        let read = response.into_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body);
+        if let Err(e) = read {
+            return Err(classify_io(path, &e, Reach::MaybeProcessed));
+        }
+        if body.len() > MAX_BODY {
+            return Err(Failure {
+                error: Error::new(
+                    Code::BadResponse,
+                    format!("{path}: response body is larger than {MAX_BODY} bytes"),
+                )
+                .with_http_status(status),
+                reach: Reach::Final,
+            });
+        }
+        Ok(Reply { status, content_type, body })
+    }
+}
+
+fn tls_config(cfg: &Config) -> Result<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    match &cfg.ca_file {
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+        Some(path) => {
+            let bad = |why: String| Error::new(Code::Config, format!("ca_file {}: {why}", path.display()));
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| bad(e.to_string()))?
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| bad(e.to_string()))?;
+            let (added, _) = roots.add_parsable_certificates(certs);
+            if added == 0 {
+                return Err(bad("contains no usable PEM certificate".into()));
+            }
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::new(Code::Tls, format!("TLS setup: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config)
+}
+
+/// Checks a proxy URL's shape without echoing it (it may hold a password).
+pub fn validate_proxy_url(url: &str) -> std::result::Result<(), String> {
+    let (scheme, rest) = url.split_once("://").ok_or("must be scheme://[user:pass@]host:port")?;
+    if !matches!(scheme, "http" | "socks5" | "socks5h" | "socks" | "socks4" | "socks4a") {
+        return Err("scheme must be http, socks4 or socks5".into());
+    }
+    let hostport = rest.rsplit_once('@').map_or(rest, |(_, h)| h).trim_end_matches('/');
+    let (host, port) = hostport.rsplit_once(':').ok_or("must name a port")?;
+    if host.is_empty() || port.parse::<u16>().is_err() {
+        return Err("must be scheme://[user:pass@]host:port".into());
+    }
+    ureq::Proxy::new(url.replace("socks5h://", "socks5://")).map_err(|_| "not a valid proxy URL".to_owned())?;
+    Ok(())
+}
+
+fn proxy_for(cfg: &Config) -> Option<String> {
+    match &cfg.proxy {
+        ProxySetting::None => None,
+        ProxySetting::Url(u) => Some(u.replace("socks5h://", "socks5://")),
+        ProxySetting::FromEnvironment => proxy_from_env(&cfg.api_base, |k| std::env::var(k).ok()),
+    }
+}
+
+/// curl's rules: `https_proxy`/`HTTPS_PROXY` for https, lower-case
+/// `http_proxy` only for http (upper case is attacker-settable under CGI),
+/// then `all_proxy`; `no_proxy` lists hosts or domain suffixes, `*` for all.
+/// Loopback is never proxied, as in Go's net/http.
+fn proxy_from_env(api_base: &str, var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let https = api_base.starts_with("https://");
+    let host = api_base.split_once("://").map_or("", |(_, r)| r);
+    let host = host.rsplit_once(':').filter(|(_, p)| p.parse::<u16>().is_ok()).map_or(host, |(h, _)| h);
+    let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    if host == "localhost" || host.starts_with("127.") || host == "::1" {
+        return None;
+    }
+    let get = |names: &[&str]| names.iter().find_map(|n| var(n).filter(|v| !v.trim().is_empty()));
+    let no_proxy = get(&["no_proxy", "NO_PROXY"]).unwrap_or_default();
+    for entry in no_proxy.split(',').map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase()) {
+        if entry == "*" || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}")))) {
+            return None;
+        }
+    }
+    let url = if https {
+        get(&["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"])
+    } else {
+        get(&["http_proxy", "all_proxy", "ALL_PROXY"])
+    }?;
+    let url = if url.contains("://") { url } else { format!("http://{url}") };
+    validate_proxy_url(&url).ok()?;
+    Some(url.replace("socks5h://", "socks5://"))
+}
+
+fn classify_transport(path: &str, t: &ureq::Transport) -> Failure {
+    use ureq::ErrorKind as K;
+    let fail = |code, reach, what: &str| Failure { error: Error::new(code, format!("{path}: {what}")), reach };
+    if let Some(f) = find_io(t).map(|io| classify_io(path, io, Reach::MaybeProcessed)) {
+        if f.error.code != Code::Network || t.kind() == K::Io {
+            return f;
+        }
+    }
+    match t.kind() {
+        K::Dns => fail(Code::Network, Reach::NotSent, "could not resolve the host name"),
+        K::ConnectionFailed => fail(Code::Network, Reach::NotSent, "could not connect"),
+        K::ProxyConnect => fail(Code::Proxy, Reach::Final, "the proxy refused or failed the connection"),
+        K::ProxyUnauthorized => fail(Code::Proxy, Reach::Final, "the proxy rejected the credentials (407)"),
+        K::InvalidProxyUrl => fail(Code::Config, Reach::Final, "invalid proxy URL"),
+        K::InvalidUrl | K::UnknownScheme => fail(Code::Config, Reach::Final, "invalid api_base URL"),
+        K::BadStatus | K::BadHeader => fail(Code::BadResponse, Reach::MaybeProcessed, "malformed HTTP response"),
+        K::TooManyRedirects => fail(Code::Http, Reach::Final, "unexpected redirect"),
+        _ => fail(Code::Network, Reach::MaybeProcessed, "connection failed"),
+    }
+}
+
+fn find_io(t: &ureq::Transport) -> Option<&std::io::Error> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(t);
+    while let Some(e) = cur {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        cur = e.source();
+    }
+    None
+}
+
+fn classify_io(path: &str, e: &std::io::Error, reach: Reach) -> Failure {
+    use std::io::ErrorKind as K;
+    let is_tls = e.get_ref().is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
+    let (code, reach, what) = if is_tls {
+        (Code::Tls, Reach::Final, format!("TLS failure: {e}"))
+    } else {
+        match e.kind() {
+            K::TimedOut | K::WouldBlock => (Code::Timeout, Reach::Final, "timed out".to_owned()),
+            K::ConnectionRefused => (Code::Network, Reach::NotSent, "connection refused".to_owned()),
+            K::UnexpectedEof => (Code::Network, reach, "connection closed before the answer was complete".to_owned()),
+            K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+                (Code::Network, reach, "connection reset".to_owned())
+            }
+            _ => (Code::Network, reach, format!("I/O error: {}", e.kind())),
+        }
+    };
+    Failure { error: Error::new(code, format!("{path}: {what}")), reach }
+}
+
+fn percent_encode_into(s: &str, out: &mut String) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn https_uses_https_proxy_and_honours_no_proxy() {
+        let vars = [("https_proxy", "http://gw:3128"), ("no_proxy", "example.com")];
+        assert_eq!(proxy_from_env("https://api.weixin.qq.com", env(&vars)).as_deref(), Some("http://gw:3128"));
+        assert_eq!(proxy_from_env("https://api.example.com", env(&vars)), None);
+    }
+
+    #[test]
+    fn loopback_is_never_proxied() {
+        let vars = [("http_proxy", "http://gw:3128")];
+        assert_eq!(proxy_from_env("http://127.0.0.1:9000", env(&vars)), None);
+    }
+
+    #[test]
+    fn upper_case_http_proxy_is_ignored_for_http() {
+        let vars = [("HTTP_PROXY", "http://evil:1")];
+        assert_eq!(proxy_from_env("http://wechat.internal:80", env(&vars)), None);
+    }
+
+    #[test]
+    fn proxy_urls_are_checked_without_echoing_them() {
+        assert!(validate_proxy_url("http://u:p@gw:3128").is_ok());
+        assert!(validate_proxy_url("socks5://gw:1080").is_ok());
+        let why = validate_proxy_url("ftp://u:secretpw@gw:1").unwrap_err();
+        assert!(!why.contains("secretpw"));
+        assert!(validate_proxy_url("http://gw").is_err());
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        let mut s = String::new();
+        percent_encode_into("a b&c=d", &mut s);
+        assert_eq!(s, "a%20b%26c%3Dd");
+    }
+}

@@ -1,0 +1,230 @@
+//! The 1.0 API (the seed's): getuseridkey, getinfo, and `verify`, which
+//! makes every check WeChat tells integrators to make on getinfo's answer.
+//!
+//! The front end's "success" can be forged; only these checks, done on the
+//! back end, prove that the expected person passed a fresh verification.
+
+use serde_json::json;
+
+use crate::call::Safety;
+use crate::client::{require, unix_now, Client};
+use crate::digest;
+use crate::errcode::verify_ret_meaning;
+use crate::error::{Code, Error, Result};
+use crate::id_card;
+use crate::log::Level;
+use crate::mask;
+use crate::response::Response;
+
+const GET_USER_ID_KEY: &str = "/cityservice/face/identify/getuseridkey";
+const GET_INFO: &str = "/cityservice/face/identify/getinfo";
+
+/// Names on Chinese ID cards, transliterated minority names included, are
+/// far shorter; anything longer is a caller bug, not a name.
+pub const MAX_NAME_CHARS: usize = 64;
+const MAX_OPAQUE_CHARS: usize = 4096;
+
+/// Who the caller expects to have been verified.
+#[derive(Clone, Copy, Debug)]
+pub struct Expected<'a> {
+    pub name: &'a str,
+    pub id_card_number: &'a str,
+    /// The user_id_key this verification was started with, if any.
+    pub user_id_key: Option<&'a str>,
+    /// The openid of the mini-program user who should have verified.
+    pub openid: Option<&'a str>,
+}
+
+impl Client {
+    /// Registers the person to verify; the answer's `user_id_key` goes to
+    /// the mini program's `wx.startFacialRecognitionVerify`.
+    pub fn v1_get_user_id_key(&self, name: &str, id_card_number: &str, out_seq_no: Option<&str>) -> Result<Response> {
+        let name = checked_name(name)?;
+        let id = id_card::normalize(id_card_number)?;
+        let mut body = json!({ "name": name, "id_card_number": id });
+        if let Some(seq) = out_seq_no {
+            require("out_seq_no", seq, 128)?;
+            body["out_seq_no"] = json!(seq);
+        }
+        self.log().emit(Level::Info, || {
+            format!("v1 getuseridkey for {} {}", mask::name(name), mask::id_card(&id))
+        });
+        let r = self.wechat_call(GET_USER_ID_KEY, &body, Safety::Write)?;
+        if r.text("user_id_key").map_or(true, |k| k.is_empty()) {
+            return Err(Error::new(Code::BadResponse, format!("{GET_USER_ID_KEY}: no user_id_key in the answer")));
+        }
+        Ok(r)
+    }
+
+    /// WeChat's record of a verification, unjudged. Prefer [`Client::v1_verify`].
+    pub fn v1_get_info(&self, verify_result: &str) -> Result<Response> {
+        require("verify_result", verify_result, MAX_OPAQUE_CHARS)?;
+        self.wechat_call(GET_INFO, &json!({ "verify_result": verify_result }), Safety::Read)
+    }
+
+    /// Ok only if the verification passed, for the expected person, by the
+    /// expected user and key, recently, and for the first time. Each failed
+    /// check has its own code; the response is returned on success.
+    pub fn v1_verify(&self, verify_result: &str, expected: &Expected<'_>) -> Result<Response> {
+        // Check the caller's side first: no network call for a bad argument.
+        let name = checked_name(expected.name)?;
+        let id = id_card::normalize(expected.id_card_number)?;
+        require("verify_result", verify_result, MAX_OPAQUE_CHARS)?;
+        if let Some(k) = expected.user_id_key {
+            require("user_id_key", k, MAX_OPAQUE_CHARS)?;
+        }
+        if let Some(o) = expected.openid {
+            require("openid", o, 128)?;
+        }
+        let who = || format!("{} {}", mask::name(name), mask::id_card(&id));
+        let r = self.v1_get_info(verify_result)?;
+        let verdict = judge(&r, name, &id, expected, self.inner.max_result_age_s, unix_now())
+            .and_then(|()| {
+                if self.inner.replay.first_use(verify_result) {
+                    Ok(())
+                } else {
+                    Err(Error::new(Code::Replayed, "this verify_result was already accepted by this client"))
+                }
+            });
+        match &verdict {
+            Ok(()) => self.log().emit(Level::Info, || format!("v1 verify {}: VERIFIED", who())),
+            Err(e) => self.log().emit(Level::Warn, || format!("v1 verify {}: REJECTED {}: {}", who(), e.code, e.message)),
+        }
+        verdict.map(|()| r)
+    }
+}
+
+/// The checks, in the order that gives the most useful code: did it pass,
+/// for whom, by whom, when.
+fn judge(r: &Response, name: &str, id: &str, expected: &Expected<'_>, max_age_s: u64, now: i64) -> Result<()> {
+    let missing = |field: &str| Error::new(Code::BadResponse, format!("{GET_INFO}: no {field} in the answer"));
+    let ret = r.int("identify_ret").ok_or_else(|| missing("identify_ret"))?;
+    if ret != 0 {
+        return Err(Error::new(Code::NotPassed, format!("identify_ret {ret}: {}", verify_ret_meaning(ret)))
+            .with_verify_ret(i32::try_from(ret).unwrap_or(i32::MIN)));
+    }
+    let id_md5 = r.text("id_card_number_md5").ok_or_else(|| missing("id_card_number_md5"))?;
+    if !id_md5.eq_ignore_ascii_case(&digest::md5_hex(id.as_bytes())) {
+        return Err(Error::new(
+            Code::IdMismatch,
+            format!("the verified ID number is not the expected {}", mask::id_card(id)),
+        ));
+    }
+    let name_md5 = r.text("name_utf8_md5").ok_or_else(|| missing("name_utf8_md5"))?;
+    if !name_md5.eq_ignore_ascii_case(&digest::name_md5(name)) {
+        return Err(Error::new(Code::NameMismatch, format!("the verified name is not the expected {}", mask::name(name))));
+    }
+    if let Some(want) = expected.user_id_key {
+        if r.text("user_id_key").as_deref() != Some(want) {
+            return Err(Error::new(
+                Code::UserIdKeyMismatch,
+                format!("the verification belongs to another user_id_key, not {}", mask::opaque(want)),
+            ));
+        }
+    }
+    if let Some(want) = expected.openid {
+        if r.text("openid").as_deref() != Some(want) {
+            return Err(Error::new(
+                Code::OpenidMismatch,
+                format!("the verification was done by another openid, not {}", mask::opaque(want)),
+            ));
+        }
+    }
+    if max_age_s > 0 {
+        let finished = r.int("finish_time").ok_or_else(|| missing("finish_time"))?;
+        let age = now - finished;
+        if age > max_age_s as i64 {
+            return Err(Error::new(
+                Code::StaleResult,
+                format!("the verification finished {age} s ago, more than max_result_age_s {max_age_s}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn checked_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    require("name", name, MAX_NAME_CHARS)?;
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Value;
+
+    const NAME: &str = "张三";
+    const ID: &str = "11010519491231002X";
+    const NOW: i64 = 1_800_000_000;
+
+    fn passed() -> Response {
+        let mut r = Response::new();
+        r.set("errcode", Value::Int(0));
+        r.set("identify_ret", Value::Int(0));
+        r.set_text("id_card_number_md5", digest::md5_hex(ID.as_bytes()));
+        r.set_text("name_utf8_md5", digest::name_md5(NAME));
+        r.set_text("user_id_key", "key-1");
+        r.set_text("openid", "o-user-1");
+        r.set("finish_time", Value::Int(NOW - 10));
+        r
+    }
+
+    fn expected() -> Expected<'static> {
+        Expected { name: NAME, id_card_number: ID, user_id_key: Some("key-1"), openid: Some("o-user-1") }
+    }
+
+    fn code_of(r: &Response) -> Code {
+        judge(r, NAME, ID, &expected(), 600, NOW).err().map_or(Code::Ok, |e| e.code)
+    }
+
+    #[test]
+    fn an_honest_result_passes_every_check() {
+        assert_eq!(code_of(&passed()), Code::Ok);
+    }
+
+    #[test]
+    fn a_failed_identify_ret_is_not_passed_with_its_value() {
+        let mut r = passed();
+        r.set("identify_ret", Value::Int(10004));
+        let e = judge(&r, NAME, ID, &expected(), 600, NOW).unwrap_err();
+        assert_eq!((e.code, e.verify_ret), (Code::NotPassed, 10004));
+    }
+
+    #[test]
+    fn upper_case_md5_hex_from_wechat_still_matches() {
+        let mut r = passed();
+        r.set_text("id_card_number_md5", digest::md5_hex(ID.as_bytes()).to_uppercase());
+        assert_eq!(code_of(&r), Code::Ok);
+    }
+
+    #[test]
+    fn each_mismatch_has_its_own_code() {
+        let mut r = passed();
+        r.set_text("id_card_number_md5", digest::md5_hex(b"110105194912310029"));
+        assert_eq!(code_of(&r), Code::IdMismatch);
+        let mut r = passed();
+        r.set_text("name_utf8_md5", digest::name_md5("李四"));
+        assert_eq!(code_of(&r), Code::NameMismatch);
+        let mut r = passed();
+        r.set_text("user_id_key", "key-2");
+        assert_eq!(code_of(&r), Code::UserIdKeyMismatch);
+        let mut r = passed();
+        r.set_text("openid", "o-user-2");
+        assert_eq!(code_of(&r), Code::OpenidMismatch);
+        let mut r = passed();
+        r.set("finish_time", Value::Int(NOW - 601));
+        assert_eq!(code_of(&r), Code::StaleResult);
+    }
+
+    #[test]
+    fn missing_fields_are_never_taken_as_a_pass() {
+        for field in ["identify_ret", "id_card_number_md5", "name_utf8_md5", "finish_time"] {
+            let mut r = Response::new();
+            for (k, v) in passed().fields().filter(|(k, _)| *k != field) {
+                r.set(k, v.clone());
+            }
+            assert_eq!(code_of(&r), Code::BadResponse, "{field}");
+        }
+    }
+}
