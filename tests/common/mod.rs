@@ -1,0 +1,94 @@
+//! Test fixtures: a sandbox per test binary run, its control API, clients.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{json, Value};
+use wxface::{Client, Config};
+
+pub const APPID: &str = "wx5a3d6f1e2b4c8d90";
+pub const SECRET: &str = "sandbox-secret-0123456789abcdef";
+
+/// A sandbox process, killed when dropped.
+pub struct Sandbox {
+    child: Child,
+    pub base: String,
+}
+
+impl Sandbox {
+    pub fn start() -> Sandbox {
+        Sandbox::start_with(&[])
+    }
+
+    pub fn start_with(args: &[&str]) -> Sandbox {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wxface-sandbox"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("sandbox starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout piped")).read_line(&mut line).expect("listen line");
+        let base = line.trim().rsplit(' ').next().expect("address").to_owned();
+        assert!(base.starts_with("http://127.0.0.1:"), "unexpected listen line {line:?}");
+        Sandbox { child, base }
+    }
+
+    pub fn config(&self) -> Config {
+        let mut c = Config::new();
+        for (k, v) in [("appid", APPID), ("secret", SECRET), ("api_base", self.base.as_str()), ("proxy", "none")] {
+            c.set(k, v).unwrap();
+        }
+        c
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.config()).unwrap()
+    }
+
+    pub fn control(&self, method: &str, path: &str, body: Value) -> Value {
+        let agent = ureq::AgentBuilder::new().build();
+        let url = format!("{}{}", self.base, path);
+        let r = match method {
+            "GET" => agent.get(&url).call(),
+            "DELETE" => agent.delete(&url).call(),
+            _ => agent.post(&url).send_string(&body.to_string()),
+        };
+        match r {
+            Ok(r) => serde_json::from_str(&r.into_string().unwrap_or_default()).unwrap_or(Value::Null),
+            Err(e) => panic!("control {method} {path} failed: {e}"),
+        }
+    }
+
+    pub fn stats(&self) -> Value {
+        self.control("GET", "/sandbox/stats", Value::Null)
+    }
+
+    pub fn requests(&self, path: &str) -> u64 {
+        self.stats()["requests"][path].as_u64().unwrap_or(0)
+    }
+
+    pub fn fault(&self, spec: Value) {
+        self.control("POST", "/sandbox/faults", spec);
+    }
+
+    pub fn complete_v1(&self, user_id_key: &str, outcome: &Value) -> (String, String) {
+        let mut body = json!({ "user_id_key": user_id_key });
+        if let Value::Object(o) = outcome {
+            for (k, v) in o {
+                body[k] = v.clone();
+            }
+        }
+        let r = self.control("POST", "/sandbox/v1/complete", body);
+        (r["verify_result"].as_str().unwrap().to_owned(), r["openid"].as_str().unwrap().to_owned())
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,100 @@
+//! The shared scenario lists (tests/scenarios/*.json) through the Rust API.
+
+mod common;
+
+use common::Sandbox;
+use serde_json::Value;
+use wxface::{Code, Expected};
+
+fn load(name: &str) -> Value {
+    let path = format!("{}/tests/scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn subst(v: &Value, people: &Value) -> Value {
+    match v.as_str() {
+        Some(s) if s.starts_with("$other.") => {
+            let field = &s["$other.".len()..];
+            if field == "cert_hash" {
+                let o = &people["other"];
+                Value::String(wxface::digest::cert_hash(
+                    "IDENTITY_CARD",
+                    o["name"].as_str().unwrap(),
+                    o["id_card_number"].as_str().unwrap(),
+                ))
+            } else {
+                people["other"][field].clone()
+            }
+        }
+        _ => v.clone(),
+    }
+}
+
+fn code_name(r: &wxface::Result<wxface::Response>) -> &'static str {
+    r.as_ref().err().map_or(Code::Ok, |e| e.code).name()
+}
+
+#[test]
+fn v1_verify_scenarios() {
+    let list = load("v1_verify.json");
+    let people = &list["people"];
+    let sandbox = Sandbox::start();
+    let client = sandbox.client();
+    let (name, id) = (people["expected"]["name"].as_str().unwrap(), people["expected"]["id_card_number"].as_str().unwrap());
+    for s in list["scenarios"].as_array().unwrap() {
+        let title = s["name"].as_str().unwrap();
+        let key = client.v1_get_user_id_key(name, id, None).unwrap().text("user_id_key").unwrap();
+        let outcome: serde_json::Map<String, Value> =
+            s["complete"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), subst(v, people))).collect();
+        let (mut verify_result, openid) = sandbox.complete_v1(&key, &Value::Object(outcome));
+        if let Some(f) = s["forge_verify_result"].as_str() {
+            verify_result = f.to_owned();
+        }
+        let with = |f: &str| s["verify_with"].get(f).map(|v| subst(v, people).as_str().unwrap().to_owned());
+        let (vname, vid, vopenid) = (with("name").unwrap_or(name.into()), with("id_card_number").unwrap_or(id.into()), with("openid").unwrap_or(openid));
+        let expected = Expected { name: &vname, id_card_number: &vid, user_id_key: Some(&key), openid: Some(&vopenid) };
+        let r = client.v1_verify(&verify_result, &expected);
+        assert_eq!(code_name(&r), s["expect"].as_str().unwrap(), "{title}: {:?}", r.as_ref().err());
+        if let Some(ret) = s["verify_ret"].as_i64() {
+            assert_eq!(i64::from(r.as_ref().unwrap_err().verify_ret), ret, "{title}");
+        }
+        if let Some(errcode) = s["wechat_errcode"].as_i64() {
+            assert_eq!(i64::from(r.as_ref().unwrap_err().wechat_errcode), errcode, "{title}");
+        }
+        if let Some(again) = s["then_again"].as_str() {
+            assert_eq!(code_name(&client.v1_verify(&verify_result, &expected)), again, "{title} (again)");
+        }
+    }
+}
+
+#[test]
+fn v2_query_scenarios() {
+    let list = load("v2_query.json");
+    let people = &list["people"];
+    let sandbox = Sandbox::start();
+    let client = sandbox.client();
+    let (name, id) = (people["expected"]["name"].as_str().unwrap(), people["expected"]["id_card_number"].as_str().unwrap());
+    for (i, s) in list["scenarios"].as_array().unwrap().iter().enumerate() {
+        let title = s["name"].as_str().unwrap();
+        let seq = format!("seq-{i}");
+        let openid = "o_v2_expected_user_0000000001";
+        let r = client.v2_get_verify_id(&seq, openid, name, id).unwrap();
+        let (verify_id, cert_hash) = (r.text("verify_id").unwrap(), r.text("cert_hash").unwrap());
+        if let Some(o) = s["complete"].as_object() {
+            let mut body = serde_json::json!({ "verify_id": verify_id });
+            for (k, v) in o {
+                body[k] = v.clone();
+            }
+            sandbox.control("POST", "/sandbox/v2/complete", body);
+        }
+        let with = |f: &str, default: &str| s["query_with"].get(f).map_or(default.to_owned(), |v| subst(v, people).as_str().unwrap().to_owned());
+        let r = client.v2_query(&with("verify_id", &verify_id), &with("out_seq_no", &seq), &with("openid", openid), &with("cert_hash", &cert_hash));
+        assert_eq!(code_name(&r), s["expect"].as_str().unwrap(), "{title}: {:?}", r.as_ref().err());
+        if let Some(ret) = s["verify_ret"].as_i64() {
+            assert_eq!(i64::from(r.as_ref().unwrap_err().verify_ret), ret, "{title}");
+        }
+        if let Some(errcode) = s["wechat_errcode"].as_i64() {
+            assert_eq!(i64::from(r.as_ref().unwrap_err().wechat_errcode), errcode, "{title}");
+        }
+    }
+}
