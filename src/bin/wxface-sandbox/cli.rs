@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-pub const USAGE: &str = "usage: wxface-sandbox [--listen 127.0.0.1:0] [--appid APPID] [--secret SECRET] \
+pub const USAGE: &str =
+    "usage: wxface-sandbox [--listen 127.0.0.1:0] [--appid APPID] [--secret SECRET] \
 [--token-ttl SECONDS] [--tls-cert CERT.pem --tls-key KEY.pem]";
 
 pub struct Options {
@@ -28,13 +29,17 @@ impl Options {
             if flag == "--help" || flag == "-h" {
                 return Err(USAGE.into());
             }
-            let value = args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+            let value = args
+                .next()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
             match flag.as_str() {
                 "--listen" => options.listen = value,
                 "--appid" => options.appid = value,
                 "--secret" => options.secret = value,
                 "--token-ttl" => {
-                    let secs: u64 = value.parse().map_err(|_| format!("--token-ttl: not a number of seconds\n{USAGE}"))?;
+                    let secs: u64 = value
+                        .parse()
+                        .map_err(|_| format!("--token-ttl: not a number of seconds\n{USAGE}"))?;
                     options.token_ttl = Duration::from_secs(secs);
                 }
                 "--tls-cert" => cert = Some(value),

@@ -61,31 +61,37 @@ pub fn handle(sandbox: &Arc<Sandbox>, request: &Request) -> (Reply, After) {
             let faults: Vec<Json> = sandbox.lock().faults.iter().map(Fault::to_json).collect();
             Reply::json(&json!({ "faults": faults }))
         }
-        ("POST", "/sandbox/faults") => with_body(request, |b| match Fault::from_json(&Json::Object(b)) {
-            Ok(fault) => {
-                let mut state = sandbox.lock();
-                state.faults.push(fault);
-                Reply::json(&json!({"ok": true, "queued": state.faults.len()}))
-            }
-            Err(why) => bad_request(&why),
-        }),
+        ("POST", "/sandbox/faults") => {
+            with_body(request, |b| match Fault::from_json(&Json::Object(b)) {
+                Ok(fault) => {
+                    let mut state = sandbox.lock();
+                    state.faults.push(fault);
+                    Reply::json(&json!({"ok": true, "queued": state.faults.len()}))
+                }
+                Err(why) => bad_request(&why),
+            })
+        }
         ("DELETE", "/sandbox/faults") => {
             sandbox.lock().faults.clear();
             ok()
         }
         ("GET", "/sandbox/push") => {
-            let target = sandbox.lock().push.as_ref().map_or(Json::Null, Target::to_json);
+            let target = sandbox
+                .lock()
+                .push
+                .as_ref()
+                .map_or(Json::Null, Target::to_json);
             Reply::json(&json!({ "push": target }))
         }
-        ("POST", "/sandbox/push") => {
-            with_body(request, |b| match Target::from_json(&Json::Object(b), &sandbox.config.appid) {
+        ("POST", "/sandbox/push") => with_body(request, |b| {
+            match Target::from_json(&Json::Object(b), &sandbox.config.appid) {
                 Ok(target) => {
                     sandbox.lock().push = Some(target);
                     ok()
                 }
                 Err(why) => bad_request(&why),
-            })
-        }
+            }
+        }),
         ("DELETE", "/sandbox/push") => {
             sandbox.lock().push = None;
             ok()
@@ -122,9 +128,16 @@ fn complete_v1(sandbox: &Arc<Sandbox>, body: Map<String, Json>) -> Reply {
 
     // Whose verification: a pending user_id_key, or name and ID passed to
     // the front end directly.
-    let (name, id_card_number, out_seq_no, user_id_key) = if let Some(key) = text(&body, "user_id_key") {
+    let (name, id_card_number, out_seq_no, user_id_key) = if let Some(key) =
+        text(&body, "user_id_key")
+    {
         match state.sessions.pending1.get(key, now) {
-            Lookup::Live(p) => (p.name.clone(), p.id_card_number.clone(), p.out_seq_no.clone(), key.to_owned()),
+            Lookup::Live(p) => (
+                p.name.clone(),
+                p.id_card_number.clone(),
+                p.out_seq_no.clone(),
+                key.to_owned(),
+            ),
             Lookup::Expired => return problem(410, "user_id_key has expired"),
             Lookup::Unknown => return problem(404, "unknown user_id_key"),
         }
@@ -135,12 +148,19 @@ fn complete_v1(sandbox: &Arc<Sandbox>, body: Map<String, Json>) -> Reply {
         let Ok(id) = wxface::id_card::normalize(id) else {
             return bad_request("id_card_number is not a valid resident ID number");
         };
-        (name.to_owned(), id, text(&body, "out_seq_no").map(str::to_owned), String::new())
+        (
+            name.to_owned(),
+            id,
+            text(&body, "out_seq_no").map(str::to_owned),
+            String::new(),
+        )
     };
 
     let id_card_number_md5 = match text(&body, "as_id_card_number") {
         // Someone else's number: hashed canonically when it is one, as is otherwise.
-        Some(other) => digest::id_card_md5(other).unwrap_or_else(|_| digest::md5_hex(other.as_bytes())),
+        Some(other) => {
+            digest::id_card_md5(other).unwrap_or_else(|_| digest::md5_hex(other.as_bytes()))
+        }
         None => digest::md5_hex(id_card_number.as_bytes()),
     };
     let name_utf8_md5 = digest::name_md5(text(&body, "as_name").unwrap_or(&name));
@@ -148,7 +168,11 @@ fn complete_v1(sandbox: &Arc<Sandbox>, body: Map<String, Json>) -> Reply {
         Some(openid) => openid.to_owned(),
         None => ids::openid_for(&sandbox.config.appid, &format!("{id_card_number}|{name}")),
     };
-    let finish_time = unix_now() + body.get("finish_time_offset_s").and_then(Json::as_i64).unwrap_or(0);
+    let finish_time = unix_now()
+        + body
+            .get("finish_time_offset_s")
+            .and_then(Json::as_i64)
+            .unwrap_or(0);
     let result = Result1 {
         identify_ret: body.get("identify_ret").and_then(Json::as_i64).unwrap_or(0),
         identify_time: finish_time,
@@ -161,13 +185,20 @@ fn complete_v1(sandbox: &Arc<Sandbox>, body: Map<String, Json>) -> Reply {
         getinfo_errcode: body.get("getinfo_errcode").and_then(Json::as_i64),
     };
     let verify_result = ids::random(100);
-    state.sessions.results1.insert(verify_result.clone(), result, now + ttl, now);
+    state
+        .sessions
+        .results1
+        .insert(verify_result.clone(), result, now + ttl, now);
 
     let push_target = state.push.clone();
     drop(state);
     let mut pushed = false;
     if let (Some(target), Some(out_seq_no)) = (push_target, out_seq_no) {
-        let event = Event { openid: openid.clone(), out_seq_no, verify_result: verify_result.clone() };
+        let event = Event {
+            openid: openid.clone(),
+            out_seq_no,
+            verify_result: verify_result.clone(),
+        };
         push::deliver(Arc::clone(sandbox), target, event);
         pushed = true;
     }
@@ -180,7 +211,10 @@ fn complete_v2(sandbox: &Sandbox, body: Map<String, Json>) -> Reply {
     let Some(verify_id) = text(&body, "verify_id") else {
         return bad_request("verify_id is required");
     };
-    let verify_ret = body.get("verify_ret").and_then(Json::as_i64).unwrap_or(10000);
+    let verify_ret = body
+        .get("verify_ret")
+        .and_then(Json::as_i64)
+        .unwrap_or(10000);
     let ttl = match body.get("ttl_s") {
         None => None,
         Some(_) => match seconds(&body, "ttl_s", 0) {
@@ -205,7 +239,11 @@ fn last_body(sandbox: &Sandbox, request: &Request) -> Reply {
         return bad_request("path is required");
     };
     match sandbox.lock().last_bodies.get(path) {
-        Some(body) => Reply { status: 200, content_type: "application/octet-stream", body: body.clone() },
+        Some(body) => Reply {
+            status: 200,
+            content_type: "application/octet-stream",
+            body: body.clone(),
+        },
         None => problem(404, "no body received on that path since the last reset"),
     }
 }
@@ -225,13 +263,17 @@ fn seconds(body: &Map<String, Json>, name: &str, default: u64) -> Result<Duratio
         None => Ok(Duration::from_secs(default)),
         Some(v) => match v.as_u64() {
             Some(s) if s <= MAX_TTL_S => Ok(Duration::from_secs(s)),
-            _ => Err(bad_request(&format!("{name} must be an integer from 0 to {MAX_TTL_S}"))),
+            _ => Err(bad_request(&format!(
+                "{name} must be an integer from 0 to {MAX_TTL_S}"
+            ))),
         },
     }
 }
 
 fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64
 }
 
 fn ok() -> Reply {

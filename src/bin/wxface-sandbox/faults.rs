@@ -69,7 +69,10 @@ impl Fault {
         if path.starts_with("/sandbox/") {
             return Err("faults apply to WeChat paths, not to the control API".into());
         }
-        let kind_name = body.get("kind").and_then(Json::as_str).ok_or("kind is required")?;
+        let kind_name = body
+            .get("kind")
+            .and_then(Json::as_str)
+            .ok_or("kind is required")?;
         let int = |name: &str| body.get(name).and_then(Json::as_i64);
         let kind = match kind_name {
             "http_status" => {
@@ -108,7 +111,11 @@ impl Fault {
                 None => return Err("count must be a non-negative integer".into()),
             },
         };
-        Ok(Fault { path: path.to_owned(), kind, remaining })
+        Ok(Fault {
+            path: path.to_owned(),
+            kind,
+            remaining,
+        })
     }
 
     pub fn to_json(&self) -> Json {
@@ -164,7 +171,8 @@ mod tests {
 
     #[test]
     fn count_zero_lasts_until_cleared() {
-        let mut q = vec![Fault::from_json(&json!({"kind": "errcode", "errcode": -1, "count": 0})).unwrap()];
+        let mut q =
+            vec![Fault::from_json(&json!({"kind": "errcode", "errcode": -1, "count": 0})).unwrap()];
         for _ in 0..10 {
             assert_eq!(take(&mut q, "/x"), Some(Kind::Errcode(-1, None)));
         }

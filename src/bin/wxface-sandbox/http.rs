@@ -25,7 +25,10 @@ pub struct Request {
 
 impl Request {
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -53,7 +56,9 @@ pub fn read_head<R: BufRead>(reader: &mut R) -> Result<Head, ReadError> {
     // Tolerate blank lines before a request (RFC 9112 section 2.2).
     loop {
         line.clear();
-        let n = limited.read_until(b'\n', &mut line).map_err(|_| ReadError::Closed)?;
+        let n = limited
+            .read_until(b'\n', &mut line)
+            .map_err(|_| ReadError::Closed)?;
         if n == 0 {
             return Err(ReadError::Closed);
         }
@@ -74,7 +79,12 @@ pub fn read_head<R: BufRead>(reader: &mut R) -> Result<Head, ReadError> {
     let http10 = match version {
         "HTTP/1.1" => false,
         "HTTP/1.0" => true,
-        _ => return Err(ReadError::Refuse(505, "only HTTP/1.0 and HTTP/1.1 are served")),
+        _ => {
+            return Err(ReadError::Refuse(
+                505,
+                "only HTTP/1.0 and HTTP/1.1 are served",
+            ))
+        }
     };
 
     let mut content_length = 0usize;
@@ -82,7 +92,9 @@ pub fn read_head<R: BufRead>(reader: &mut R) -> Result<Head, ReadError> {
     let mut expect_continue = false;
     loop {
         line.clear();
-        let n = limited.read_until(b'\n', &mut line).map_err(|_| ReadError::Closed)?;
+        let n = limited
+            .read_until(b'\n', &mut line)
+            .map_err(|_| ReadError::Closed)?;
         if n == 0 || !line.ends_with(b"\n") {
             return Err(if limited.limit() == 0 {
                 ReadError::Refuse(431, "request head too large")
@@ -101,13 +113,18 @@ pub fn read_head<R: BufRead>(reader: &mut R) -> Result<Head, ReadError> {
         let value = value.trim();
         match name.trim().to_ascii_lowercase().as_str() {
             "content-length" => {
-                content_length = value.parse().map_err(|_| ReadError::Refuse(400, "bad Content-Length"))?;
+                content_length = value
+                    .parse()
+                    .map_err(|_| ReadError::Refuse(400, "bad Content-Length"))?;
                 if content_length > MAX_BODY {
                     return Err(ReadError::Refuse(413, "request body larger than 1 MiB"));
                 }
             }
             "transfer-encoding" => {
-                return Err(ReadError::Refuse(411, "chunked request bodies are not accepted"));
+                return Err(ReadError::Refuse(
+                    411,
+                    "chunked request bodies are not accepted",
+                ));
             }
             "connection" => {
                 let v = value.to_ascii_lowercase();
@@ -168,15 +185,13 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -209,7 +224,11 @@ impl Reply {
     }
 
     pub fn json_status(status: u16, value: &Json) -> Reply {
-        Reply { status, content_type: WECHAT_JSON, body: value.to_string().into_bytes() }
+        Reply {
+            status,
+            content_type: WECHAT_JSON,
+            body: value.to_string().into_bytes(),
+        }
     }
 
     pub fn html(status: u16) -> Reply {
@@ -218,7 +237,11 @@ impl Reply {
             "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n\
              <center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
         );
-        Reply { status, content_type: "text/html", body: body.into_bytes() }
+        Reply {
+            status,
+            content_type: "text/html",
+            body: body.into_bytes(),
+        }
     }
 }
 
@@ -278,8 +301,16 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_not_panicked_on() {
-        for raw in [&b"\xff\xfe\r\n\r\n"[..], b"GET\r\n\r\n", b"GET / HTTP/9\r\n\r\n", b"GET / HTTP/1.1\r\nnocolon\r\n\r\n"] {
-            assert!(matches!(read_head(&mut &raw[..]), Err(ReadError::Refuse(..))));
+        for raw in [
+            &b"\xff\xfe\r\n\r\n"[..],
+            b"GET\r\n\r\n",
+            b"GET / HTTP/9\r\n\r\n",
+            b"GET / HTTP/1.1\r\nnocolon\r\n\r\n",
+        ] {
+            assert!(matches!(
+                read_head(&mut &raw[..]),
+                Err(ReadError::Refuse(..))
+            ));
         }
     }
 }

@@ -15,7 +15,10 @@ pub fn random(len: usize) -> String {
         eprintln!("wxface-sandbox: the operating system gave no random bytes");
         std::process::exit(2);
     }
-    bytes.iter().map(|b| char::from(URL_SAFE[usize::from(b & 63)])).collect()
+    bytes
+        .iter()
+        .map(|b| char::from(URL_SAFE[usize::from(b & 63)]))
+        .collect()
 }
 
 /// A deterministic openid for a person: `o` + 27 characters, so the same
@@ -24,7 +27,12 @@ pub fn openid_for(appid: &str, person: &str) -> String {
     let digest = Sha256::digest(format!("{appid}|{person}").as_bytes());
     let mut out = String::with_capacity(28);
     out.push('o');
-    out.extend(digest.iter().take(27).map(|b| char::from(URL_SAFE[usize::from(b & 63)])));
+    out.extend(
+        digest
+            .iter()
+            .take(27)
+            .map(|b| char::from(URL_SAFE[usize::from(b & 63)])),
+    );
     out
 }
 

@@ -59,7 +59,10 @@ fn main() -> ExitCode {
     let scheme = if tls.is_some() { "https" } else { "http" };
     // Tests and the demo parse this line to find the port.
     let mut stdout = std::io::stdout();
-    if writeln!(stdout, "wxface-sandbox listening on {scheme}://{address}").and_then(|()| stdout.flush()).is_err() {
+    if writeln!(stdout, "wxface-sandbox listening on {scheme}://{address}")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
         return ExitCode::from(1);
     }
     let sandbox = Arc::new(Sandbox::new(Config {

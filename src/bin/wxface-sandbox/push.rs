@@ -37,7 +37,9 @@ impl Target {
     pub fn from_json(body: &Json, default_appid: &str) -> Result<Target, String> {
         let field = |name: &str| body.get(name).and_then(Json::as_str);
         let url = field("url").ok_or("url is required")?;
-        let rest = url.strip_prefix("http://").ok_or("url must start with http://")?;
+        let rest = url
+            .strip_prefix("http://")
+            .ok_or("url must start with http://")?;
         let (host, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
@@ -102,13 +104,19 @@ pub fn deliver(sandbox: Arc<Sandbox>, target: Target, event: Event) {
                 Err(why) => eprintln!("wxface-sandbox: push to {} failed: {why}", target.host),
             }
         }
-        eprintln!("wxface-sandbox: push to {} given up after {} attempts", target.host, SCHEDULE_MS.len());
+        eprintln!(
+            "wxface-sandbox: push to {} given up after {} attempts",
+            target.host,
+            SCHEDULE_MS.len()
+        );
     });
 }
 
 /// One sealed POST; Ok on a 2xx answer.
 fn attempt(target: &Target, event: &Event) -> Result<(), String> {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
     let mut fields = Response::new();
     fields.set_text("ToUserName", target.to_user_name.as_str());
     fields.set_text("FromUserName", event.openid.as_str());
@@ -119,8 +127,15 @@ fn attempt(target: &Target, event: &Event) -> Result<(), String> {
     fields.set_text("out_seq_no", event.out_seq_no.as_str());
     fields.set_text("verify_result", event.verify_result.as_str());
     let nonce = ids::random(16);
-    let sealed = seal(&target.config, target.format, target.mode, &fields, now, &nonce)
-        .map_err(|e| format!("sealing failed: {}", e.message))?;
+    let sealed = seal(
+        &target.config,
+        target.format,
+        target.mode,
+        &fields,
+        now,
+        &nonce,
+    )
+    .map_err(|e| format!("sealing failed: {}", e.message))?;
 
     let separator = if target.path.contains('?') { '&' } else { '?' };
     let content_type = match target.format {
@@ -139,13 +154,22 @@ fn attempt(target: &Target, event: &Event) -> Result<(), String> {
     request.extend_from_slice(&sealed.body);
 
     let addr = resolve(&target.host)?;
-    let mut stream = TcpStream::connect_timeout(&addr, ATTEMPT_TIMEOUT).map_err(|e| e.to_string())?;
-    stream.set_read_timeout(Some(ATTEMPT_TIMEOUT)).map_err(|e| e.to_string())?;
-    stream.set_write_timeout(Some(ATTEMPT_TIMEOUT)).map_err(|e| e.to_string())?;
+    let mut stream =
+        TcpStream::connect_timeout(&addr, ATTEMPT_TIMEOUT).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(ATTEMPT_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(ATTEMPT_TIMEOUT))
+        .map_err(|e| e.to_string())?;
     stream.write_all(&request).map_err(|e| e.to_string())?;
     let mut status_line = [0u8; 12];
-    stream.read_exact(&mut status_line).map_err(|e| format!("no status line: {e}"))?;
-    let status = std::str::from_utf8(&status_line[9..12]).ok().and_then(|s| s.parse::<u16>().ok());
+    stream
+        .read_exact(&mut status_line)
+        .map_err(|e| format!("no status line: {e}"))?;
+    let status = std::str::from_utf8(&status_line[9..12])
+        .ok()
+        .and_then(|s| s.parse::<u16>().ok());
     match status {
         Some(s) if (200..300).contains(&s) => Ok(()),
         Some(s) => Err(format!("HTTP {s}")),
@@ -154,7 +178,11 @@ fn attempt(target: &Target, event: &Event) -> Result<(), String> {
 }
 
 fn resolve(host: &str) -> Result<SocketAddr, String> {
-    let with_port = if host.contains(':') { host.to_owned() } else { format!("{host}:80") };
+    let with_port = if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:80")
+    };
     with_port
         .to_socket_addrs()
         .map_err(|e| e.to_string())?

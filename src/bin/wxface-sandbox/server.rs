@@ -16,6 +16,8 @@ use crate::wechat;
 
 /// An idle keep-alive connection is closed after this long.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The interim answer to `Expect: 100-continue`.
+const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
 /// A `hang` fault lets go of the connection after this long at the latest.
 const HANG_LIMIT: Duration = Duration::from_secs(120);
 /// The pace of a `trickle` fault.
@@ -49,13 +51,15 @@ pub fn serve(listener: TcpListener, sandbox: Arc<Sandbox>, tls: Option<Tls>) {
         sandbox.lock().counters.connections += 1;
         let sandbox = Arc::clone(&sandbox);
         let tls = tls.clone();
-        let spawned = thread::Builder::new().name("connection".into()).spawn(move || match tls {
-            Some(tls) => match tls.accept(tcp) {
-                Ok(stream) => connection(stream, &sandbox),
-                Err(e) => eprintln!("wxface-sandbox: TLS setup failed: {e}"),
-            },
-            None => connection(tcp, &sandbox),
-        });
+        let spawned = thread::Builder::new()
+            .name("connection".into())
+            .spawn(move || match tls {
+                Some(tls) => match tls.accept(tcp) {
+                    Ok(stream) => connection(stream, &sandbox),
+                    Err(e) => eprintln!("wxface-sandbox: TLS setup failed: {e}"),
+                },
+                None => connection(tcp, &sandbox),
+            });
         if let Err(e) = spawned {
             eprintln!("wxface-sandbox: cannot start a connection thread: {e}");
         }
@@ -92,10 +96,11 @@ fn connection<S: Stream>(stream: S, sandbox: &Arc<Sandbox>) {
             }
         };
         let mut request = head.request;
-        if head.expect_continue && head.content_length > 0 {
-            if reader.get_mut().write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err() {
-                return;
-            }
+        if head.expect_continue
+            && head.content_length > 0
+            && reader.get_mut().write_all(CONTINUE).is_err()
+        {
+            return;
         }
         request.body = match http::read_body(&mut reader, head.content_length) {
             Ok(body) => body,
@@ -158,14 +163,16 @@ fn respond<S: Stream>(
         }
         Some(Kind::HttpStatus(status)) => {
             let reply = Reply::html(*status);
-            return write_plain(stream, &reply, request.keep_alive).map(|()| (reply.status, Flow::KeepAlive));
+            return write_plain(stream, &reply, request.keep_alive)
+                .map(|()| (reply.status, Flow::KeepAlive));
         }
         Some(Kind::Errcode(errcode, errmsg)) => {
             let reply = match errmsg {
                 Some(m) => wechat::error_with(*errcode, m),
                 None => wechat::error(*errcode),
             };
-            return write_plain(stream, &reply, request.keep_alive).map(|()| (200, Flow::KeepAlive));
+            return write_plain(stream, &reply, request.keep_alive)
+                .map(|()| (200, Flow::KeepAlive));
         }
         Some(Kind::InvalidateToken) => sandbox.lock().tokens.invalidate_current(),
         Some(Kind::Delay(pause)) => thread::sleep(*pause),
@@ -177,14 +184,23 @@ fn respond<S: Stream>(
     } else {
         control::handle(sandbox, request)
     };
-    let flow = if after == After::Shutdown { Flow::Shutdown } else { Flow::KeepAlive };
+    let flow = if after == After::Shutdown {
+        Flow::Shutdown
+    } else {
+        Flow::KeepAlive
+    };
     let keep_alive = request.keep_alive;
 
     // Faults that spoil the answer.
     match fault {
         Some(Kind::Reset) => {
             let half = reply.body.len() / 2;
-            let mut out = http::head(reply.status, reply.content_type, reply.body.len(), keep_alive);
+            let mut out = http::head(
+                reply.status,
+                reply.content_type,
+                reply.body.len(),
+                keep_alive,
+            );
             out.extend_from_slice(&reply.body[..half]);
             stream.write_all(&out)?;
             stream.flush()?;
@@ -207,7 +223,12 @@ fn respond<S: Stream>(
             Ok((200, flow))
         }
         Some(Kind::Trickle) => {
-            stream.write_all(&http::head(reply.status, reply.content_type, reply.body.len(), keep_alive))?;
+            stream.write_all(&http::head(
+                reply.status,
+                reply.content_type,
+                reply.body.len(),
+                keep_alive,
+            ))?;
             stream.flush()?;
             for byte in &reply.body {
                 thread::sleep(TRICKLE_PACE);
@@ -231,7 +252,12 @@ fn respond<S: Stream>(
 }
 
 fn write_plain<S: Stream>(stream: &mut S, reply: &Reply, keep_alive: bool) -> io::Result<()> {
-    let mut out = http::head(reply.status, reply.content_type, reply.body.len(), keep_alive);
+    let mut out = http::head(
+        reply.status,
+        reply.content_type,
+        reply.body.len(),
+        keep_alive,
+    );
     out.extend_from_slice(&reply.body);
     stream.write_all(&out)?;
     stream.flush()
@@ -240,14 +266,20 @@ fn write_plain<S: Stream>(stream: &mut S, reply: &Reply, keep_alive: bool) -> io
 /// Holds the connection without answering until the client leaves or the
 /// limit passes.
 fn hang<S: Stream>(stream: &mut S) {
-    let _ = stream.tcp().set_read_timeout(Some(Duration::from_millis(500)));
+    let _ = stream
+        .tcp()
+        .set_read_timeout(Some(Duration::from_millis(500)));
     let until = Instant::now() + HANG_LIMIT;
     let mut sink = [0u8; 4096];
     while Instant::now() < until {
         match stream.read(&mut sink) {
             Ok(0) => return,
             Ok(_) => {}
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) => {}
             Err(_) => return,
         }
     }
@@ -259,7 +291,10 @@ fn abort(tcp: &TcpStream) {
     #[cfg(unix)]
     {
         use std::os::unix::io::AsRawFd;
-        let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+        let linger = libc::linger {
+            l_onoff: 1,
+            l_linger: 0,
+        };
         // SAFETY: the descriptor belongs to `tcp`, alive for this call; the
         // option value is a properly sized, initialised `linger`.
         unsafe {
@@ -281,11 +316,19 @@ fn abort(tcp: &TcpStream) {
 /// carries the access token), status, fault and time. Bodies never.
 fn log(request: &Request, status: u16, fault: &str, started: Instant) {
     let path: String = request.path.chars().take(80).collect();
-    let fault = if fault.is_empty() { String::new() } else { format!(" fault={fault}") };
+    let fault = if fault.is_empty() {
+        String::new()
+    } else {
+        format!(" fault={fault}")
+    };
     eprintln!(
         "wxface-sandbox: {} {path} -> {}{fault} {}ms",
         request.method.chars().take(10).collect::<String>(),
-        if status == 0 { "no answer".to_owned() } else { status.to_string() },
+        if status == 0 {
+            "no answer".to_owned()
+        } else {
+            status.to_string()
+        },
         started.elapsed().as_millis()
     );
 }

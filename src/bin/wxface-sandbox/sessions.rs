@@ -26,7 +26,10 @@ pub struct Expiring<V> {
 
 impl<V> Default for Expiring<V> {
     fn default() -> Self {
-        Expiring { entries: HashMap::new(), order: VecDeque::new() }
+        Expiring {
+            entries: HashMap::new(),
+            order: VecDeque::new(),
+        }
     }
 }
 
@@ -127,7 +130,10 @@ mod tests {
         let mut m = Expiring::default();
         m.insert("a".into(), 1, now + Duration::from_secs(5), now);
         assert!(matches!(m.get("a", now), Lookup::Live(1)));
-        assert!(matches!(m.get("a", now + Duration::from_secs(5)), Lookup::Expired));
+        assert!(matches!(
+            m.get("a", now + Duration::from_secs(5)),
+            Lookup::Expired
+        ));
         assert!(matches!(m.get("b", now), Lookup::Unknown));
         // Long-expired entries are dropped on the next insert.
         let later = now + Duration::from_secs(5) + REMEMBER_EXPIRED;

@@ -89,12 +89,17 @@ impl Sandbox {
             last_bodies: HashMap::new(),
             push: None,
         };
-        Sandbox { config, state: Mutex::new(state) }
+        Sandbox {
+            config,
+            state: Mutex::new(state),
+        }
     }
 
     /// The state, even if a handler thread panicked while holding it: the
     /// sandbox keeps serving the other tests rather than failing them all.
     pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

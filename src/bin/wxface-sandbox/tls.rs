@@ -31,11 +31,16 @@ impl Tls {
             .with_safe_default_protocol_versions()
             .and_then(|b| b.with_no_client_auth().with_single_cert(chain, key))
             .map_err(|e| format!("unusable certificate or key: {e}"))?;
-        Ok(Tls { config: Arc::new(config) })
+        Ok(Tls {
+            config: Arc::new(config),
+        })
     }
 
     /// Wraps an accepted socket; the handshake runs on first read.
-    pub fn accept(&self, tcp: TcpStream) -> Result<StreamOwned<ServerConnection, TcpStream>, String> {
+    pub fn accept(
+        &self,
+        tcp: TcpStream,
+    ) -> Result<StreamOwned<ServerConnection, TcpStream>, String> {
         let conn = ServerConnection::new(Arc::clone(&self.config)).map_err(|e| e.to_string())?;
         Ok(StreamOwned::new(conn, tcp))
     }

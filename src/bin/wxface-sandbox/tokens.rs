@@ -34,7 +34,12 @@ pub struct Tokens {
 
 impl Tokens {
     pub fn new(ttl: Duration) -> Tokens {
-        Tokens { ttl, known: HashMap::new(), order: VecDeque::new(), current: None }
+        Tokens {
+            ttl,
+            known: HashMap::new(),
+            order: VecDeque::new(),
+            current: None,
+        }
     }
 
     /// Legacy `/cgi-bin/token`: every call issues a new token and the
@@ -65,13 +70,19 @@ impl Tokens {
     pub fn check(&self, token: Option<&str>, now: Instant) -> Result<(), Refusal> {
         let token = match token {
             Some(t) if !t.is_empty() => t,
-            _ => return Err(Refusal { errcode: 41001, errmsg: "access_token missing" }),
+            _ => {
+                return Err(Refusal {
+                    errcode: 41001,
+                    errmsg: "access_token missing",
+                })
+            }
         };
         match self.known.get(token) {
             Some(State::Live { expires_at }) if *expires_at > now => Ok(()),
-            Some(State::Live { .. }) | Some(State::Expired) => {
-                Err(Refusal { errcode: 42001, errmsg: "access_token expired" })
-            }
+            Some(State::Live { .. }) | Some(State::Expired) => Err(Refusal {
+                errcode: 42001,
+                errmsg: "access_token expired",
+            }),
             Some(State::Invalidated) | None => Err(Refusal {
                 errcode: 40001,
                 errmsg: "invalid credential, access_token is invalid or not latest",
@@ -99,7 +110,12 @@ impl Tokens {
 
     fn issue(&mut self, now: Instant) -> String {
         let token = ids::random(TOKEN_LEN);
-        self.known.insert(token.clone(), State::Live { expires_at: now + self.ttl });
+        self.known.insert(
+            token.clone(),
+            State::Live {
+                expires_at: now + self.ttl,
+            },
+        );
         self.order.push_back(token.clone());
         while self.order.len() > REMEMBERED {
             if let Some(old) = self.order.pop_front() {

@@ -110,12 +110,18 @@ fn stable_token(sandbox: &Sandbox, request: &Request) -> Reply {
         Ok(body) => body,
         Err(reply) => return reply,
     };
-    if let Err(refusal) =
-        check_credentials(sandbox, text(&body, "grant_type"), text(&body, "appid"), text(&body, "secret"))
-    {
+    if let Err(refusal) = check_credentials(
+        sandbox,
+        text(&body, "grant_type"),
+        text(&body, "appid"),
+        text(&body, "secret"),
+    ) {
         return refusal;
     }
-    let force = body.get("force_refresh").and_then(Json::as_bool).unwrap_or(false);
+    let force = body
+        .get("force_refresh")
+        .and_then(Json::as_bool)
+        .unwrap_or(false);
     let (token, expires_in) = state.tokens.issue_stable(force, Instant::now());
     Reply::json(&json!({"access_token": token, "expires_in": expires_in}))
 }
@@ -144,7 +150,11 @@ fn business(sandbox: &Sandbox, request: &Request) -> Reply {
         return error(43002);
     }
     let now = Instant::now();
-    if let Err(refusal) = sandbox.lock().tokens.check(request.param("access_token"), now) {
+    if let Err(refusal) = sandbox
+        .lock()
+        .tokens
+        .check(request.param("access_token"), now)
+    {
         return error_with(refusal.errcode, refusal.errmsg);
     }
     let body = match object(&request.body) {
@@ -174,7 +184,10 @@ fn get_user_id_key(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) ->
         out_seq_no: text(body, "out_seq_no").map(str::to_owned),
     };
     let mut state = sandbox.lock();
-    state.sessions.pending1.insert(user_id_key.clone(), pending, now + SESSION_TTL, now);
+    state
+        .sessions
+        .pending1
+        .insert(user_id_key.clone(), pending, now + SESSION_TTL, now);
     Reply::json(&json!({
         "errcode": 0,
         "errmsg": "ok",
@@ -207,7 +220,10 @@ fn get_info(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> Reply 
     out.insert("openid".into(), result.openid.clone().into());
     out.insert("user_id_key".into(), result.user_id_key.clone().into());
     out.insert("finish_time".into(), result.finish_time.into());
-    out.insert("id_card_number_md5".into(), result.id_card_number_md5.clone().into());
+    out.insert(
+        "id_card_number_md5".into(),
+        result.id_card_number_md5.clone().into(),
+    );
     out.insert("name_utf8_md5".into(), result.name_utf8_md5.clone().into());
     Reply::json(&Json::Object(out))
 }
@@ -229,7 +245,11 @@ fn get_image(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> Reply
 }
 
 fn photo() -> Reply {
-    Reply { status: 200, content_type: "image/jpeg", body: PHOTO.to_vec() }
+    Reply {
+        status: 200,
+        content_type: "image/jpeg",
+        body: PHOTO.to_vec(),
+    }
 }
 
 fn get_verify_id(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> Reply {
@@ -242,7 +262,10 @@ fn get_verify_id(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> R
         field("cert_name"),
         field("cert_no"),
     ) else {
-        return error_with(40097, "invalid args: out_seq_no, openid and cert_info are required");
+        return error_with(
+            40097,
+            "invalid args: out_seq_no, openid and cert_info are required",
+        );
     };
     if cert_type != "IDENTITY_CARD" {
         return error_with(40097, "invalid args: cert_type must be IDENTITY_CARD");
@@ -259,7 +282,11 @@ fn get_verify_id(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> R
         cert_hash: digest::cert_hash(cert_type, cert_name, cert_no),
         verify_ret: None,
     };
-    sandbox.lock().sessions.verify2.insert(verify_id.clone(), session, now + SESSION_TTL, now);
+    sandbox
+        .lock()
+        .sessions
+        .verify2
+        .insert(verify_id.clone(), session, now + SESSION_TTL, now);
     Reply::json(&json!({
         "errcode": 0,
         "errmsg": "ok",
@@ -281,14 +308,21 @@ fn query_verify_info(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) 
 
 /// 2.0's checks on `{verify_id, out_seq_no, cert_hash, openid}`; the outcome
 /// if the user has finished.
-fn checked_verify2(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> Result<Option<i64>, Reply> {
+fn checked_verify2(
+    sandbox: &Sandbox,
+    body: &Map<String, Json>,
+    now: Instant,
+) -> Result<Option<i64>, Reply> {
     let (Some(verify_id), Some(out_seq_no), Some(cert_hash), Some(openid)) = (
         text(body, "verify_id"),
         text(body, "out_seq_no"),
         text(body, "cert_hash"),
         text(body, "openid"),
     ) else {
-        return Err(error_with(40097, "invalid args: verify_id, out_seq_no, cert_hash and openid are required"));
+        return Err(error_with(
+            40097,
+            "invalid args: verify_id, out_seq_no, cert_hash and openid are required",
+        ));
     };
     let mut state = sandbox.lock();
     let session = match state.sessions.verify2.get(verify_id, now) {
@@ -318,5 +352,8 @@ fn object(body: &[u8]) -> Result<Map<String, Json>, Reply> {
 
 /// A non-empty string member.
 pub fn text<'a>(object: &'a Map<String, Json>, name: &str) -> Option<&'a str> {
-    object.get(name).and_then(Json::as_str).filter(|s| !s.is_empty())
+    object
+        .get(name)
+        .and_then(Json::as_str)
+        .filter(|s| !s.is_empty())
 }
