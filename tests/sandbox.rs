@@ -72,9 +72,15 @@ fn start(args: &[&str]) -> Sandbox {
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut line)
         .expect("listen line");
-    let prefix = "wxface-sandbox listening on http://127.0.0.1:";
-    assert!(line.starts_with(prefix), "unexpected first line {line:?}");
-    let port = line[prefix.len()..].trim().parse().expect("port");
+    let port = ["http", "https"]
+        .iter()
+        .find_map(|scheme| {
+            line.strip_prefix(&format!(
+                "wxface-sandbox listening on {scheme}://127.0.0.1:"
+            ))
+        })
+        .and_then(|port| port.trim().parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
     Sandbox { child, port }
 }
 
@@ -83,8 +89,8 @@ fn sandbox() -> Sandbox {
 }
 
 /// Writes one request on `stream` and reads its answer.
-fn exchange(
-    stream: &mut TcpStream,
+fn exchange<S: Read + Write>(
+    stream: &mut S,
     method: &str,
     target: &str,
     body: &[u8],
@@ -969,4 +975,80 @@ fn shutdown_route_ends_the_process() {
         assert!(Instant::now() < deadline, "sandbox still running");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+// ---- TLS --------------------------------------------------------------------
+
+/// A self-signed test certificate for 127.0.0.1 (valid until 2126) and its
+/// key, made for this test only: `openssl req -x509 -newkey ec ...`.
+const TEST_CERT: &str = "-----BEGIN CERTIFICATE-----
+MIIBrTCCAVKgAwIBAgIUNB2RO00av2yYgsFoEDZWIWfedgkwCgYIKoZIzj0EAwIw
+HjEcMBoGA1UEAwwTd3hmYWNlLXNhbmRib3ggdGVzdDAgFw0yNjExMjYwNzM2NTFa
+GA8yMTI2MTEwMjA3MzY1MVowHjEcMBoGA1UEAwwTd3hmYWNlLXNhbmRib3ggdGVz
+dDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABClunjq9v/XE5MrgTLPv9VpwJ4XF
+evXOaNUE1l3p0GVwzFWZAkwI5Zv5NbqepIkcSIQX8CCZRSk+Ar3SEUY290qjbDBq
+MB0GA1UdDgQWBBQgEJQn5DV99XcYBnm1Tx+6DjQcCzAfBgNVHSMEGDAWgBQgEJQn
+5DV99XcYBnm1Tx+6DjQcCzAaBgNVHREEEzARhwR/AAABgglsb2NhbGhvc3QwDAYD
+VR0TAQH/BAIwADAKBggqhkjOPQQDAgNJADBGAiEA7jtPx9dVbG82UKFsE+UUWUG8
+NW3tKtlEeSgwz9mblRACIQDzb80Qbhk6i+FwfoRi3J8R/by3pmhIVbai8JFWSEdk
+eA==
+-----END CERTIFICATE-----
+";
+const TEST_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgKE5FETh+8A3O0Mlg
+cv1Y++afsgIdYKtPXqunnof2/c+hRANCAAQpbp46vb/1xOTK4Eyz7/VacCeFxXr1
+zmjVBNZd6dBlcMxVmQJMCOWb+TW6nqSJHEiEF/AgmUUpPgK90hFGNvdK
+-----END PRIVATE KEY-----
+";
+
+#[test]
+fn tls_listener_serves_clients_that_trust_its_certificate() {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+    use std::sync::Arc;
+
+    let dir = std::env::temp_dir().join(format!("wxface-sandbox-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, TEST_CERT).expect("write cert");
+    std::fs::write(&key, TEST_KEY).expect("write key");
+    let sb = start(&[
+        "--tls-cert",
+        cert.to_str().expect("utf-8 path"),
+        "--tls-key",
+        key.to_str().expect("utf-8 path"),
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(TEST_CERT.as_bytes()).expect("pem"))
+        .expect("root");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let server_name = ServerName::try_from("127.0.0.1").expect("server name");
+    let conn = rustls::ClientConnection::new(Arc::new(config), server_name).expect("client");
+    let mut tls = rustls::StreamOwned::new(conn, sb.connect());
+    let body = json!({"grant_type": "client_credential", "appid": APPID, "secret": SECRET});
+    let answer = exchange(
+        &mut tls,
+        "POST",
+        "/cgi-bin/stable_token",
+        body.to_string().as_bytes(),
+        false,
+    );
+    assert!(answer.json()["access_token"].is_string());
+
+    // Plain HTTP to the TLS port gets no HTTP answer.
+    let mut plain = sb.connect();
+    plain
+        .write_all(b"GET /sandbox/stats HTTP/1.1\r\n\r\n")
+        .expect("write");
+    let mut reply = Vec::new();
+    let _ = plain.read_to_end(&mut reply);
+    assert!(!reply.starts_with(b"HTTP/1.1 200"));
 }
