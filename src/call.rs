@@ -60,7 +60,12 @@ impl Caller {
                     Ok(r) => format!("errcode {}", r.int("errcode").unwrap_or(0)),
                     Err((e, _)) => e.code.name().to_owned(),
                 };
-                format!("{} {}: {what} after {} ms", req.method, req.path, started.elapsed().as_millis())
+                format!(
+                    "{} {}: {what} after {} ms",
+                    req.method,
+                    req.path,
+                    started.elapsed().as_millis()
+                )
             });
             if !retry || attempt >= self.max_retries {
                 return match outcome {
@@ -71,7 +76,12 @@ impl Caller {
             attempt += 1;
             let pause = backoff(attempt);
             self.log.emit(Level::Warn, || {
-                format!("{}: retry {attempt} of {} in {} ms", req.path, self.max_retries, pause.as_millis())
+                format!(
+                    "{}: retry {attempt} of {} in {} ms",
+                    req.path,
+                    self.max_retries,
+                    pause.as_millis()
+                )
             });
             std::thread::sleep(pause);
         }
@@ -90,12 +100,20 @@ impl Caller {
                 502..=504 => (Code::Http, Reach::MaybeProcessed),
                 _ => (Code::Http, Reach::Final),
             };
-            let kind = if looks_like_html(&reply.body, &reply.content_type) { " with an HTML page" } else { "" };
-            let e = Error::new(code, format!("{path}: HTTP {status}{kind}")).with_http_status(status);
+            let kind = if looks_like_html(&reply.body, &reply.content_type) {
+                " with an HTML page"
+            } else {
+                ""
+            };
+            let e =
+                Error::new(code, format!("{path}: HTTP {status}{kind}")).with_http_status(status);
             return Err((e, reach));
         }
         let bad = |what: &str| {
-            (Error::new(Code::BadResponse, format!("{path}: {what}")).with_http_status(status), Reach::Final)
+            (
+                Error::new(Code::BadResponse, format!("{path}: {what}")).with_http_status(status),
+                Reach::Final,
+            )
         };
         if reply.body.iter().all(u8::is_ascii_whitespace) {
             return Err(bad("empty response body"));
@@ -128,13 +146,21 @@ pub fn check_errcode(path: &str, r: Response) -> Result<Response> {
     let code = errcode::code_for(errcode);
     let e = Error::new(
         code,
-        format!("{path}: WeChat errcode {errcode} ({}): {errmsg}", errcode::errcode_meaning(errcode)),
+        format!(
+            "{path}: WeChat errcode {errcode} ({}): {errmsg}",
+            errcode::errcode_meaning(errcode)
+        ),
     );
-    Err(e.with_wechat_errcode(i32::try_from(errcode).unwrap_or(i32::MIN)).with_http_status(200))
+    Err(e
+        .with_wechat_errcode(i32::try_from(errcode).unwrap_or(i32::MIN))
+        .with_http_status(200))
 }
 
 fn looks_like_html(body: &[u8], content_type: &str) -> bool {
-    let start = body.iter().position(|b| !b.is_ascii_whitespace()).map_or(&body[..0], |i| &body[i..]);
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(&body[..0], |i| &body[i..]);
     content_type.contains("html") || start.starts_with(b"<")
 }
 

@@ -23,7 +23,11 @@ use crate::token::{FetchedToken, TokenCache, TokenProvider};
 use crate::transport::Transport;
 
 enum TokenSource {
-    Wechat { appid: String, secret: Zeroizing<String>, endpoint: TokenEndpoint },
+    Wechat {
+        appid: String,
+        secret: Zeroizing<String>,
+        endpoint: TokenEndpoint,
+    },
     Fixed(Arc<Zeroizing<String>>),
     Provider(Arc<dyn TokenProvider>),
 }
@@ -48,11 +52,19 @@ pub struct Client {
 
 impl Client {
     pub fn new(cfg: &Config) -> Result<Client> {
-        let source = match (&cfg.token_provider, &cfg.access_token, &cfg.appid, &cfg.secret) {
+        let source = match (
+            &cfg.token_provider,
+            &cfg.access_token,
+            &cfg.appid,
+            &cfg.secret,
+        ) {
             (Some(p), None, _, _) => TokenSource::Provider(p.clone()),
             (None, Some(t), _, _) => TokenSource::Fixed(Arc::new(t.clone())),
             (Some(_), Some(_), _, _) => {
-                return Err(Error::new(Code::Config, "set either access_token or a token callback, not both"))
+                return Err(Error::new(
+                    Code::Config,
+                    "set either access_token or a token callback, not both",
+                ))
             }
             (None, None, Some(appid), Some(secret)) => TokenSource::Wechat {
                 appid: appid.clone(),
@@ -71,7 +83,10 @@ impl Client {
             Some(token) => {
                 let appid = cfg.appid.clone().unwrap_or_default();
                 if cfg.push_aes_key.is_some() && appid.is_empty() {
-                    return Err(Error::new(Code::Config, "push_aes_key needs appid: the decrypted push ends with it"));
+                    return Err(Error::new(
+                        Code::Config,
+                        "push_aes_key needs appid: the decrypted push ends with it",
+                    ));
                 }
                 Some(PushConfig::new(
                     token,
@@ -82,14 +97,24 @@ impl Client {
             }
         };
         let log = Log::new(cfg.logger.clone(), cfg.log_level);
-        let caller = Caller { transport: Transport::new(cfg)?, log, max_retries: cfg.max_retries };
+        let caller = Caller {
+            transport: Transport::new(cfg)?,
+            log,
+            max_retries: cfg.max_retries,
+        };
         caller.log.emit(Level::Info, || {
             format!(
                 "client ready: api_base {}, token from {}",
                 cfg.api_base,
                 match &source {
-                    TokenSource::Wechat { endpoint: TokenEndpoint::Stable, .. } => "stable_token",
-                    TokenSource::Wechat { endpoint: TokenEndpoint::Legacy, .. } => "cgi-bin/token",
+                    TokenSource::Wechat {
+                        endpoint: TokenEndpoint::Stable,
+                        ..
+                    } => "stable_token",
+                    TokenSource::Wechat {
+                        endpoint: TokenEndpoint::Legacy,
+                        ..
+                    } => "cgi-bin/token",
                     TokenSource::Fixed(_) => "configuration",
                     TokenSource::Provider(_) => "callback",
                 }
@@ -104,13 +129,19 @@ impl Client {
             input_encoding: cfg.input_encoding,
             push,
         };
-        Ok(Client { inner: Arc::new(inner), timeout: None })
+        Ok(Client {
+            inner: Arc::new(inner),
+            timeout: None,
+        })
     }
 
     /// A handle sharing everything with this one but whose calls each wait
     /// at most `timeout` per attempt.
     pub fn with_timeout(&self, timeout: Duration) -> Client {
-        Client { inner: self.inner.clone(), timeout: Some(timeout) }
+        Client {
+            inner: self.inner.clone(),
+            timeout: Some(timeout),
+        }
     }
 
     pub fn input_encoding(&self) -> InputEncoding {
@@ -124,25 +155,43 @@ impl Client {
     /// One authenticated business call, with errcode checked. On a token
     /// error the failed token is dropped (if still current) and the call is
     /// retried exactly once: 40001 can also mean a wrong secret, never loop.
-    pub(crate) fn wechat_call(&self, path: &str, body: &serde_json::Value, safety: Safety) -> Result<Response> {
-        let body = serde_json::to_vec(body).map_err(|_| Error::new(Code::Internal, "cannot encode request"))?;
+    pub(crate) fn wechat_call(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        safety: Safety,
+    ) -> Result<Response> {
+        let body = serde_json::to_vec(body)
+            .map_err(|_| Error::new(Code::Internal, "cannot encode request"))?;
         let body = Zeroizing::new(body);
         let mut retried = false;
         loop {
             let token = self.token()?;
             let query = [("access_token", token.as_str())];
-            let req = Request { method: "POST", path, query: &query, body: Some(&body), safety, timeout: self.timeout };
+            let req = Request {
+                method: "POST",
+                path,
+                query: &query,
+                body: Some(&body),
+                safety,
+                timeout: self.timeout,
+            };
             let r = self.inner.caller.exchange(&req)?;
             let errcode = r.int("errcode").unwrap_or(0);
             if errcode::is_token_error(errcode) && !retried && self.token_is_refreshable() {
-                self.log().emit(Level::Warn, || format!("{path}: token rejected (errcode {errcode}); refreshing once"));
+                self.log().emit(Level::Warn, || {
+                    format!("{path}: token rejected (errcode {errcode}); refreshing once")
+                });
                 self.inner.tokens.invalidate(token.as_str());
                 retried = true;
                 continue;
             }
             return check_errcode(path, r).map_err(|e| {
                 if e.code == Code::AccessToken && retried {
-                    Error { message: format!("{} (after one token refresh)", e.message), ..e }
+                    Error {
+                        message: format!("{} (after one token refresh)", e.message),
+                        ..e
+                    }
                 } else {
                     e
                 }
@@ -160,15 +209,27 @@ impl Client {
         match &self.inner.source {
             TokenSource::Fixed(t) => Ok(t.clone()),
             TokenSource::Provider(p) => self.inner.tokens.get(|stale| {
-                p.fetch(stale).map_err(|e| Error::new(Code::AccessToken, format!("token callback: {}", e.message)))
+                p.fetch(stale).map_err(|e| {
+                    Error::new(Code::AccessToken, format!("token callback: {}", e.message))
+                })
             }),
-            TokenSource::Wechat { appid, secret, endpoint } => {
-                self.inner.tokens.get(|_| self.fetch_from_wechat(appid, secret, *endpoint))
-            }
+            TokenSource::Wechat {
+                appid,
+                secret,
+                endpoint,
+            } => self
+                .inner
+                .tokens
+                .get(|_| self.fetch_from_wechat(appid, secret, *endpoint)),
         }
     }
 
-    fn fetch_from_wechat(&self, appid: &str, secret: &str, endpoint: TokenEndpoint) -> Result<FetchedToken> {
+    fn fetch_from_wechat(
+        &self,
+        appid: &str,
+        secret: &str,
+        endpoint: TokenEndpoint,
+    ) -> Result<FetchedToken> {
         let caller = &self.inner.caller;
         let (path, r) = match endpoint {
             TokenEndpoint::Stable => {
@@ -179,42 +240,82 @@ impl Client {
                     "grant_type": "client_credential", "appid": appid, "secret": secret, "force_refresh": false,
                 });
                 let body = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
-                let req = Request { method: "POST", path, query: &[], body: Some(&body), safety: Safety::Read, timeout: self.timeout };
+                let req = Request {
+                    method: "POST",
+                    path,
+                    query: &[],
+                    body: Some(&body),
+                    safety: Safety::Read,
+                    timeout: self.timeout,
+                };
                 (path, caller.exchange(&req)?)
             }
             TokenEndpoint::Legacy => {
                 let path = "/cgi-bin/token";
-                let query = [("grant_type", "client_credential"), ("appid", appid), ("secret", secret)];
+                let query = [
+                    ("grant_type", "client_credential"),
+                    ("appid", appid),
+                    ("secret", secret),
+                ];
                 // Not a read: each fetch invalidates the previous token.
-                let req = Request { method: "GET", path, query: &query, body: None, safety: Safety::Write, timeout: self.timeout };
+                let req = Request {
+                    method: "GET",
+                    path,
+                    query: &query,
+                    body: None,
+                    safety: Safety::Write,
+                    timeout: self.timeout,
+                };
                 (path, caller.exchange(&req)?)
             }
         };
         let r = check_errcode(path, r).map_err(|e| {
             // Whatever WeChat said, the caller's problem is "no token".
-            if e.code == Code::Wechat { Error { code: Code::AccessToken, ..e } } else { e }
+            if e.code == Code::Wechat {
+                Error {
+                    code: Code::AccessToken,
+                    ..e
+                }
+            } else {
+                e
+            }
         })?;
         let value = r
             .text("access_token")
             .filter(|t| !t.is_empty() && t.len() <= 2048)
-            .ok_or_else(|| Error::new(Code::BadResponse, format!("{path}: no access_token in the answer")))?;
+            .ok_or_else(|| {
+                Error::new(
+                    Code::BadResponse,
+                    format!("{path}: no access_token in the answer"),
+                )
+            })?;
         let expires_in = r.int("expires_in").filter(|s| *s > 0).unwrap_or(7200);
         caller.log.emit(Level::Info, || {
-            format!("{path}: new access token {} valid {expires_in} s", mask::secret(&value))
+            format!(
+                "{path}: new access token {} valid {expires_in} s",
+                mask::secret(&value)
+            )
         });
-        Ok(FetchedToken { value: Zeroizing::new(value), expires_in: Some(Duration::from_secs(expires_in as u64)) })
+        Ok(FetchedToken {
+            value: Zeroizing::new(value),
+            expires_in: Some(Duration::from_secs(expires_in as u64)),
+        })
     }
 
     pub(crate) fn push_config(&self) -> Result<&PushConfig> {
-        self.inner
-            .push
-            .as_ref()
-            .ok_or_else(|| Error::new(Code::Config, "message push needs push_token (and push_aes_key for safe mode)"))
+        self.inner.push.as_ref().ok_or_else(|| {
+            Error::new(
+                Code::Config,
+                "message push needs push_token (and push_aes_key for safe mode)",
+            )
+        })
     }
 }
 
 pub(crate) fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Rejects empty and absurdly long text arguments before any network work.
@@ -223,7 +324,10 @@ pub(crate) fn require(what: &str, value: &str, max_chars: usize) -> Result<()> {
         return Err(Error::invalid_argument(what, "must not be empty"));
     }
     if value.chars().count() > max_chars {
-        return Err(Error::invalid_argument(what, &format!("longer than {max_chars} characters")));
+        return Err(Error::invalid_argument(
+            what,
+            &format!("longer than {max_chars} characters"),
+        ));
     }
     if value.chars().any(char::is_control) {
         return Err(Error::invalid_argument(what, "contains control characters"));

@@ -27,18 +27,35 @@ impl Client {
                     mask::opaque(&e.text("out_seq_no").unwrap_or_default())
                 )
             }),
-            Err(e) => self.log().emit(Level::Warn, || format!("push refused: {e}")),
+            Err(e) => self
+                .log()
+                .emit(Level::Warn, || format!("push refused: {e}")),
         }
         result
     }
 
     /// Builds a push as WeChat would send it to this client's configuration
     /// (for a server's own tests, or a reply).
-    pub fn push_seal(&self, format: Format, mode: Mode, message: &[u8], timestamp: i64, nonce: &str) -> Result<Sealed> {
+    pub fn push_seal(
+        &self,
+        format: Format,
+        mode: Mode,
+        message: &[u8],
+        timestamp: i64,
+        nonce: &str,
+    ) -> Result<Sealed> {
         let to_user_name = match push::event::parse(message) {
             Ok(fields) => fields.text("ToUserName").unwrap_or_default(),
             Err(_) => String::new(),
         };
-        push::seal_message(self.push_config()?, format, mode, message, &to_user_name, timestamp, nonce)
+        push::seal_message(
+            self.push_config()?,
+            format,
+            mode,
+            message,
+            &to_user_name,
+            timestamp,
+            nonce,
+        )
     }
 }

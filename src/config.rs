@@ -115,7 +115,10 @@ impl Config {
             "access_token" => {
                 let v = non_empty(key, value)?;
                 if v.len() > 2048 || !v.bytes().all(|b| b.is_ascii_graphic()) {
-                    return Err(bad(key, "must be printable ASCII of at most 2048 characters"));
+                    return Err(bad(
+                        key,
+                        "must be printable ASCII of at most 2048 characters",
+                    ));
                 }
                 self.access_token = Some(Zeroizing::new(v.to_owned()));
             }
@@ -132,14 +135,17 @@ impl Config {
                     "" => ProxySetting::FromEnvironment,
                     "none" => ProxySetting::None,
                     url => {
-                        crate::transport::validate_proxy_url(url)
-                            .map_err(|why| bad(key, &why))?;
+                        crate::transport::validate_proxy_url(url).map_err(|why| bad(key, &why))?;
                         ProxySetting::Url(Zeroizing::new(url.to_owned()))
                     }
                 }
             }
             "ca_file" => {
-                self.ca_file = if value.is_empty() { None } else { Some(PathBuf::from(value)) }
+                self.ca_file = if value.is_empty() {
+                    None
+                } else {
+                    Some(PathBuf::from(value))
+                }
             }
             "connect_timeout_ms" => {
                 self.connect_timeout = Duration::from_millis(number(key, value, 1, 600_000)?)
@@ -194,11 +200,14 @@ impl Config {
                 continue;
             }
             let Some((key, value)) = line.split_once('=') else {
-                return Err(Error::new(Code::Config, format!("line {}: expected key=value", i + 1)));
+                return Err(Error::new(
+                    Code::Config,
+                    format!("line {}: expected key=value", i + 1),
+                ));
             };
-            staged.set(key.trim(), value).map_err(|e| {
-                Error::new(Code::Config, format!("line {}: {}", i + 1, e.message))
-            })?;
+            staged
+                .set(key.trim(), value)
+                .map_err(|e| Error::new(Code::Config, format!("line {}: {}", i + 1, e.message)))?;
         }
         *self = staged;
         Ok(())
@@ -206,13 +215,19 @@ impl Config {
 
     pub fn load_file(&mut self, path: &std::path::Path) -> Result<()> {
         let meta = std::fs::metadata(path).map_err(|e| {
-            Error::new(Code::Config, format!("cannot read config file {}: {e}", path.display()))
+            Error::new(
+                Code::Config,
+                format!("cannot read config file {}: {e}", path.display()),
+            )
         })?;
         if meta.len() > 1024 * 1024 {
             return Err(Error::new(Code::Config, "config file is larger than 1 MiB"));
         }
         let bytes = std::fs::read(path).map_err(|e| {
-            Error::new(Code::Config, format!("cannot read config file {}: {e}", path.display()))
+            Error::new(
+                Code::Config,
+                format!("cannot read config file {}: {e}", path.display()),
+            )
         })?;
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| Error::new(Code::Config, "config file is not UTF-8"))?;
@@ -226,7 +241,10 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("appid", &self.appid)
             .field("secret", &self.secret.as_ref().map(|_| "<hidden>"))
-            .field("access_token", &self.access_token.as_ref().map(|_| "<hidden>"))
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| "<hidden>"),
+            )
             .field("token_endpoint", &self.token_endpoint)
             .field("api_base", &self.api_base)
             .field("timeout", &self.timeout)
@@ -249,7 +267,10 @@ fn non_empty<'a>(key: &str, value: &'a str) -> Result<&'a str> {
 fn number(key: &str, value: &str, min: u64, max: u64) -> Result<u64> {
     match value.parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(bad(key, &format!("must be a whole number from {min} to {max}"))),
+        _ => Err(bad(
+            key,
+            &format!("must be a whole number from {min} to {max}"),
+        )),
     }
 }
 
@@ -291,14 +312,18 @@ mod tests {
 
     #[test]
     fn secret_values_never_appear_in_errors() {
-        let e = Config::new().set("push_aes_key", "tooshort-secret").unwrap_err();
+        let e = Config::new()
+            .set("push_aes_key", "tooshort-secret")
+            .unwrap_err();
         assert!(!e.message.contains("tooshort-secret"));
     }
 
     #[test]
     fn a_file_with_one_bad_line_changes_nothing() {
         let mut c = Config::new();
-        let e = c.load_str("appid=wx1\n# comment\n\ntimeout_ms=abc\n").unwrap_err();
+        let e = c
+            .load_str("appid=wx1\n# comment\n\ntimeout_ms=abc\n")
+            .unwrap_err();
         assert!(e.message.starts_with("line 4"));
         assert_eq!(c.appid, None);
         c.load_str("appid = wx1\nsecret= s \n").unwrap();

@@ -58,7 +58,10 @@ mod tests {
 
     #[test]
     fn id_md5_hashes_the_upper_case_x() {
-        assert_eq!(id_card_md5("11010519491231002x").unwrap(), md5_hex(b"11010519491231002X"));
+        assert_eq!(
+            id_card_md5("11010519491231002x").unwrap(),
+            md5_hex(b"11010519491231002X")
+        );
     }
 
     #[test]
@@ -72,6 +75,9 @@ mod tests {
         let expected = sha256_hex(
             b"cert_type=SURFTlRJVFlfQ0FSRA==&cert_name=5byg5LiJ&cert_no=MTEwMTA1MTk0OTEyMzEwMDJY",
         );
-        assert_eq!(cert_hash("IDENTITY_CARD", "张三", "11010519491231002X"), expected);
+        assert_eq!(
+            cert_hash("IDENTITY_CARD", "张三", "11010519491231002X"),
+            expected
+        );
     }
 }

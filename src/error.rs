@@ -202,7 +202,13 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: Code, message: impl Into<String>) -> Error {
-        Error { code, wechat_errcode: 0, verify_ret: 0, http_status: 0, message: message.into() }
+        Error {
+            code,
+            wechat_errcode: 0,
+            verify_ret: 0,
+            http_status: 0,
+            message: message.into(),
+        }
     }
 
     pub fn invalid_argument(what: &str, why: &str) -> Error {

@@ -14,14 +14,20 @@ const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 /// (never the number itself, only its masked form).
 pub fn normalize(input: &str) -> Result<String> {
     let mut out = String::with_capacity(18);
-    for ch in input.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').chars() {
+    for ch in input
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+        .chars()
+    {
         let ascii = match ch {
             '0'..='9' => ch,
             'x' | 'X' | 'ｘ' | 'Ｘ' => 'X',
             // Full-width digits U+FF10..U+FF19.
             '０'..='９' => char::from(b'0' + (ch as u32 - '０' as u32) as u8),
             _ => {
-                return Err(invalid(input, "contains a character that is not a digit or X"));
+                return Err(invalid(
+                    input,
+                    "contains a character that is not a digit or X",
+                ));
             }
         };
         out.push(ascii);
@@ -30,7 +36,10 @@ pub fn normalize(input: &str) -> Result<String> {
         }
     }
     if out.len() != 18 {
-        return Err(invalid(input, "must have 18 characters (15-digit numbers were retired in 2013)"));
+        return Err(invalid(
+            input,
+            "must have 18 characters (15-digit numbers were retired in 2013)",
+        ));
     }
     let bytes = out.as_bytes();
     if bytes[..17].contains(&b'X') {
@@ -46,14 +55,20 @@ pub fn normalize(input: &str) -> Result<String> {
 }
 
 fn check_char(first17: &[u8]) -> u8 {
-    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = first17
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     CHECK_CHARS[(sum % 11) as usize]
 }
 
 fn valid_birth_date(yyyymmdd: &str) -> bool {
-    let (Ok(y), Ok(m), Ok(d)) =
-        (yyyymmdd[..4].parse::<u32>(), yyyymmdd[4..6].parse::<u32>(), yyyymmdd[6..].parse::<u32>())
-    else {
+    let (Ok(y), Ok(m), Ok(d)) = (
+        yyyymmdd[..4].parse::<u32>(),
+        yyyymmdd[4..6].parse::<u32>(),
+        yyyymmdd[6..].parse::<u32>(),
+    ) else {
         return false;
     };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -68,7 +83,10 @@ fn valid_birth_date(yyyymmdd: &str) -> bool {
 }
 
 fn invalid(input: &str, why: &str) -> Error {
-    Error::new(Code::InvalidIdCard, format!("id_card_number {} {why}", mask::id_card(input.trim())))
+    Error::new(
+        Code::InvalidIdCard,
+        format!("id_card_number {} {why}", mask::id_card(input.trim())),
+    )
 }
 
 #[cfg(test)]
@@ -86,7 +104,10 @@ mod tests {
     #[test]
     fn accepts_lower_case_x_full_width_digits_and_spaces() {
         assert_eq!(normalize(" 11010519491231002x ").unwrap(), VALID);
-        assert_eq!(normalize("１１０１０５１９４９１２３１００２Ｘ").unwrap(), VALID);
+        assert_eq!(
+            normalize("１１０１０５１９４９１２３１００２Ｘ").unwrap(),
+            VALID
+        );
         assert_eq!(normalize("\u{3000}11010519491231002X\t").unwrap(), VALID);
     }
 
@@ -100,7 +121,11 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for id in ["110105194902300000", "110105194913010000", "110105190002290000"] {
+        for id in [
+            "110105194902300000",
+            "110105194913010000",
+            "110105190002290000",
+        ] {
             let e = normalize(id).unwrap_err();
             assert!(e.message.contains("birth date"), "{id}: {}", e.message);
         }

@@ -29,7 +29,15 @@ impl Level {
     }
 
     pub fn from_i32(v: i32) -> Option<Level> {
-        [Level::Error, Level::Warn, Level::Info, Level::Debug, Level::Trace].into_iter().find(|l| *l as i32 == v)
+        [
+            Level::Error,
+            Level::Warn,
+            Level::Info,
+            Level::Debug,
+            Level::Trace,
+        ]
+        .into_iter()
+        .find(|l| *l as i32 == v)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +89,9 @@ impl Log {
 
 impl fmt::Debug for Log {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Log").field("enabled", &self.sink.is_some()).field("max", &self.max).finish()
+        f.debug_struct("Log")
+            .field("enabled", &self.sink.is_some())
+            .field("max", &self.max)
+            .finish()
     }
 }

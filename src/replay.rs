@@ -9,14 +9,20 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
+type Key = [u8; 16];
+
 pub struct ReplayGuard {
     capacity: usize,
-    seen: Mutex<(HashSet<[u8; 16]>, VecDeque<[u8; 16]>)>,
+    /// The set answers "seen?"; the queue remembers which to forget first.
+    seen: Mutex<(HashSet<Key>, VecDeque<Key>)>,
 }
 
 impl ReplayGuard {
     pub fn new(capacity: usize) -> ReplayGuard {
-        ReplayGuard { capacity, seen: Mutex::new((HashSet::new(), VecDeque::new())) }
+        ReplayGuard {
+            capacity,
+            seen: Mutex::new((HashSet::new(), VecDeque::new())),
+        }
     }
 
     /// Records `value`; false if it was recorded before. Check and insert
@@ -25,7 +31,7 @@ impl ReplayGuard {
         if self.capacity == 0 {
             return true;
         }
-        let mut key = [0u8; 16];
+        let mut key: Key = [0; 16];
         key.copy_from_slice(&Sha256::digest(value.as_bytes())[..16]);
         let mut guard = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         let (set, order) = &mut *guard;

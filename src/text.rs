@@ -31,7 +31,10 @@ impl InputEncoding {
                 .map(|c| c.into_owned()),
         };
         decoded.ok_or_else(|| {
-            Error::new(Code::InvalidEncoding, format!("{what}: not valid {}", self.label()))
+            Error::new(
+                Code::InvalidEncoding,
+                format!("{what}: not valid {}", self.label()),
+            )
         })
     }
 
@@ -56,7 +59,9 @@ mod tests {
 
     #[test]
     fn malformed_bytes_are_an_error_not_a_replacement() {
-        let e = InputEncoding::Utf8.decode(&[0xFF, 0xFE], "name").unwrap_err();
+        let e = InputEncoding::Utf8
+            .decode(&[0xFF, 0xFE], "name")
+            .unwrap_err();
         assert_eq!(e.code, Code::InvalidEncoding);
         assert!(InputEncoding::Gbk.decode(&[0xD5], "name").is_err());
     }

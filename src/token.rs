@@ -73,7 +73,10 @@ impl TokenCache {
 
     /// The cached token, or one fresh from `fetch`. Threads that arrive
     /// while a fetch runs wait for it and share its result, error included.
-    pub fn get(&self, fetch: impl FnOnce(Option<&str>) -> Result<FetchedToken>) -> Result<Arc<Zeroizing<String>>> {
+    pub fn get(
+        &self,
+        fetch: impl FnOnce(Option<&str>) -> Result<FetchedToken>,
+    ) -> Result<Arc<Zeroizing<String>>> {
         let mut st = self.lock();
         loop {
             if let Some(c) = &st.current {
@@ -111,7 +114,10 @@ impl TokenCache {
                     let margin = (d / 10).min(Duration::from_secs(300));
                     Instant::now() + d.saturating_sub(margin)
                 });
-                st.current = Some(Cached { value: value.clone(), refresh_at });
+                st.current = Some(Cached {
+                    value: value.clone(),
+                    refresh_at,
+                });
                 st.last_error = None;
                 Ok(value)
             }
@@ -128,7 +134,11 @@ impl TokenCache {
     /// Drops the cached token if it is still `failed`.
     pub fn invalidate(&self, failed: &str) {
         let mut st = self.lock();
-        if st.current.as_ref().is_some_and(|c| c.value.as_str() == failed) {
+        if st
+            .current
+            .as_ref()
+            .is_some_and(|c| c.value.as_str() == failed)
+        {
             st.stale = st.current.take().map(|c| c.value);
         }
     }
@@ -140,7 +150,10 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn token(v: &str) -> Result<FetchedToken> {
-        Ok(FetchedToken { value: Zeroizing::new(v.to_owned()), expires_in: Some(Duration::from_secs(7200)) })
+        Ok(FetchedToken {
+            value: Zeroizing::new(v.to_owned()),
+            expires_in: Some(Duration::from_secs(7200)),
+        })
     }
 
     #[test]
@@ -178,7 +191,15 @@ mod tests {
         let c = TokenCache::new();
         c.get(|_| token("old")).unwrap();
         c.invalidate("old");
-        assert_eq!(c.get(|stale| { assert_eq!(stale, Some("old")); token("new") }).unwrap().as_str(), "new");
+        assert_eq!(
+            c.get(|stale| {
+                assert_eq!(stale, Some("old"));
+                token("new")
+            })
+            .unwrap()
+            .as_str(),
+            "new"
+        );
         c.invalidate("old");
         assert_eq!(c.get(|_| token("newer")).unwrap().as_str(), "new");
     }
@@ -199,8 +220,15 @@ mod tests {
                 })
             })
             .collect();
-        let errors = threads.into_iter().map(|t| t.join().unwrap()).filter(Result::is_err).count();
+        let errors = threads
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .filter(Result::is_err)
+            .count();
         assert_eq!(errors, 8);
-        assert!(fetches.load(Ordering::SeqCst) < 8, "a failure must not make every waiter fetch again");
+        assert!(
+            fetches.load(Ordering::SeqCst) < 8,
+            "a failure must not make every waiter fetch again"
+        );
     }
 }

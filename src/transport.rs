@@ -59,7 +59,10 @@ impl Transport {
                 .map_err(|_| Error::new(Code::Config, "proxy: not a valid proxy URL"))?;
             builder = builder.proxy(proxy);
         }
-        Ok(Transport { agent: builder.build(), base: cfg.api_base.clone() })
+        Ok(Transport {
+            agent: builder.build(),
+            base: cfg.api_base.clone(),
+        })
     }
 
     /// Sends one request. Any HTTP status is a `Reply`; only failures to
@@ -84,7 +87,9 @@ impl Transport {
             req = req.timeout(t);
         }
         let result = match body {
-            Some(b) => req.set("Content-Type", "application/json; charset=utf-8").send_bytes(b),
+            Some(b) => req
+                .set("Content-Type", "application/json; charset=utf-8")
+                .send_bytes(b),
             None => req.call(),
         };
         let response = match result {
@@ -95,7 +100,10 @@ impl Transport {
         let status = response.status();
         let content_type = response.header("content-type").unwrap_or("").to_owned();
         let mut body = Vec::new();
-        let read = response.into_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body);
+        let read = response
+            .into_reader()
+            .take(MAX_BODY as u64 + 1)
+            .read_to_end(&mut body);
         if let Err(e) = read {
             return Err(classify_io(path, &e, Reach::MaybeProcessed));
         }
@@ -109,7 +117,11 @@ impl Transport {
                 reach: Reach::Final,
             });
         }
-        Ok(Reply { status, content_type, body })
+        Ok(Reply {
+            status,
+            content_type,
+            body,
+        })
     }
 }
 
@@ -118,7 +130,9 @@ fn tls_config(cfg: &Config) -> Result<rustls::ClientConfig> {
     match &cfg.ca_file {
         None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
         Some(path) => {
-            let bad = |why: String| Error::new(Code::Config, format!("ca_file {}: {why}", path.display()));
+            let bad = |why: String| {
+                Error::new(Code::Config, format!("ca_file {}: {why}", path.display()))
+            };
             let certs = CertificateDer::pem_file_iter(path)
                 .map_err(|e| bad(e.to_string()))?
                 .collect::<std::result::Result<Vec<_>, _>>()
@@ -140,16 +154,25 @@ fn tls_config(cfg: &Config) -> Result<rustls::ClientConfig> {
 
 /// Checks a proxy URL's shape without echoing it (it may hold a password).
 pub fn validate_proxy_url(url: &str) -> std::result::Result<(), String> {
-    let (scheme, rest) = url.split_once("://").ok_or("must be scheme://[user:pass@]host:port")?;
-    if !matches!(scheme, "http" | "socks5" | "socks5h" | "socks" | "socks4" | "socks4a") {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or("must be scheme://[user:pass@]host:port")?;
+    if !matches!(
+        scheme,
+        "http" | "socks5" | "socks5h" | "socks" | "socks4" | "socks4a"
+    ) {
         return Err("scheme must be http, socks4 or socks5".into());
     }
-    let hostport = rest.rsplit_once('@').map_or(rest, |(_, h)| h).trim_end_matches('/');
+    let hostport = rest
+        .rsplit_once('@')
+        .map_or(rest, |(_, h)| h)
+        .trim_end_matches('/');
     let (host, port) = hostport.rsplit_once(':').ok_or("must name a port")?;
     if host.is_empty() || port.parse::<u16>().is_err() {
         return Err("must be scheme://[user:pass@]host:port".into());
     }
-    ureq::Proxy::new(url.replace("socks5h://", "socks5://")).map_err(|_| "not a valid proxy URL".to_owned())?;
+    ureq::Proxy::new(url.replace("socks5h://", "socks5://"))
+        .map_err(|_| "not a valid proxy URL".to_owned())?;
     Ok(())
 }
 
@@ -168,15 +191,30 @@ fn proxy_for(cfg: &Config) -> Option<String> {
 fn proxy_from_env(api_base: &str, var: impl Fn(&str) -> Option<String>) -> Option<String> {
     let https = api_base.starts_with("https://");
     let host = api_base.split_once("://").map_or("", |(_, r)| r);
-    let host = host.rsplit_once(':').filter(|(_, p)| p.parse::<u16>().is_ok()).map_or(host, |(h, _)| h);
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    let host = host
+        .rsplit_once(':')
+        .filter(|(_, p)| p.parse::<u16>().is_ok())
+        .map_or(host, |(h, _)| h);
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
     if host == "localhost" || host.starts_with("127.") || host == "::1" {
         return None;
     }
-    let get = |names: &[&str]| names.iter().find_map(|n| var(n).filter(|v| !v.trim().is_empty()));
+    let get = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| var(n).filter(|v| !v.trim().is_empty()))
+    };
     let no_proxy = get(&["no_proxy", "NO_PROXY"]).unwrap_or_default();
-    for entry in no_proxy.split(',').map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase()) {
-        if entry == "*" || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}")))) {
+    for entry in no_proxy
+        .split(',')
+        .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+    {
+        if entry == "*"
+            || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}"))))
+        {
             return None;
         }
     }
@@ -185,27 +223,52 @@ fn proxy_from_env(api_base: &str, var: impl Fn(&str) -> Option<String>) -> Optio
     } else {
         get(&["http_proxy", "all_proxy", "ALL_PROXY"])
     }?;
-    let url = if url.contains("://") { url } else { format!("http://{url}") };
+    let url = if url.contains("://") {
+        url
+    } else {
+        format!("http://{url}")
+    };
     validate_proxy_url(&url).ok()?;
     Some(url.replace("socks5h://", "socks5://"))
 }
 
 fn classify_transport(path: &str, t: &ureq::Transport) -> Failure {
     use ureq::ErrorKind as K;
-    let fail = |code, reach, what: &str| Failure { error: Error::new(code, format!("{path}: {what}")), reach };
+    let fail = |code, reach, what: &str| Failure {
+        error: Error::new(code, format!("{path}: {what}")),
+        reach,
+    };
     if let Some(f) = find_io(t).map(|io| classify_io(path, io, Reach::MaybeProcessed)) {
         if f.error.code != Code::Network || t.kind() == K::Io {
             return f;
         }
     }
     match t.kind() {
-        K::Dns => fail(Code::Network, Reach::NotSent, "could not resolve the host name"),
+        K::Dns => fail(
+            Code::Network,
+            Reach::NotSent,
+            "could not resolve the host name",
+        ),
         K::ConnectionFailed => fail(Code::Network, Reach::NotSent, "could not connect"),
-        K::ProxyConnect => fail(Code::Proxy, Reach::Final, "the proxy refused or failed the connection"),
-        K::ProxyUnauthorized => fail(Code::Proxy, Reach::Final, "the proxy rejected the credentials (407)"),
+        K::ProxyConnect => fail(
+            Code::Proxy,
+            Reach::Final,
+            "the proxy refused or failed the connection",
+        ),
+        K::ProxyUnauthorized => fail(
+            Code::Proxy,
+            Reach::Final,
+            "the proxy rejected the credentials (407)",
+        ),
         K::InvalidProxyUrl => fail(Code::Config, Reach::Final, "invalid proxy URL"),
-        K::InvalidUrl | K::UnknownScheme => fail(Code::Config, Reach::Final, "invalid api_base URL"),
-        K::BadStatus | K::BadHeader => fail(Code::BadResponse, Reach::MaybeProcessed, "malformed HTTP response"),
+        K::InvalidUrl | K::UnknownScheme => {
+            fail(Code::Config, Reach::Final, "invalid api_base URL")
+        }
+        K::BadStatus | K::BadHeader => fail(
+            Code::BadResponse,
+            Reach::MaybeProcessed,
+            "malformed HTTP response",
+        ),
         K::TooManyRedirects => fail(Code::Http, Reach::Final, "unexpected redirect"),
         _ => fail(Code::Network, Reach::MaybeProcessed, "connection failed"),
     }
@@ -224,21 +287,34 @@ fn find_io(t: &ureq::Transport) -> Option<&std::io::Error> {
 
 fn classify_io(path: &str, e: &std::io::Error, reach: Reach) -> Failure {
     use std::io::ErrorKind as K;
-    let is_tls = e.get_ref().is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
+    let is_tls = e
+        .get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
     let (code, reach, what) = if is_tls {
         (Code::Tls, Reach::Final, format!("TLS failure: {e}"))
     } else {
         match e.kind() {
             K::TimedOut | K::WouldBlock => (Code::Timeout, Reach::Final, "timed out".to_owned()),
-            K::ConnectionRefused => (Code::Network, Reach::NotSent, "connection refused".to_owned()),
-            K::UnexpectedEof => (Code::Network, reach, "connection closed before the answer was complete".to_owned()),
+            K::ConnectionRefused => (
+                Code::Network,
+                Reach::NotSent,
+                "connection refused".to_owned(),
+            ),
+            K::UnexpectedEof => (
+                Code::Network,
+                reach,
+                "connection closed before the answer was complete".to_owned(),
+            ),
             K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
                 (Code::Network, reach, "connection reset".to_owned())
             }
             _ => (Code::Network, reach, format!("I/O error: {}", e.kind())),
         }
     };
-    Failure { error: Error::new(code, format!("{path}: {what}")), reach }
+    Failure {
+        error: Error::new(code, format!("{path}: {what}")),
+        reach,
+    }
 }
 
 fn percent_encode_into(s: &str, out: &mut String) {
@@ -256,13 +332,24 @@ mod tests {
     use super::*;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn https_uses_https_proxy_and_honours_no_proxy() {
-        let vars = [("https_proxy", "http://gw:3128"), ("no_proxy", "example.com")];
-        assert_eq!(proxy_from_env("https://api.weixin.qq.com", env(&vars)).as_deref(), Some("http://gw:3128"));
+        let vars = [
+            ("https_proxy", "http://gw:3128"),
+            ("no_proxy", "example.com"),
+        ];
+        assert_eq!(
+            proxy_from_env("https://api.weixin.qq.com", env(&vars)).as_deref(),
+            Some("http://gw:3128")
+        );
         assert_eq!(proxy_from_env("https://api.example.com", env(&vars)), None);
     }
 
@@ -275,7 +362,10 @@ mod tests {
     #[test]
     fn upper_case_http_proxy_is_ignored_for_http() {
         let vars = [("HTTP_PROXY", "http://evil:1")];
-        assert_eq!(proxy_from_env("http://wechat.internal:80", env(&vars)), None);
+        assert_eq!(
+            proxy_from_env("http://wechat.internal:80", env(&vars)),
+            None
+        );
     }
 
     #[test]

@@ -38,7 +38,12 @@ pub struct Expected<'a> {
 impl Client {
     /// Registers the person to verify; the answer's `user_id_key` goes to
     /// the mini program's `wx.startFacialRecognitionVerify`.
-    pub fn v1_get_user_id_key(&self, name: &str, id_card_number: &str, out_seq_no: Option<&str>) -> Result<Response> {
+    pub fn v1_get_user_id_key(
+        &self,
+        name: &str,
+        id_card_number: &str,
+        out_seq_no: Option<&str>,
+    ) -> Result<Response> {
         let name = checked_name(name)?;
         let id = id_card::normalize(id_card_number)?;
         let mut body = json!({ "name": name, "id_card_number": id });
@@ -47,11 +52,18 @@ impl Client {
             body["out_seq_no"] = json!(seq);
         }
         self.log().emit(Level::Info, || {
-            format!("v1 getuseridkey for {} {}", mask::name(name), mask::id_card(&id))
+            format!(
+                "v1 getuseridkey for {} {}",
+                mask::name(name),
+                mask::id_card(&id)
+            )
         });
         let r = self.wechat_call(GET_USER_ID_KEY, &body, Safety::Write)?;
         if r.text("user_id_key").map_or(true, |k| k.is_empty()) {
-            return Err(Error::new(Code::BadResponse, format!("{GET_USER_ID_KEY}: no user_id_key in the answer")));
+            return Err(Error::new(
+                Code::BadResponse,
+                format!("{GET_USER_ID_KEY}: no user_id_key in the answer"),
+            ));
         }
         Ok(r)
     }
@@ -59,7 +71,11 @@ impl Client {
     /// WeChat's record of a verification, unjudged. Prefer [`Client::v1_verify`].
     pub fn v1_get_info(&self, verify_result: &str) -> Result<Response> {
         require("verify_result", verify_result, MAX_OPAQUE_CHARS)?;
-        self.wechat_call(GET_INFO, &json!({ "verify_result": verify_result }), Safety::Read)
+        self.wechat_call(
+            GET_INFO,
+            &json!({ "verify_result": verify_result }),
+            Safety::Read,
+        )
     }
 
     /// Ok only if the verification passed, for the expected person, by the
@@ -78,17 +94,31 @@ impl Client {
         }
         let who = || format!("{} {}", mask::name(name), mask::id_card(&id));
         let r = self.v1_get_info(verify_result)?;
-        let verdict = judge(&r, name, &id, expected, self.inner.max_result_age_s, unix_now())
-            .and_then(|()| {
-                if self.inner.replay.first_use(verify_result) {
-                    Ok(())
-                } else {
-                    Err(Error::new(Code::Replayed, "this verify_result was already accepted by this client"))
-                }
-            });
+        let verdict = judge(
+            &r,
+            name,
+            &id,
+            expected,
+            self.inner.max_result_age_s,
+            unix_now(),
+        )
+        .and_then(|()| {
+            if self.inner.replay.first_use(verify_result) {
+                Ok(())
+            } else {
+                Err(Error::new(
+                    Code::Replayed,
+                    "this verify_result was already accepted by this client",
+                ))
+            }
+        });
         match &verdict {
-            Ok(()) => self.log().emit(Level::Info, || format!("v1 verify {}: VERIFIED", who())),
-            Err(e) => self.log().emit(Level::Warn, || format!("v1 verify {}: REJECTED {}: {}", who(), e.code, e.message)),
+            Ok(()) => self
+                .log()
+                .emit(Level::Info, || format!("v1 verify {}: VERIFIED", who())),
+            Err(e) => self.log().emit(Level::Warn, || {
+                format!("v1 verify {}: REJECTED {}: {}", who(), e.code, e.message)
+            }),
         }
         verdict.map(|()| r)
     }
@@ -96,29 +126,59 @@ impl Client {
 
 /// The checks, in the order that gives the most useful code: did it pass,
 /// for whom, by whom, when.
-fn judge(r: &Response, name: &str, id: &str, expected: &Expected<'_>, max_age_s: u64, now: i64) -> Result<()> {
-    let missing = |field: &str| Error::new(Code::BadResponse, format!("{GET_INFO}: no {field} in the answer"));
-    let ret = r.int("identify_ret").ok_or_else(|| missing("identify_ret"))?;
+fn judge(
+    r: &Response,
+    name: &str,
+    id: &str,
+    expected: &Expected<'_>,
+    max_age_s: u64,
+    now: i64,
+) -> Result<()> {
+    let missing = |field: &str| {
+        Error::new(
+            Code::BadResponse,
+            format!("{GET_INFO}: no {field} in the answer"),
+        )
+    };
+    let ret = r
+        .int("identify_ret")
+        .ok_or_else(|| missing("identify_ret"))?;
     if ret != 0 {
-        return Err(Error::new(Code::NotPassed, format!("identify_ret {ret}: {}", verify_ret_meaning(ret)))
-            .with_verify_ret(i32::try_from(ret).unwrap_or(i32::MIN)));
+        return Err(Error::new(
+            Code::NotPassed,
+            format!("identify_ret {ret}: {}", verify_ret_meaning(ret)),
+        )
+        .with_verify_ret(i32::try_from(ret).unwrap_or(i32::MIN)));
     }
-    let id_md5 = r.text("id_card_number_md5").ok_or_else(|| missing("id_card_number_md5"))?;
+    let id_md5 = r
+        .text("id_card_number_md5")
+        .ok_or_else(|| missing("id_card_number_md5"))?;
     if !id_md5.eq_ignore_ascii_case(&digest::md5_hex(id.as_bytes())) {
         return Err(Error::new(
             Code::IdMismatch,
-            format!("the verified ID number is not the expected {}", mask::id_card(id)),
+            format!(
+                "the verified ID number is not the expected {}",
+                mask::id_card(id)
+            ),
         ));
     }
-    let name_md5 = r.text("name_utf8_md5").ok_or_else(|| missing("name_utf8_md5"))?;
+    let name_md5 = r
+        .text("name_utf8_md5")
+        .ok_or_else(|| missing("name_utf8_md5"))?;
     if !name_md5.eq_ignore_ascii_case(&digest::name_md5(name)) {
-        return Err(Error::new(Code::NameMismatch, format!("the verified name is not the expected {}", mask::name(name))));
+        return Err(Error::new(
+            Code::NameMismatch,
+            format!("the verified name is not the expected {}", mask::name(name)),
+        ));
     }
     if let Some(want) = expected.user_id_key {
         if r.text("user_id_key").as_deref() != Some(want) {
             return Err(Error::new(
                 Code::UserIdKeyMismatch,
-                format!("the verification belongs to another user_id_key, not {}", mask::opaque(want)),
+                format!(
+                    "the verification belongs to another user_id_key, not {}",
+                    mask::opaque(want)
+                ),
             ));
         }
     }
@@ -126,7 +186,10 @@ fn judge(r: &Response, name: &str, id: &str, expected: &Expected<'_>, max_age_s:
         if r.text("openid").as_deref() != Some(want) {
             return Err(Error::new(
                 Code::OpenidMismatch,
-                format!("the verification was done by another openid, not {}", mask::opaque(want)),
+                format!(
+                    "the verification was done by another openid, not {}",
+                    mask::opaque(want)
+                ),
             ));
         }
     }
@@ -136,7 +199,9 @@ fn judge(r: &Response, name: &str, id: &str, expected: &Expected<'_>, max_age_s:
         if age > max_age_s as i64 {
             return Err(Error::new(
                 Code::StaleResult,
-                format!("the verification finished {age} s ago, more than max_result_age_s {max_age_s}"),
+                format!(
+                    "the verification finished {age} s ago, more than max_result_age_s {max_age_s}"
+                ),
             ));
         }
     }
@@ -171,11 +236,18 @@ mod tests {
     }
 
     fn expected() -> Expected<'static> {
-        Expected { name: NAME, id_card_number: ID, user_id_key: Some("key-1"), openid: Some("o-user-1") }
+        Expected {
+            name: NAME,
+            id_card_number: ID,
+            user_id_key: Some("key-1"),
+            openid: Some("o-user-1"),
+        }
     }
 
     fn code_of(r: &Response) -> Code {
-        judge(r, NAME, ID, &expected(), 600, NOW).err().map_or(Code::Ok, |e| e.code)
+        judge(r, NAME, ID, &expected(), 600, NOW)
+            .err()
+            .map_or(Code::Ok, |e| e.code)
     }
 
     #[test]
@@ -194,7 +266,10 @@ mod tests {
     #[test]
     fn upper_case_md5_hex_from_wechat_still_matches() {
         let mut r = passed();
-        r.set_text("id_card_number_md5", digest::md5_hex(ID.as_bytes()).to_uppercase());
+        r.set_text(
+            "id_card_number_md5",
+            digest::md5_hex(ID.as_bytes()).to_uppercase(),
+        );
         assert_eq!(code_of(&r), Code::Ok);
     }
 
@@ -219,7 +294,12 @@ mod tests {
 
     #[test]
     fn missing_fields_are_never_taken_as_a_pass() {
-        for field in ["identify_ret", "id_card_number_md5", "name_utf8_md5", "finish_time"] {
+        for field in [
+            "identify_ret",
+            "id_card_number_md5",
+            "name_utf8_md5",
+            "finish_time",
+        ] {
             let mut r = Response::new();
             for (k, v) in passed().fields().filter(|(k, _)| *k != field) {
                 r.set(k, v.clone());

@@ -25,7 +25,13 @@ pub const VERIFY_RET_PASSED: i64 = 10000;
 impl Client {
     /// Starts a verification for `openid`; the answer carries `verify_id`,
     /// `expires_in` and the `cert_hash` to keep for [`Client::v2_query`].
-    pub fn v2_get_verify_id(&self, out_seq_no: &str, openid: &str, name: &str, id_card_number: &str) -> Result<Response> {
+    pub fn v2_get_verify_id(
+        &self,
+        out_seq_no: &str,
+        openid: &str,
+        name: &str,
+        id_card_number: &str,
+    ) -> Result<Response> {
         require("out_seq_no", out_seq_no, 128)?;
         require("openid", openid, 128)?;
         let name = name.trim();
@@ -37,11 +43,19 @@ impl Client {
             "openid": openid,
         });
         self.log().emit(Level::Info, || {
-            format!("v2 getverifyid for {} {} openid {}", mask::name(name), mask::id_card(&id), mask::opaque(openid))
+            format!(
+                "v2 getverifyid for {} {} openid {}",
+                mask::name(name),
+                mask::id_card(&id),
+                mask::opaque(openid)
+            )
         });
         let mut r = self.wechat_call(GET_VERIFY_ID, &body, Safety::Write)?;
         if r.text("verify_id").map_or(true, |v| v.is_empty()) {
-            return Err(Error::new(Code::BadResponse, format!("{GET_VERIFY_ID}: no verify_id in the answer")));
+            return Err(Error::new(
+                Code::BadResponse,
+                format!("{GET_VERIFY_ID}: no verify_id in the answer"),
+            ));
         }
         r.set_text("cert_hash", digest::cert_hash(CERT_TYPE, name, &id));
         Ok(r)
@@ -49,27 +63,49 @@ impl Client {
 
     /// Ok only if WeChat answers errcode 0 and verify_ret 10000. WeChat
     /// itself checks cert_hash and openid against getverifyid's.
-    pub fn v2_query(&self, verify_id: &str, out_seq_no: &str, openid: &str, cert_hash: &str) -> Result<Response> {
+    pub fn v2_query(
+        &self,
+        verify_id: &str,
+        out_seq_no: &str,
+        openid: &str,
+        cert_hash: &str,
+    ) -> Result<Response> {
         require("verify_id", verify_id, 1024)?;
         require("out_seq_no", out_seq_no, 128)?;
         require("openid", openid, 128)?;
         if cert_hash.len() != 64 || !cert_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::invalid_argument("cert_hash", "must be 64 hex digits (from get_verify_id)"));
+            return Err(Error::invalid_argument(
+                "cert_hash",
+                "must be 64 hex digits (from get_verify_id)",
+            ));
         }
         let body = json!({
             "verify_id": verify_id, "out_seq_no": out_seq_no,
             "cert_hash": cert_hash.to_ascii_lowercase(), "openid": openid,
         });
         let r = self.wechat_call(QUERY, &body, Safety::Read)?;
-        let ret = r
-            .int("verify_ret")
-            .ok_or_else(|| Error::new(Code::BadResponse, format!("{QUERY}: no verify_ret in the answer")))?;
+        let ret = r.int("verify_ret").ok_or_else(|| {
+            Error::new(
+                Code::BadResponse,
+                format!("{QUERY}: no verify_ret in the answer"),
+            )
+        })?;
         if ret != VERIFY_RET_PASSED {
-            self.log().emit(Level::Warn, || format!("v2 query openid {}: REJECTED verify_ret {ret}", mask::opaque(openid)));
-            return Err(Error::new(Code::NotPassed, format!("verify_ret {ret}: {}", verify_ret_meaning(ret)))
-                .with_verify_ret(i32::try_from(ret).unwrap_or(i32::MIN)));
+            self.log().emit(Level::Warn, || {
+                format!(
+                    "v2 query openid {}: REJECTED verify_ret {ret}",
+                    mask::opaque(openid)
+                )
+            });
+            return Err(Error::new(
+                Code::NotPassed,
+                format!("verify_ret {ret}: {}", verify_ret_meaning(ret)),
+            )
+            .with_verify_ret(i32::try_from(ret).unwrap_or(i32::MIN)));
         }
-        self.log().emit(Level::Info, || format!("v2 query openid {}: VERIFIED", mask::opaque(openid)));
+        self.log().emit(Level::Info, || {
+            format!("v2 query openid {}: VERIFIED", mask::opaque(openid))
+        });
         Ok(r)
     }
 }

@@ -40,29 +40,70 @@ fn v1_verify_scenarios() {
     let people = &list["people"];
     let sandbox = Sandbox::start();
     let client = sandbox.client();
-    let (name, id) = (people["expected"]["name"].as_str().unwrap(), people["expected"]["id_card_number"].as_str().unwrap());
+    let (name, id) = (
+        people["expected"]["name"].as_str().unwrap(),
+        people["expected"]["id_card_number"].as_str().unwrap(),
+    );
     for s in list["scenarios"].as_array().unwrap() {
         let title = s["name"].as_str().unwrap();
-        let key = client.v1_get_user_id_key(name, id, None).unwrap().text("user_id_key").unwrap();
-        let outcome: serde_json::Map<String, Value> =
-            s["complete"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), subst(v, people))).collect();
+        let key = client
+            .v1_get_user_id_key(name, id, None)
+            .unwrap()
+            .text("user_id_key")
+            .unwrap();
+        let outcome: serde_json::Map<String, Value> = s["complete"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), subst(v, people)))
+            .collect();
         let (mut verify_result, openid) = sandbox.complete_v1(&key, &Value::Object(outcome));
         if let Some(f) = s["forge_verify_result"].as_str() {
             verify_result = f.to_owned();
         }
-        let with = |f: &str| s["verify_with"].get(f).map(|v| subst(v, people).as_str().unwrap().to_owned());
-        let (vname, vid, vopenid) = (with("name").unwrap_or(name.into()), with("id_card_number").unwrap_or(id.into()), with("openid").unwrap_or(openid));
-        let expected = Expected { name: &vname, id_card_number: &vid, user_id_key: Some(&key), openid: Some(&vopenid) };
+        let with = |f: &str| {
+            s["verify_with"]
+                .get(f)
+                .map(|v| subst(v, people).as_str().unwrap().to_owned())
+        };
+        let (vname, vid, vopenid) = (
+            with("name").unwrap_or(name.into()),
+            with("id_card_number").unwrap_or(id.into()),
+            with("openid").unwrap_or(openid),
+        );
+        let expected = Expected {
+            name: &vname,
+            id_card_number: &vid,
+            user_id_key: Some(&key),
+            openid: Some(&vopenid),
+        };
         let r = client.v1_verify(&verify_result, &expected);
-        assert_eq!(code_name(&r), s["expect"].as_str().unwrap(), "{title}: {:?}", r.as_ref().err());
+        assert_eq!(
+            code_name(&r),
+            s["expect"].as_str().unwrap(),
+            "{title}: {:?}",
+            r.as_ref().err()
+        );
         if let Some(ret) = s["verify_ret"].as_i64() {
-            assert_eq!(i64::from(r.as_ref().unwrap_err().verify_ret), ret, "{title}");
+            assert_eq!(
+                i64::from(r.as_ref().unwrap_err().verify_ret),
+                ret,
+                "{title}"
+            );
         }
         if let Some(errcode) = s["wechat_errcode"].as_i64() {
-            assert_eq!(i64::from(r.as_ref().unwrap_err().wechat_errcode), errcode, "{title}");
+            assert_eq!(
+                i64::from(r.as_ref().unwrap_err().wechat_errcode),
+                errcode,
+                "{title}"
+            );
         }
         if let Some(again) = s["then_again"].as_str() {
-            assert_eq!(code_name(&client.v1_verify(&verify_result, &expected)), again, "{title} (again)");
+            assert_eq!(
+                code_name(&client.v1_verify(&verify_result, &expected)),
+                again,
+                "{title} (again)"
+            );
         }
     }
 }
@@ -73,7 +114,10 @@ fn v2_query_scenarios() {
     let people = &list["people"];
     let sandbox = Sandbox::start();
     let client = sandbox.client();
-    let (name, id) = (people["expected"]["name"].as_str().unwrap(), people["expected"]["id_card_number"].as_str().unwrap());
+    let (name, id) = (
+        people["expected"]["name"].as_str().unwrap(),
+        people["expected"]["id_card_number"].as_str().unwrap(),
+    );
     for (i, s) in list["scenarios"].as_array().unwrap().iter().enumerate() {
         let title = s["name"].as_str().unwrap();
         let seq = format!("seq-{i}");
@@ -87,14 +131,36 @@ fn v2_query_scenarios() {
             }
             sandbox.control("POST", "/sandbox/v2/complete", body);
         }
-        let with = |f: &str, default: &str| s["query_with"].get(f).map_or(default.to_owned(), |v| subst(v, people).as_str().unwrap().to_owned());
-        let r = client.v2_query(&with("verify_id", &verify_id), &with("out_seq_no", &seq), &with("openid", openid), &with("cert_hash", &cert_hash));
-        assert_eq!(code_name(&r), s["expect"].as_str().unwrap(), "{title}: {:?}", r.as_ref().err());
+        let with = |f: &str, default: &str| {
+            s["query_with"].get(f).map_or(default.to_owned(), |v| {
+                subst(v, people).as_str().unwrap().to_owned()
+            })
+        };
+        let r = client.v2_query(
+            &with("verify_id", &verify_id),
+            &with("out_seq_no", &seq),
+            &with("openid", openid),
+            &with("cert_hash", &cert_hash),
+        );
+        assert_eq!(
+            code_name(&r),
+            s["expect"].as_str().unwrap(),
+            "{title}: {:?}",
+            r.as_ref().err()
+        );
         if let Some(ret) = s["verify_ret"].as_i64() {
-            assert_eq!(i64::from(r.as_ref().unwrap_err().verify_ret), ret, "{title}");
+            assert_eq!(
+                i64::from(r.as_ref().unwrap_err().verify_ret),
+                ret,
+                "{title}"
+            );
         }
         if let Some(errcode) = s["wechat_errcode"].as_i64() {
-            assert_eq!(i64::from(r.as_ref().unwrap_err().wechat_errcode), errcode, "{title}");
+            assert_eq!(
+                i64::from(r.as_ref().unwrap_err().wechat_errcode),
+                errcode,
+                "{title}"
+            );
         }
     }
 }

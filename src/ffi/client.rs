@@ -50,7 +50,14 @@ pub unsafe extern "C" fn wxface_client_with_timeout(
         }
         let c = client_ref(c)?;
         // SAFETY: `out` checked above.
-        unsafe { put(out, wxface_client { inner: c.with_timeout(Duration::from_millis(u64::from(timeout_ms))) }) };
+        unsafe {
+            put(
+                out,
+                wxface_client {
+                    inner: c.with_timeout(Duration::from_millis(u64::from(timeout_ms))),
+                },
+            )
+        };
         Ok(())
     })
 }

@@ -57,7 +57,11 @@ pub type wxface_log_callback =
 /// A new configuration with every default; NULL only if out of memory.
 #[no_mangle]
 pub extern "C" fn wxface_config_new() -> *mut wxface_config {
-    guard_ptr(|| Box::into_raw(Box::new(wxface_config { inner: Config::new() })))
+    guard_ptr(|| {
+        Box::into_raw(Box::new(wxface_config {
+            inner: Config::new(),
+        }))
+    })
 }
 
 /// Sets one key (see the README's configuration table). Unknown keys and
@@ -72,7 +76,8 @@ pub unsafe extern "C" fn wxface_config_set(
 ) -> i32 {
     guard(err, || {
         // SAFETY: checked for NULL; a live config from wxface_config_new.
-        let cfg = unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
+        let cfg =
+            unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
         // SAFETY: NUL-terminated strings per the header.
         let (key, value) = unsafe { (utf8(key, "key")?, utf8(value, "value")?) };
         cfg.inner.set(key, value)
@@ -89,7 +94,8 @@ pub unsafe extern "C" fn wxface_config_load_file(
 ) -> i32 {
     guard(err, || {
         // SAFETY: checked for NULL; a live config from wxface_config_new.
-        let cfg = unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
+        let cfg =
+            unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
         // SAFETY: NUL-terminated string per the header.
         let path = unsafe { utf8(path, "path")? };
         cfg.inner.load_file(std::path::Path::new(path))
@@ -108,9 +114,14 @@ pub unsafe extern "C" fn wxface_config_set_token_callback(
 ) -> i32 {
     guard(err, || {
         // SAFETY: checked for NULL; a live config from wxface_config_new.
-        let cfg = unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
-        cfg.inner.token_provider = callback
-            .map(|f| Arc::new(CTokenProvider { f, user_data: UserData(user_data) }) as Arc<dyn TokenProvider>);
+        let cfg =
+            unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
+        cfg.inner.token_provider = callback.map(|f| {
+            Arc::new(CTokenProvider {
+                f,
+                user_data: UserData(user_data),
+            }) as Arc<dyn TokenProvider>
+        });
         Ok(())
     })
 }
@@ -126,9 +137,14 @@ pub unsafe extern "C" fn wxface_config_set_log_callback(
 ) -> i32 {
     guard(err, || {
         // SAFETY: checked for NULL; a live config from wxface_config_new.
-        let cfg = unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
-        cfg.inner.logger =
-            callback.map(|f| Arc::new(CLogger { f, user_data: UserData(user_data) }) as Arc<dyn Logger>);
+        let cfg =
+            unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
+        cfg.inner.logger = callback.map(|f| {
+            Arc::new(CLogger {
+                f,
+                user_data: UserData(user_data),
+            }) as Arc<dyn Logger>
+        });
         Ok(())
     })
 }
@@ -162,23 +178,46 @@ struct CTokenProvider {
 impl TokenProvider for CTokenProvider {
     fn fetch(&self, stale: Option<&str>) -> Result<FetchedToken> {
         // A NUL-terminated copy that is wiped afterwards (it is a token).
-        let stale_c = stale.filter(|s| !s.contains('\0')).map(|s| Zeroizing::new([s.as_bytes(), b"\0"].concat()));
-        let stale_ptr = stale_c.as_ref().map_or(std::ptr::null(), |s| s.as_ptr().cast::<c_char>());
+        let stale_c = stale
+            .filter(|s| !s.contains('\0'))
+            .map(|s| Zeroizing::new([s.as_bytes(), b"\0"].concat()));
+        let stale_ptr = stale_c
+            .as_ref()
+            .map_or(std::ptr::null(), |s| s.as_ptr().cast::<c_char>());
         let mut buf = Zeroizing::new([0 as c_char; WXFACE_TOKEN_MAX]);
         let mut expires: i64 = 0;
         // SAFETY: the buffer holds WXFACE_TOKEN_MAX bytes as announced; the
         // callback's own safety is the caller's contract.
-        let rc = unsafe { (self.f)(self.user_data.0, stale_ptr, buf.as_mut_ptr(), buf.len(), &mut expires) };
+        let rc = unsafe {
+            (self.f)(
+                self.user_data.0,
+                stale_ptr,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut expires,
+            )
+        };
         if rc != 0 {
-            return Err(Error::new(Code::AccessToken, format!("token callback returned {rc}")));
+            return Err(Error::new(
+                Code::AccessToken,
+                format!("token callback returned {rc}"),
+            ));
         }
         buf[WXFACE_TOKEN_MAX - 1] = 0;
         // SAFETY: NUL-terminated by the line above at the latest.
         let token = unsafe { CStr::from_ptr(buf.as_ptr()) }
             .to_str()
-            .map_err(|_| Error::new(Code::AccessToken, "token callback wrote a token that is not UTF-8"))?;
+            .map_err(|_| {
+                Error::new(
+                    Code::AccessToken,
+                    "token callback wrote a token that is not UTF-8",
+                )
+            })?;
         if token.is_empty() {
-            return Err(Error::new(Code::AccessToken, "token callback wrote an empty token"));
+            return Err(Error::new(
+                Code::AccessToken,
+                "token callback wrote an empty token",
+            ));
         }
         Ok(FetchedToken {
             value: Zeroizing::new(token.to_owned()),
@@ -194,7 +233,9 @@ struct CLogger {
 
 impl Logger for CLogger {
     fn log(&self, level: Level, message: &str) {
-        let Ok(line) = std::ffi::CString::new(message.replace('\0', "?")) else { return };
+        let Ok(line) = std::ffi::CString::new(message.replace('\0', "?")) else {
+            return;
+        };
         // SAFETY: `line` outlives the call; the callback is the caller's contract.
         unsafe { (self.f)(self.user_data.0, level as i32, line.as_ptr()) }
     }

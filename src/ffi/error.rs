@@ -135,7 +135,9 @@ pub(crate) fn clear(err: *mut wxface_error) {
 
 pub(crate) fn fill(err: *mut wxface_error, src: &Error) {
     // SAFETY: NULL is allowed and checked; otherwise the caller owns a valid struct.
-    let Some(e) = (unsafe { err.as_mut() }) else { return };
+    let Some(e) = (unsafe { err.as_mut() }) else {
+        return;
+    };
     e.code = src.code as i32;
     e.wechat_errcode = src.wechat_errcode;
     e.verify_ret = src.verify_ret;
@@ -179,13 +181,25 @@ mod tests {
             ("WXFACE_ERR_ACCESS_TOKEN", WXFACE_ERR_ACCESS_TOKEN),
             ("WXFACE_ERR_RATE_LIMITED", WXFACE_ERR_RATE_LIMITED),
             ("WXFACE_ERR_SYSTEM_BUSY", WXFACE_ERR_SYSTEM_BUSY),
-            ("WXFACE_ERR_VERIFY_RESULT_INVALID", WXFACE_ERR_VERIFY_RESULT_INVALID),
-            ("WXFACE_ERR_VERIFY_RESULT_EXPIRED", WXFACE_ERR_VERIFY_RESULT_EXPIRED),
-            ("WXFACE_ERR_USER_INFO_NOT_FOUND", WXFACE_ERR_USER_INFO_NOT_FOUND),
+            (
+                "WXFACE_ERR_VERIFY_RESULT_INVALID",
+                WXFACE_ERR_VERIFY_RESULT_INVALID,
+            ),
+            (
+                "WXFACE_ERR_VERIFY_RESULT_EXPIRED",
+                WXFACE_ERR_VERIFY_RESULT_EXPIRED,
+            ),
+            (
+                "WXFACE_ERR_USER_INFO_NOT_FOUND",
+                WXFACE_ERR_USER_INFO_NOT_FOUND,
+            ),
             ("WXFACE_ERR_NOT_PASSED", WXFACE_ERR_NOT_PASSED),
             ("WXFACE_ERR_ID_MISMATCH", WXFACE_ERR_ID_MISMATCH),
             ("WXFACE_ERR_NAME_MISMATCH", WXFACE_ERR_NAME_MISMATCH),
-            ("WXFACE_ERR_USER_ID_KEY_MISMATCH", WXFACE_ERR_USER_ID_KEY_MISMATCH),
+            (
+                "WXFACE_ERR_USER_ID_KEY_MISMATCH",
+                WXFACE_ERR_USER_ID_KEY_MISMATCH,
+            ),
             ("WXFACE_ERR_OPENID_MISMATCH", WXFACE_ERR_OPENID_MISMATCH),
             ("WXFACE_ERR_STALE_RESULT", WXFACE_ERR_STALE_RESULT),
             ("WXFACE_ERR_REPLAYED", WXFACE_ERR_REPLAYED),

@@ -11,7 +11,11 @@ use crate::{digest, id_card};
 /// are checked; `out` (at least 19 bytes) receives the canonical 18
 /// characters and a NUL. WXFACE_ERR_INVALID_ID_CARD says what is wrong.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_id_card_normalize(in_: *const c_char, out: *mut c_char, err: *mut wxface_error) -> i32 {
+pub unsafe extern "C" fn wxface_id_card_normalize(
+    in_: *const c_char,
+    out: *mut c_char,
+    err: *mut wxface_error,
+) -> i32 {
     guard(err, || {
         // SAFETY: NUL-terminated string per the header.
         let id = id_card::normalize(unsafe { utf8(in_, "in") }?)?;
@@ -39,7 +43,11 @@ pub unsafe extern "C" fn wxface_md5_id_card_number(
 /// 1.0's `name_utf8_md5`: MD5 of the name's UTF-8 bytes, lower-case hex
 /// into `out` (at least 33 bytes).
 #[no_mangle]
-pub unsafe extern "C" fn wxface_md5_name(name: *const c_char, out: *mut c_char, err: *mut wxface_error) -> i32 {
+pub unsafe extern "C" fn wxface_md5_name(
+    name: *const c_char,
+    out: *mut c_char,
+    err: *mut wxface_error,
+) -> i32 {
     guard(err, || {
         // SAFETY: NUL-terminated string per the header.
         let name = unsafe { utf8(name, "name") }?;
@@ -64,8 +72,13 @@ pub unsafe extern "C" fn wxface_cert_hash(
 ) -> i32 {
     guard(err, || {
         // SAFETY: NUL-terminated strings per the header.
-        let (t, n, no) =
-            unsafe { (utf8(cert_type, "cert_type")?, utf8(cert_name, "cert_name")?, utf8(cert_no, "cert_no")?) };
+        let (t, n, no) = unsafe {
+            (
+                utf8(cert_type, "cert_type")?,
+                utf8(cert_name, "cert_name")?,
+                utf8(cert_no, "cert_no")?,
+            )
+        };
         for (what, v) in [("cert_type", t), ("cert_name", n), ("cert_no", no)] {
             if v.is_empty() {
                 return Err(crate::Error::invalid_argument(what, "must not be empty"));

@@ -29,8 +29,12 @@ use error::wxface_error;
 
 /// Runs `f`, turning its error or panic into a code and the error struct.
 pub(crate) fn guard(err: *mut wxface_error, f: impl FnOnce() -> Result<()>) -> i32 {
-    let outcome = catch_unwind(AssertUnwindSafe(f))
-        .unwrap_or_else(|_| Err(Error::new(Code::Internal, "internal panic caught at the C boundary")));
+    let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::new(
+            Code::Internal,
+            "internal panic caught at the C boundary",
+        ))
+    });
     match outcome {
         Ok(()) => {
             error::clear(err);
@@ -62,7 +66,8 @@ pub(crate) unsafe fn bytes<'a>(p: *const c_char, what: &str) -> Result<&'a [u8]>
 pub(crate) unsafe fn utf8<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
     // SAFETY: forwarded contract, see `bytes`.
     let b = unsafe { bytes(p, what) }?;
-    std::str::from_utf8(b).map_err(|_| Error::new(Code::InvalidEncoding, format!("{what}: not valid UTF-8")))
+    std::str::from_utf8(b)
+        .map_err(|_| Error::new(Code::InvalidEncoding, format!("{what}: not valid UTF-8")))
 }
 
 /// A required C string in the client's input encoding (GBK for legacy HIS).
@@ -72,7 +77,11 @@ pub(crate) unsafe fn text(p: *const c_char, what: &str, enc: InputEncoding) -> R
 }
 
 /// An optional one: NULL is None.
-pub(crate) unsafe fn opt_text(p: *const c_char, what: &str, enc: InputEncoding) -> Result<Option<String>> {
+pub(crate) unsafe fn opt_text(
+    p: *const c_char,
+    what: &str,
+    enc: InputEncoding,
+) -> Result<Option<String>> {
     if p.is_null() {
         return Ok(None);
     }

@@ -15,7 +15,11 @@ use crate::response::Response;
 /// received. On WXFACE_OK, answer the request with its `echostr` as is
 /// (`wxface_push_url_echo` hands it to you).
 #[no_mangle]
-pub unsafe extern "C" fn wxface_push_check_url(c: *const wxface_client, query: *const c_char, err: *mut wxface_error) -> i32 {
+pub unsafe extern "C" fn wxface_push_check_url(
+    c: *const wxface_client,
+    query: *const c_char,
+    err: *mut wxface_error,
+) -> i32 {
     guard(err, || {
         // SAFETY: NUL-terminated string per the header (NULL checked).
         let query = unsafe { utf8(query, "query") }?;
@@ -97,12 +101,18 @@ pub unsafe extern "C" fn wxface_push_seal(
         let c = client_ref(c)?;
         // SAFETY: NUL-terminated strings and a sized buffer per the header.
         let (format, mode, nonce, message) = unsafe {
-            (utf8(format, "format")?, utf8(mode, "mode")?, utf8(nonce, "nonce")?, byte_slice(message, message_len, "message")?)
+            (
+                utf8(format, "format")?,
+                utf8(mode, "mode")?,
+                utf8(nonce, "nonce")?,
+                byte_slice(message, message_len, "message")?,
+            )
         };
         let format: Format = format.parse()?;
         let mode: Mode = mode.parse()?;
         let sealed = c.push_seal(format, mode, message, timestamp, nonce)?;
-        let body = String::from_utf8(sealed.body).map_err(|_| Error::invalid_argument("message", "is not UTF-8"))?;
+        let body = String::from_utf8(sealed.body)
+            .map_err(|_| Error::invalid_argument("message", "is not UTF-8"))?;
         let mut r = Response::new();
         r.set_text("query", sealed.query);
         r.set_text("body", body);

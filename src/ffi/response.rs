@@ -30,7 +30,10 @@ impl wxface_response {
                 let name = CString::new(name).ok()?;
                 let (text, int) = match value {
                     Value::Int(i) => (CString::new(i.to_string()).ok(), Some(*i)),
-                    Value::Text(s) => (CString::new(s.as_str()).ok(), r.int(name.to_str().unwrap_or_default())),
+                    Value::Text(s) => (
+                        CString::new(s.as_str()).ok(),
+                        r.int(name.to_str().unwrap_or_default()),
+                    ),
                 };
                 Some(Field { name, text, int })
             })
@@ -39,7 +42,9 @@ impl wxface_response {
     }
 
     fn find(&self, name: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.name.as_bytes() == name.as_bytes())
+        self.fields
+            .iter()
+            .find(|f| f.name.as_bytes() == name.as_bytes())
     }
 }
 
@@ -57,13 +62,19 @@ impl Drop for wxface_response {
 /// The field as text (integers as decimal), or NULL if absent (or `r` or
 /// `field` is NULL). Valid until `wxface_response_free(r)`.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_response_str(r: *const wxface_response, field: *const c_char) -> *const c_char {
+pub unsafe extern "C" fn wxface_response_str(
+    r: *const wxface_response,
+    field: *const c_char,
+) -> *const c_char {
     super::guard_ptr(|| {
         // SAFETY: NULL-checked; live objects and C strings per the header.
-        let (Ok(r), Ok(field)) = (unsafe { object(r, "r") }, unsafe { utf8(field, "field") }) else {
+        let (Ok(r), Ok(field)) = (unsafe { object(r, "r") }, unsafe { utf8(field, "field") })
+        else {
             return std::ptr::null_mut();
         };
-        r.find(field).and_then(|f| f.text.as_ref()).map_or(std::ptr::null_mut(), |t| t.as_ptr().cast_mut())
+        r.find(field)
+            .and_then(|f| f.text.as_ref())
+            .map_or(std::ptr::null_mut(), |t| t.as_ptr().cast_mut())
     })
 }
 
@@ -82,10 +93,12 @@ pub unsafe extern "C" fn wxface_response_int(
         if out.is_null() {
             return Err(Error::invalid_argument("out", "is NULL"));
         }
-        let v = r
-            .find(name)
-            .and_then(|f| f.int)
-            .ok_or_else(|| Error::new(Code::NotFound, format!("no integer field `{}`", printable(name))))?;
+        let v = r.find(name).and_then(|f| f.int).ok_or_else(|| {
+            Error::new(
+                Code::NotFound,
+                format!("no integer field `{}`", printable(name)),
+            )
+        })?;
         // SAFETY: checked for NULL above.
         unsafe { *out = v };
         Ok(())
@@ -102,7 +115,10 @@ pub unsafe extern "C" fn wxface_response_count(r: *const wxface_response) -> usi
 /// The name of field `index` (0-based, in WeChat's order), or NULL if out
 /// of range. Valid until `wxface_response_free(r)`.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_response_field_name(r: *const wxface_response, index: usize) -> *const c_char {
+pub unsafe extern "C" fn wxface_response_field_name(
+    r: *const wxface_response,
+    index: usize,
+) -> *const c_char {
     // SAFETY: NULL-checked; a live response per the header.
     unsafe { object(r, "r") }
         .ok()

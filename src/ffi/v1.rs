@@ -26,7 +26,11 @@ pub unsafe extern "C" fn wxface_v1_get_user_id_key(
         let enc = c.input_encoding();
         // SAFETY: NUL-terminated strings per the header (NULL checked).
         let (name, id, seq) = unsafe {
-            (text(name, "name", enc)?, text(id_card_number, "id_card_number", enc)?, opt_text(out_seq_no, "out_seq_no", enc)?)
+            (
+                text(name, "name", enc)?,
+                text(id_card_number, "id_card_number", enc)?,
+                opt_text(out_seq_no, "out_seq_no", enc)?,
+            )
         };
         let r = c.v1_get_user_id_key(&name, &id, seq.as_deref())?;
         // SAFETY: `out` checked above.
@@ -87,7 +91,12 @@ pub unsafe extern "C" fn wxface_v1_verify(
                 opt_text(openid, "openid", enc)?,
             )
         };
-        let expected = Expected { name: &name, id_card_number: &id, user_id_key: key.as_deref(), openid: openid.as_deref() };
+        let expected = Expected {
+            name: &name,
+            id_card_number: &id,
+            user_id_key: key.as_deref(),
+            openid: openid.as_deref(),
+        };
         let r = c.v1_verify(&vr, &expected)?;
         if !out.is_null() {
             // SAFETY: non-NULL out-pointer from the caller.

@@ -30,15 +30,25 @@ impl Sandbox {
             .spawn()
             .expect("sandbox starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout piped")).read_line(&mut line).expect("listen line");
+        BufReader::new(child.stdout.take().expect("stdout piped"))
+            .read_line(&mut line)
+            .expect("listen line");
         let base = line.trim().rsplit(' ').next().expect("address").to_owned();
-        assert!(base.starts_with("http://127.0.0.1:"), "unexpected listen line {line:?}");
+        assert!(
+            base.starts_with("http://127.0.0.1:"),
+            "unexpected listen line {line:?}"
+        );
         Sandbox { child, base }
     }
 
     pub fn config(&self) -> Config {
         let mut c = Config::new();
-        for (k, v) in [("appid", APPID), ("secret", SECRET), ("api_base", self.base.as_str()), ("proxy", "none")] {
+        for (k, v) in [
+            ("appid", APPID),
+            ("secret", SECRET),
+            ("api_base", self.base.as_str()),
+            ("proxy", "none"),
+        ] {
             c.set(k, v).unwrap();
         }
         c
@@ -57,7 +67,9 @@ impl Sandbox {
             _ => agent.post(&url).send_string(&body.to_string()),
         };
         match r {
-            Ok(r) => serde_json::from_str(&r.into_string().unwrap_or_default()).unwrap_or(Value::Null),
+            Ok(r) => {
+                serde_json::from_str(&r.into_string().unwrap_or_default()).unwrap_or(Value::Null)
+            }
             Err(e) => panic!("control {method} {path} failed: {e}"),
         }
     }
@@ -82,7 +94,10 @@ impl Sandbox {
             }
         }
         let r = self.control("POST", "/sandbox/v1/complete", body);
-        (r["verify_result"].as_str().unwrap().to_owned(), r["openid"].as_str().unwrap().to_owned())
+        (
+            r["verify_result"].as_str().unwrap().to_owned(),
+            r["openid"].as_str().unwrap().to_owned(),
+        )
     }
 }
 

@@ -1,0 +1,64 @@
+# The two commands: `make demo` (the whole flow against the sandbox) and
+# `make test` (everything: Rust, header, C, Python, Java, Go).
+
+SHELL := /bin/bash
+ROOT := $(abspath .)
+PROFILE_DIR := $(ROOT)/target/debug
+export WXFACE_LIBRARY := $(PROFILE_DIR)/libwxface.so
+export WXFACE_STATIC_LIBRARY := $(PROFILE_DIR)/libwxface.a
+export WXFACE_SANDBOX := $(PROFILE_DIR)/wxface-sandbox
+export WXFACE_INCLUDE := $(ROOT)/include
+
+.PHONY: all build demo test test-rust lint test-header test-c test-python test-java test-go header bench fuzz clean
+
+all: build
+
+build:
+	cargo build --all-targets
+
+demo:
+	cargo build --bins --examples
+	$(PROFILE_DIR)/examples/demo
+
+# The single test command (README, .ci/run). Fails on the first red suite.
+test: lint test-rust test-header test-c test-python test-java test-go
+	@echo "make test: every suite passed"
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+
+test-rust: build
+	cargo test --all-targets
+
+# The committed header equals cbindgen's output (tests/header.rs, in
+# test-rust) and compiles as C89-with-stdint, C99 and C++.
+test-header: build
+	printf '#include "wxface.h"\nint main(void){return WXFACE_OK;}\n' > $(ROOT)/target/header_check.c
+	gcc -std=c99 -Wall -Wextra -pedantic -Werror -I include -c $(ROOT)/target/header_check.c -o $(ROOT)/target/header_check_c.o
+	g++ -x c++ -std=c++11 -Wall -Wextra -Werror -I include -c $(ROOT)/target/header_check.c -o $(ROOT)/target/header_check_cpp.o
+	@echo "header check: include/wxface.h compiles as C99 and C++11"
+
+test-c: build
+	bash tests/c/run.sh
+
+test-python: build
+	bash bindings/python/test.sh
+
+test-java: build
+	bash bindings/java/test.sh
+
+test-go: build
+	bash bindings/go/test.sh
+
+# Rewrites include/wxface.h from the sources (commit the result).
+header:
+	WXFACE_WRITE_HEADER=1 cargo build --lib
+
+bench:
+	cargo build --release --all-targets
+	cargo run --release --example bench_push
+	bash benches/c/run.sh
+
+clean:
+	cargo clean
