@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 fn main() {
-    let dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("wxface.h");
     // Only the C layer is parsed: it is the whole public surface, and the
     // core's generic types are nothing cbindgen should see.
@@ -13,10 +14,17 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-env-changed=WXFACE_WRITE_HEADER");
 
-    let mut config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");
+    let mut config =
+        cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");
     let version = std::env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
-    let mut parts = version.split('.').map(|p| p.split('-').next().unwrap_or("0").to_owned());
-    let (major, minor, patch) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let mut parts = version
+        .split('.')
+        .map(|p| p.split('-').next().unwrap_or("0").to_owned());
+    let (major, minor, patch) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
     config.after_includes = Some(format!(
         "\n/* The version of this header; wxface_version() gives the library's. */\n\
          #define WXFACE_VERSION \"{version}\"\n#define WXFACE_VERSION_MAJOR {major}\n\
