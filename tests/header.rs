@@ -18,3 +18,20 @@ fn header_version_is_the_crate_version() {
     assert!(committed.contains(&line), "missing `{line}`");
     assert_eq!(wxface::VERSION, env!("CARGO_PKG_VERSION"));
 }
+
+#[test]
+fn readme_documents_every_code_with_its_value() {
+    let readme = include_str!("../README.md");
+    for code in wxface::Code::ALL {
+        let row = format!("| {} | `{}` |", code as i32, code.name());
+        assert!(readme.contains(&row), "README.md lacks the row `{row}`");
+    }
+}
+
+#[test]
+fn readme_documents_every_configuration_key() {
+    let readme = include_str!("../README.md");
+    for key in wxface::config::KEYS {
+        assert!(readme.contains(&format!("`{key}`")), "README.md does not mention `{key}`");
+    }
+}
