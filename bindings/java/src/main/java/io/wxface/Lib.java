@@ -1,0 +1,153 @@
+package io.wxface;
+
+import io.wxface.internal.SizeT;
+import com.sun.jna.Callback;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
+/**
+ * The C ABI of include/wxface.h, direct-mapped (JNA's fastest path: no proxy,
+ * no reflection per call). Every {@code const char *} argument is a
+ * NUL-terminated UTF-8 {@code byte[]} made by {@link CStrings}, never a Java
+ * String, so the platform charset never matters. Out-parameters and the
+ * {@code wxface_error} are raw {@link Pointer}s into memory the caller owns.
+ */
+final class Lib {
+    /** sizeof(wxface_error): four int32 then char message[512]. */
+    static final int ERROR_SIZE = 16 + 512;
+    static final int ERROR_MESSAGE_OFFSET = 16;
+    /** WXFACE_TOKEN_MAX. */
+    static final int TOKEN_MAX = 2049;
+
+    private static final UnsatisfiedLinkError LOAD_ERROR;
+
+    static {
+        UnsatisfiedLinkError failure = null;
+        try {
+            Native.register(Lib.class, NativeLoader.load());
+        } catch (UnsatisfiedLinkError e) {
+            failure = e;
+        } catch (RuntimeException | LinkageError e) {
+            // e.g. a symbol missing from an older libwxface.
+            failure = new UnsatisfiedLinkError("libwxface could not be bound: " + e);
+            failure.initCause(e);
+        }
+        LOAD_ERROR = failure;
+    }
+
+    private Lib() {}
+
+    /**
+     * Throws, with the list of places tried, if libwxface could not be
+     * loaded. Without it a failed load would surface later as a bare
+     * "Could not initialize class".
+     */
+    static void ensureLoaded() {
+        if (LOAD_ERROR != null) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError(LOAD_ERROR.getMessage());
+            e.initCause(LOAD_ERROR);
+            throw e;
+        }
+    }
+
+    /** wxface_token_callback. */
+    interface TokenCallback extends Callback {
+        int invoke(Pointer userData, Pointer staleToken, Pointer tokenOut, SizeT tokenOutLen, Pointer expiresIn);
+    }
+
+    /** wxface_log_callback. */
+    interface LogCallback extends Callback {
+        void invoke(Pointer userData, int level, Pointer message);
+    }
+
+    // Configuration and clients.
+    static native Pointer wxface_config_new();
+
+    static native int wxface_config_set(Pointer cfg, byte[] key, byte[] value, Pointer err);
+
+    static native int wxface_config_load_file(Pointer cfg, byte[] path, Pointer err);
+
+    static native int wxface_config_set_token_callback(Pointer cfg, TokenCallback cb, Pointer userData, Pointer err);
+
+    static native int wxface_config_set_log_callback(Pointer cfg, LogCallback cb, Pointer userData, Pointer err);
+
+    static native void wxface_config_free(Pointer cfg);
+
+    static native int wxface_client_new(Pointer cfg, Pointer out, Pointer err);
+
+    static native int wxface_client_with_timeout(Pointer client, int timeoutMs, Pointer out, Pointer err);
+
+    static native void wxface_client_free(Pointer client);
+
+    // Codes and version.
+    static native Pointer wxface_code_name(int code);
+
+    static native Pointer wxface_code_description(int code);
+
+    static native Pointer wxface_version();
+
+    // Offline helpers.
+    static native int wxface_id_card_normalize(byte[] in, byte[] out, Pointer err);
+
+    static native int wxface_md5_id_card_number(byte[] idCardNumber, byte[] out, Pointer err);
+
+    static native int wxface_md5_name(byte[] name, byte[] out, Pointer err);
+
+    static native int wxface_cert_hash(byte[] certType, byte[] certName, byte[] certNo, byte[] out, Pointer err);
+
+    // Responses.
+    static native Pointer wxface_response_str(Pointer r, byte[] field);
+
+    static native SizeT wxface_response_count(Pointer r);
+
+    static native Pointer wxface_response_field_name(Pointer r, SizeT index);
+
+    static native void wxface_response_free(Pointer r);
+
+    // 1.0.
+    static native int wxface_v1_get_user_id_key(
+            Pointer c, byte[] name, byte[] idCardNumber, byte[] outSeqNo, Pointer out, Pointer err);
+
+    static native int wxface_v1_get_info(Pointer c, byte[] verifyResult, Pointer out, Pointer err);
+
+    static native int wxface_v1_verify(
+            Pointer c,
+            byte[] verifyResult,
+            byte[] name,
+            byte[] idCardNumber,
+            byte[] userIdKey,
+            byte[] openid,
+            Pointer out,
+            Pointer err);
+
+    // 2.0.
+    static native int wxface_v2_get_verify_id(
+            Pointer c, byte[] outSeqNo, byte[] openid, byte[] name, byte[] idCardNumber, Pointer out, Pointer err);
+
+    static native int wxface_v2_query(
+            Pointer c, byte[] verifyId, byte[] outSeqNo, byte[] openid, byte[] certHash, Pointer out, Pointer err);
+
+    // Push.
+    static native int wxface_push_url_echo(Pointer c, byte[] query, Pointer out, Pointer err);
+
+    static native int wxface_push_open(
+            Pointer c, byte[] query, byte[] body, SizeT bodyLen, Pointer event, Pointer err);
+
+    static native int wxface_push_seal(
+            Pointer c,
+            byte[] format,
+            byte[] mode,
+            byte[] message,
+            SizeT messageLen,
+            long timestamp,
+            byte[] nonce,
+            Pointer out,
+            Pointer err);
+
+    /** Keeps the library object reachable for tests that want its path. */
+    static NativeLibrary library() {
+        ensureLoaded();
+        return NativeLoader.loaded();
+    }
+}

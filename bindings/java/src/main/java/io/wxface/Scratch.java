@@ -1,0 +1,49 @@
+package io.wxface;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * Per-thread native memory for the {@code wxface_error} and one
+ * out-pointer, so an offline call allocates no native memory at all. The
+ * library writes both only when a call returns, so a nested call made by a
+ * token callback on the same thread has finished with them before the outer
+ * call writes its own.
+ */
+final class Scratch {
+    private static final ThreadLocal<Scratch> CURRENT = new ThreadLocal<Scratch>() {
+        @Override
+        protected Scratch initialValue() {
+            return new Scratch();
+        }
+    };
+
+    final Memory error = new Memory(Lib.ERROR_SIZE);
+    final Memory out = new Memory(Native.POINTER_SIZE);
+
+    private Scratch() {}
+
+    static Scratch get() {
+        return CURRENT.get();
+    }
+
+    /** Returns normally on WXFACE_OK, else throws the error the library filled. */
+    void check(int code) {
+        if (code != 0) {
+            throw new WxFaceException(
+                    code,
+                    error.getInt(4),
+                    error.getInt(8),
+                    error.getInt(12),
+                    error.getString(Lib.ERROR_MESSAGE_OFFSET, "UTF-8"));
+        }
+    }
+
+    /** The pointer the last call stored in {@link #out}; cleared first so a stale one is never read. */
+    Pointer takeOut() {
+        Pointer p = out.getPointer(0);
+        out.setPointer(0, null);
+        return p;
+    }
+}

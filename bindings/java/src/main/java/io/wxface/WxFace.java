@@ -1,0 +1,78 @@
+package io.wxface;
+
+/**
+ * Offline helpers and library facts. Each is one call into libwxface: the
+ * ID rules and digests live there, not here.
+ */
+public final class WxFace {
+    private WxFace() {}
+
+    /** The version of the loaded libwxface, "MAJOR.MINOR.PATCH". */
+    public static String version() {
+        Lib.ensureLoaded();
+        return CStrings.read(Lib.wxface_version());
+    }
+
+    /** The C constant's name for a code, e.g. "WXFACE_ERR_NAME_MISMATCH"; "WXFACE_ERR_UNKNOWN" otherwise. */
+    public static String codeName(int code) {
+        Lib.ensureLoaded();
+        return CStrings.read(Lib.wxface_code_name(code));
+    }
+
+    /** One English sentence: what the code means and what to do. */
+    public static String codeDescription(int code) {
+        Lib.ensureLoaded();
+        return CStrings.read(Lib.wxface_code_description(code));
+    }
+
+    /**
+     * The canonical 18-character resident ID number (full-width digits,
+     * lower-case x and surrounding spaces accepted).
+     *
+     * @throws WxFaceException INVALID_ID_CARD saying what is wrong
+     */
+    public static String normalizeIdCard(String idCardNumber) {
+        byte[] in = CStrings.required(idCardNumber, "idCardNumber");
+        Lib.ensureLoaded();
+        byte[] out = new byte[19];
+        Scratch s = Scratch.get();
+        s.check(Lib.wxface_id_card_normalize(in, out, s.error));
+        return CStrings.fromBuffer(out);
+    }
+
+    /** 1.0's {@code id_card_number_md5}: lower-case hex MD5 of the normalised number. */
+    public static String md5IdCardNumber(String idCardNumber) {
+        byte[] in = CStrings.required(idCardNumber, "idCardNumber");
+        Lib.ensureLoaded();
+        byte[] out = new byte[33];
+        Scratch s = Scratch.get();
+        s.check(Lib.wxface_md5_id_card_number(in, out, s.error));
+        return CStrings.fromBuffer(out);
+    }
+
+    /** 1.0's {@code name_utf8_md5}: lower-case hex MD5 of the name's UTF-8 bytes. */
+    public static String md5Name(String name) {
+        byte[] in = CStrings.required(name, "name");
+        Lib.ensureLoaded();
+        byte[] out = new byte[33];
+        Scratch s = Scratch.get();
+        s.check(Lib.wxface_md5_name(in, out, s.error));
+        return CStrings.fromBuffer(out);
+    }
+
+    /**
+     * 2.0's {@code cert_hash} of the three values as given, lower-case hex.
+     * For IDENTITY_CARD pass the normalised number, as
+     * {@link WxFaceClient#v2GetVerifyId} does.
+     */
+    public static String certHash(String certType, String certName, String certNo) {
+        byte[] type = CStrings.required(certType, "certType");
+        byte[] name = CStrings.required(certName, "certName");
+        byte[] no = CStrings.required(certNo, "certNo");
+        Lib.ensureLoaded();
+        byte[] out = new byte[65];
+        Scratch s = Scratch.get();
+        s.check(Lib.wxface_cert_hash(type, name, no, out, s.error));
+        return CStrings.fromBuffer(out);
+    }
+}

@@ -1,0 +1,385 @@
+package io.wxface;
+
+import io.wxface.internal.SizeT;
+import com.sun.jna.Pointer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A wxface client: share one between all threads (it holds the access
+ * token, the connection pool and the replay guard). Every call blocks,
+ * bounded by the configured timeouts, and throws {@link WxFaceException}
+ * on failure. {@link #close()} waits for calls in flight, then frees the
+ * native client; later calls throw {@link IllegalStateException}.
+ *
+ * <pre>{@code
+ * try (WxFaceClient c = WxFaceClient.builder().appid(APPID).secret(SECRET).build()) {
+ *     VerifyResult r = c.v1Verify(verifyResult, name, idCardNumber, userIdKey, openid);
+ * }
+ * }</pre>
+ */
+public final class WxFaceClient implements AutoCloseable {
+    private final Pointer handle;
+    /** Callbacks C holds pointers to: they must outlive every handle that may call them. */
+    private final List<Object> callbacks;
+    /** Calls hold the read side; close() takes the write side, so it never frees a client in use. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private WxFaceClient(Pointer handle, List<Object> callbacks) {
+        this.handle = handle;
+        this.callbacks = callbacks;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A client from {@code key=value} properties (keys as in the README's configuration table). */
+    public static WxFaceClient fromProperties(Properties properties) {
+        return builder().properties(properties).build();
+    }
+
+    /** A client from a {@code key=value} file (UTF-8, {@code #} comments), read by libwxface. */
+    public static WxFaceClient fromFile(Path path) {
+        return builder().file(path).build();
+    }
+
+    /**
+     * 1.0 getuseridkey: registers the person to verify.
+     *
+     * @param outSeqNo may be null; when given, WeChat pushes a face_identify event
+     */
+    public UserIdKeyResult v1GetUserIdKey(String name, String idCardNumber, String outSeqNo) {
+        byte[] n = CStrings.required(name, "name");
+        byte[] id = CStrings.required(idCardNumber, "idCardNumber");
+        byte[] seq = CStrings.optional(outSeqNo, "outSeqNo");
+        return new UserIdKeyResult(call(
+                (c, s) -> Lib.wxface_v1_get_user_id_key(c, n, id, seq, s.out, s.error)));
+    }
+
+    /**
+     * 1.0 getinfo: WeChat's record of a verification, NOT judged. Use
+     * {@link #v1Verify} for a verdict.
+     */
+    public WxFaceResponse v1GetInfo(String verifyResult) {
+        byte[] vr = CStrings.required(verifyResult, "verifyResult");
+        return new WxFaceResponse(call((c, s) -> Lib.wxface_v1_get_info(c, vr, s.out, s.error)));
+    }
+
+    /**
+     * The 1.0 verdict: returns only if WeChat answered errcode 0 and
+     * identify_ret 0, the person is the expected one, user_id_key and
+     * openid match when given, the result is fresh and not replayed. Each
+     * failed check throws with its own {@link WxFaceException.Code}.
+     *
+     * @param userIdKey the key from {@link #v1GetUserIdKey}, or null not to check it
+     * @param openid the expected WeChat user, or null not to check it
+     */
+    public VerifyResult v1Verify(
+            String verifyResult, String name, String idCardNumber, String userIdKey, String openid) {
+        byte[] vr = CStrings.required(verifyResult, "verifyResult");
+        byte[] n = CStrings.required(name, "name");
+        byte[] id = CStrings.required(idCardNumber, "idCardNumber");
+        byte[] key = CStrings.optional(userIdKey, "userIdKey");
+        byte[] oid = CStrings.optional(openid, "openid");
+        return new VerifyResult(call(
+                (c, s) -> Lib.wxface_v1_verify(c, vr, n, id, key, oid, s.out, s.error)));
+    }
+
+    /** 2.0 getverifyid for the mini-program user {@code openid}. */
+    public VerifyIdResult v2GetVerifyId(String outSeqNo, String openid, String name, String idCardNumber) {
+        byte[] seq = CStrings.required(outSeqNo, "outSeqNo");
+        byte[] oid = CStrings.required(openid, "openid");
+        byte[] n = CStrings.required(name, "name");
+        byte[] id = CStrings.required(idCardNumber, "idCardNumber");
+        return new VerifyIdResult(call(
+                (c, s) -> Lib.wxface_v2_get_verify_id(c, seq, oid, n, id, s.out, s.error)));
+    }
+
+    /**
+     * The 2.0 verdict (queryverifyinfo): returns only if verify_ret is
+     * 10000; otherwise throws NOT_PASSED with {@link WxFaceException#getVerifyRet()}.
+     */
+    public QueryResult v2Query(String verifyId, String outSeqNo, String openid, String certHash) {
+        byte[] vid = CStrings.required(verifyId, "verifyId");
+        byte[] seq = CStrings.required(outSeqNo, "outSeqNo");
+        byte[] oid = CStrings.required(openid, "openid");
+        byte[] hash = CStrings.required(certHash, "certHash");
+        return new QueryResult(call((c, s) -> Lib.wxface_v2_query(c, vid, seq, oid, hash, s.out, s.error)));
+    }
+
+    /**
+     * The GET handshake WeChat makes when the push URL is configured.
+     *
+     * @param query the raw query string received
+     * @return the echostr to answer the request with, as is
+     */
+    public String pushCheckUrl(String query) {
+        byte[] q = CStrings.required(query, "query");
+        Map<String, String> r = call((c, s) -> Lib.wxface_push_url_echo(c, q, s.out, s.error));
+        return r.get("echostr");
+    }
+
+    /**
+     * Opens a push POST: checks the signature and timestamp window,
+     * decrypts, checks the appid and parses. A push is a hint: verify its
+     * verify_result with {@link #v1Verify}.
+     *
+     * @param query the raw query string
+     * @param body the raw body, at most 64 KiB
+     */
+    public PushEvent pushOpen(String query, byte[] body) {
+        byte[] q = CStrings.required(query, "query");
+        byte[] b = CStrings.bytes(body, "body");
+        SizeT len = new SizeT(body.length);
+        return new PushEvent(call((c, s) -> Lib.wxface_push_open(c, q, b, len, s.out, s.error)));
+    }
+
+    /** {@link #pushOpen(String, byte[])} with the body as text (sent as UTF-8). */
+    public PushEvent pushOpen(String query, String body) {
+        byte[] b = CStrings.required(body, "body");
+        return pushOpen(query, java.util.Arrays.copyOf(b, b.length - 1));
+    }
+
+    /**
+     * Builds a push as WeChat would send it with this client's push_token,
+     * push_aes_key and appid: for a server's own tests.
+     *
+     * @param format "json" or "xml"
+     * @param mode "plain", "compatible" or "safe"
+     */
+    public SealedPush pushSeal(String format, String mode, byte[] message, long timestamp, String nonce) {
+        byte[] f = CStrings.required(format, "format");
+        byte[] m = CStrings.required(mode, "mode");
+        byte[] msg = CStrings.bytes(message, "message");
+        byte[] n = CStrings.required(nonce, "nonce");
+        SizeT len = new SizeT(message.length);
+        return new SealedPush(call(
+                (c, s) -> Lib.wxface_push_seal(c, f, m, msg, len, timestamp, n, s.out, s.error)));
+    }
+
+    /** {@link #pushSeal(String, String, byte[], long, String)} with the message as text (UTF-8). */
+    public SealedPush pushSeal(String format, String mode, String message, long timestamp, String nonce) {
+        byte[] msg = CStrings.required(message, "message");
+        return pushSeal(format, mode, java.util.Arrays.copyOf(msg, msg.length - 1), timestamp, nonce);
+    }
+
+    /**
+     * A second client on the same tokens, connections and replay guard
+     * whose calls wait at most {@code timeout} per attempt (rounded up to
+     * whole milliseconds). Close it like any client; closing one does not
+     * close the other.
+     */
+    public WxFaceClient withTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        long ms = timeout.isNegative() ? -1 : (timeout.toNanos() + 999_999) / 1_000_000;
+        if (ms < 1 || ms > 0xFFFF_FFFFL) {
+            throw new WxFaceException(WxFaceException.Code.INVALID_ARGUMENT,
+                    "timeout: must be between 1 ms and 2^32-1 ms");
+        }
+        Pointer child = callPointer((c, s) -> Lib.wxface_client_with_timeout(c, (int) ms, s.out, s.error));
+        return new WxFaceClient(child, callbacks);
+    }
+
+    /**
+     * Waits for calls in flight on this handle, then frees it. Idempotent.
+     * Must not be called from a token provider or log handler running
+     * inside a call on this client.
+     */
+    @Override
+    public void close() {
+        if (lock.getReadHoldCount() > 0) {
+            throw new IllegalStateException("close() called from inside a call on this WxFaceClient");
+        }
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                Lib.wxface_client_free(handle);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface NativeCall {
+        int run(Pointer client, Scratch scratch);
+    }
+
+    /** Runs a call that fills a response, and copies the response into Java. */
+    private Map<String, String> call(NativeCall f) {
+        return WxFaceResponse.take(callPointer(f));
+    }
+
+    /** Runs a call that fills an out-pointer, under the read lock. */
+    private Pointer callPointer(NativeCall f) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("WxFaceClient is closed");
+            }
+            Scratch s = Scratch.get();
+            s.out.setPointer(0, null);
+            s.check(f.run(handle, s));
+            return s.takeOut();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Collects configuration; {@link #build()} hands it to libwxface, which
+     * checks every key and value. Keys are those of the README's
+     * configuration table; later settings override earlier ones.
+     */
+    public static final class Builder {
+        private final List<String[]> settings = new ArrayList<>();
+        private TokenProvider tokenProvider;
+        private boolean logToJul;
+
+        private Builder() {}
+
+        /** Sets any configuration key, e.g. {@code set("max_retries", "2")}. */
+        public Builder set(String key, String value) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, key);
+            if (key.equals("input_encoding") && !value.trim().equalsIgnoreCase("utf-8")) {
+                throw new WxFaceException(WxFaceException.Code.CONFIG,
+                        "input_encoding: the Java binding always passes UTF-8");
+            }
+            if (key.equals("log_level")) {
+                logToJul = true;
+            }
+            settings.add(new String[] {key, value});
+            return this;
+        }
+
+        public Builder appid(String appid) {
+            return set("appid", appid);
+        }
+
+        public Builder secret(String secret) {
+            return set("secret", secret);
+        }
+
+        /** A fixed access token instead of appid/secret. */
+        public Builder accessToken(String accessToken) {
+            return set("access_token", accessToken);
+        }
+
+        /** Where WeChat is; the sandbox's URL in tests. */
+        public Builder apiBase(String apiBase) {
+            return set("api_base", apiBase);
+        }
+
+        /** A proxy URL, "none", or "" for the environment's. */
+        public Builder proxy(String proxy) {
+            return set("proxy", proxy);
+        }
+
+        public Builder caFile(Path caFile) {
+            return set("ca_file", Objects.requireNonNull(caFile, "caFile").toString());
+        }
+
+        public Builder timeout(Duration timeout) {
+            return set("timeout_ms", Long.toString(Objects.requireNonNull(timeout, "timeout").toMillis()));
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            return set("connect_timeout_ms", Long.toString(Objects.requireNonNull(timeout, "timeout").toMillis()));
+        }
+
+        public Builder maxRetries(int maxRetries) {
+            return set("max_retries", Integer.toString(maxRetries));
+        }
+
+        public Builder pushToken(String pushToken) {
+            return set("push_token", pushToken);
+        }
+
+        public Builder pushAesKey(String pushAesKey) {
+            return set("push_aes_key", pushAesKey);
+        }
+
+        /**
+         * Sends libwxface's log lines up to {@code level} ("error", "warn",
+         * "info", "debug" or "trace") to java.util.logging's "io.wxface"
+         * logger. Setting "log_level" through {@link #set} does the same.
+         */
+        public Builder logLevel(String level) {
+            return set("log_level", level);
+        }
+
+        /** Gets access tokens from {@code provider} instead of appid/secret. */
+        public Builder tokenProvider(TokenProvider provider) {
+            this.tokenProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** Every property as a configuration key. */
+        public Builder properties(Properties properties) {
+            Objects.requireNonNull(properties, "properties");
+            for (String key : properties.stringPropertyNames()) {
+                set(key, properties.getProperty(key));
+            }
+            return this;
+        }
+
+        /** A {@code key=value} file, loaded by libwxface at build time (all or nothing). */
+        public Builder file(Path path) {
+            settings.add(new String[] {null, Objects.requireNonNull(path, "path").toString()});
+            return this;
+        }
+
+        /**
+         * Makes the client. No network traffic happens here.
+         *
+         * @throws WxFaceException CONFIG naming the bad key, or missing credentials
+         */
+        public WxFaceClient build() {
+            Lib.ensureLoaded();
+            List<Object> callbacks = new ArrayList<>();
+            Pointer cfg = Lib.wxface_config_new();
+            if (cfg == null) {
+                throw new OutOfMemoryError("wxface_config_new");
+            }
+            try {
+                Scratch s = Scratch.get();
+                for (String[] kv : settings) {
+                    if (kv[0] == null) {
+                        s.check(Lib.wxface_config_load_file(cfg, CStrings.required(kv[1], "path"), s.error));
+                    } else {
+                        s.check(Lib.wxface_config_set(
+                                cfg, CStrings.required(kv[0], "key"), CStrings.required(kv[1], kv[0]), s.error));
+                    }
+                }
+                // Java strings always cross as UTF-8, whatever a file says.
+                s.check(Lib.wxface_config_set(
+                        cfg, CStrings.required("input_encoding", "key"), CStrings.required("utf-8", "value"), s.error));
+                if (tokenProvider != null) {
+                    TokenBridge bridge = new TokenBridge(tokenProvider);
+                    callbacks.add(bridge);
+                    s.check(Lib.wxface_config_set_token_callback(cfg, bridge, null, s.error));
+                }
+                if (logToJul) {
+                    LogBridge bridge = new LogBridge();
+                    callbacks.add(bridge);
+                    s.check(Lib.wxface_config_set_log_callback(cfg, bridge, null, s.error));
+                }
+                s.out.setPointer(0, null);
+                s.check(Lib.wxface_client_new(cfg, s.out, s.error));
+                return new WxFaceClient(s.takeOut(), callbacks);
+            } finally {
+                Lib.wxface_config_free(cfg);
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.wxface;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.json.JSONArray;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The shared scenario lists (tests/scenarios/*.json), one test per
+ * scenario, played as tests/scenarios/README.md says (tests/scenarios.rs is
+ * the reference runner).
+ */
+class ScenarioTest {
+    private static Sandbox sandbox;
+    private static WxFaceClient client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        sandbox = Sandbox.start();
+        client = sandbox.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        sandbox.close();
+    }
+
+    static JSONObject load(String name) throws IOException {
+        Path path = Paths.get(System.getProperty("wxface.repo", "../.."), "tests", "scenarios", name);
+        return new JSONObject(new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
+    }
+
+    static Stream<Arguments> scenarios(String file) throws IOException {
+        JSONObject list = load(file);
+        JSONArray all = list.getJSONArray("scenarios");
+        List<Arguments> out = new ArrayList<>();
+        for (int i = 0; i < all.length(); i++) {
+            JSONObject s = all.getJSONObject(i);
+            out.add(Arguments.of(s.getString("name"), i, s, list.getJSONObject("people")));
+        }
+        return out.stream();
+    }
+
+    static Stream<Arguments> v1() throws IOException {
+        return scenarios("v1_verify.json");
+    }
+
+    static Stream<Arguments> v2() throws IOException {
+        return scenarios("v2_query.json");
+    }
+
+    /** "$other.x" becomes the other person's x; cert_hash is computed by libwxface. */
+    static Object subst(Object v, JSONObject people) {
+        if (v instanceof String && ((String) v).startsWith("$other.")) {
+            String field = ((String) v).substring("$other.".length());
+            JSONObject other = people.getJSONObject("other");
+            if (field.equals("cert_hash")) {
+                return WxFace.certHash("IDENTITY_CARD", other.getString("name"),
+                        WxFace.normalizeIdCard(other.getString("id_card_number")));
+            }
+            return other.get(field);
+        }
+        return v;
+    }
+
+    static String with(JSONObject s, String group, String field, String fallback, JSONObject people) {
+        JSONObject w = s.optJSONObject(group);
+        return w != null && w.has(field) ? (String) subst(w.get(field), people) : fallback;
+    }
+
+    static String codeName(Runnable call) {
+        try {
+            call.run();
+            return "WXFACE_OK";
+        } catch (WxFaceException e) {
+            return e.getCodeName();
+        }
+    }
+
+    static WxFaceException failure(Runnable call, String title) {
+        try {
+            call.run();
+        } catch (WxFaceException e) {
+            return e;
+        }
+        throw new AssertionError(title + ": expected a failure");
+    }
+
+    @ParameterizedTest(name = "v1 {0}")
+    @MethodSource("v1")
+    void v1VerifyScenario(String title, int index, JSONObject s, JSONObject people) {
+        String name = people.getJSONObject("expected").getString("name");
+        String id = people.getJSONObject("expected").getString("id_card_number");
+        String key = client.v1GetUserIdKey(name, id, null).getUserIdKey();
+
+        JSONObject body = new JSONObject().put("user_id_key", key);
+        JSONObject complete = s.getJSONObject("complete");
+        for (String k : complete.keySet()) {
+            body.put(k, subst(complete.get(k), people));
+        }
+        JSONObject done = sandbox.post("/sandbox/v1/complete", body);
+        String verifyResult = s.has("forge_verify_result")
+                ? s.getString("forge_verify_result")
+                : done.getString("verify_result");
+        String vname = with(s, "verify_with", "name", name, people);
+        String vid = with(s, "verify_with", "id_card_number", id, people);
+        String vopenid = with(s, "verify_with", "openid", done.getString("openid"), people);
+
+        Runnable verify = () -> client.v1Verify(verifyResult, vname, vid, key, vopenid);
+        String expect = s.getString("expect");
+        if (expect.equals("WXFACE_OK")) {
+            verify.run(); // a WxFaceException here fails the test with its message
+        } else {
+            WxFaceException e = failure(verify, title);
+            assertEquals(expect, e.getCodeName(), title + ": " + e.getMessage());
+            if (s.has("verify_ret")) {
+                assertEquals(s.getInt("verify_ret"), e.getVerifyRet(), title);
+            }
+            if (s.has("wechat_errcode")) {
+                assertEquals(s.getInt("wechat_errcode"), e.getWechatErrcode(), title);
+            }
+        }
+        if (s.has("then_again")) {
+            assertEquals(s.getString("then_again"), codeName(verify), title + " (again)");
+        }
+    }
+
+    @ParameterizedTest(name = "v2 {0}")
+    @MethodSource("v2")
+    void v2QueryScenario(String title, int index, JSONObject s, JSONObject people) {
+        String name = people.getJSONObject("expected").getString("name");
+        String id = people.getJSONObject("expected").getString("id_card_number");
+        String seq = "java-seq-" + index;
+        String openid = "o_v2_expected_user_0000000001";
+        VerifyIdResult started = client.v2GetVerifyId(seq, openid, name, id);
+
+        JSONObject complete = s.optJSONObject("complete");
+        if (complete != null) {
+            JSONObject body = new JSONObject().put("verify_id", started.getVerifyId());
+            for (String k : complete.keySet()) {
+                body.put(k, complete.get(k));
+            }
+            sandbox.post("/sandbox/v2/complete", body);
+        }
+        String verifyId = with(s, "query_with", "verify_id", started.getVerifyId(), people);
+        String qseq = with(s, "query_with", "out_seq_no", seq, people);
+        String qopenid = with(s, "query_with", "openid", openid, people);
+        String hash = with(s, "query_with", "cert_hash", started.getCertHash(), people);
+
+        Runnable query = () -> client.v2Query(verifyId, qseq, qopenid, hash);
+        String expect = s.getString("expect");
+        if (expect.equals("WXFACE_OK")) {
+            query.run(); // a WxFaceException here fails the test with its message
+            return;
+        }
+        WxFaceException e = failure(query, title);
+        assertEquals(expect, e.getCodeName(), title + ": " + e.getMessage());
+        if (s.has("verify_ret")) {
+            assertEquals(s.getInt("verify_ret"), e.getVerifyRet(), title);
+        }
+        if (s.has("wechat_errcode")) {
+            assertEquals(s.getInt("wechat_errcode"), e.getWechatErrcode(), title);
+        }
+    }
+}
