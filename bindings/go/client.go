@@ -1,0 +1,139 @@
+package wxface
+
+// #include <wxface.h>
+import "C"
+
+import (
+	"context"
+	"errors"
+	"math"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Client makes wxface calls. It is safe for concurrent use by many
+// goroutines; Close it when done (a finalizer frees a forgotten one).
+type Client struct {
+	// mu is held for reading by every call and for writing by Close, so the
+	// C client is never freed while a goroutine is inside a C call.
+	mu    sync.RWMutex
+	ptr   *C.wxface_client // nil once closed
+	hooks hooks
+}
+
+// NewClient makes a client from cfg. No network traffic happens here; a
+// missing credential or an unreadable file gives ErrConfig.
+func NewClient(cfg Config) (*Client, error) {
+	c := &Client{}
+	ccfg, err := cfg.build(&c.hooks)
+	if err != nil {
+		c.hooks.release()
+		return nil, err
+	}
+	defer C.wxface_config_free(ccfg)
+	var cerr C.wxface_error
+	var ptr *C.wxface_client
+	if err := check(C.wxface_client_new(ccfg, &ptr, &cerr), &cerr); err != nil {
+		c.hooks.release()
+		return nil, err
+	}
+	c.ptr = ptr
+	runtime.SetFinalizer(c, (*Client).Close)
+	return c, nil
+}
+
+// NewClientFromFile makes a client from a `key=value` configuration file
+// (UTF-8, `#` comments); see Config for the keys.
+func NewClientFromFile(path string) (*Client, error) {
+	return NewClient(Config{File: path})
+}
+
+// Close frees the client once the calls in flight have returned. Later
+// calls fail with ErrClosed; closing again does nothing.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ptr == nil {
+		return nil
+	}
+	C.wxface_client_free(c.ptr)
+	c.ptr = nil
+	c.hooks.release()
+	runtime.SetFinalizer(c, nil)
+	return nil
+}
+
+// do runs one C call on the client, under the read lock. With a context
+// deadline the call runs on a handle whose per-attempt timeout is the time
+// left (wxface_client_with_timeout).
+func (c *Client) do(ctx context.Context, call func(*C.wxface_client, *C.wxface_error) C.int32_t) error {
+	if err := ctx.Err(); err != nil {
+		return contextError(err)
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ptr == nil {
+		return closedError()
+	}
+	var cerr C.wxface_error
+	handle := c.ptr
+	if deadline, ok := ctx.Deadline(); ok {
+		ms, ok := millisUntil(deadline)
+		if !ok {
+			return contextError(context.DeadlineExceeded)
+		}
+		if err := check(C.wxface_client_with_timeout(c.ptr, ms, &handle, &cerr), &cerr); err != nil {
+			return err
+		}
+		defer C.wxface_client_free(handle)
+	}
+	err := check(call(handle, &cerr), &cerr)
+	runtime.KeepAlive(c)
+	var e *Error
+	if errors.As(err, &e) && e.Code == CodeTimeout && ctx.Err() != nil {
+		e.cause = ctx.Err()
+	}
+	return err
+}
+
+// doConst runs a call that needs no deadline (push handling is local).
+func (c *Client) doConst(call func(*C.wxface_client, *C.wxface_error) C.int32_t) error {
+	return c.do(context.Background(), call)
+}
+
+// millisUntil is the time left until deadline in whole milliseconds,
+// rounded up; false once it has passed.
+func millisUntil(deadline time.Time) (C.uint32_t, bool) {
+	left := time.Until(deadline)
+	if left <= 0 {
+		return 0, false
+	}
+	ms := ceilDiv(left, time.Millisecond)
+	if ms > math.MaxUint32 {
+		ms = math.MaxUint32
+	}
+	return C.uint32_t(ms), true
+}
+
+// contextError is the error of a call not made because ctx was done. A
+// passed deadline is a Timeout (matching ErrTimeout and
+// context.DeadlineExceeded); a cancellation has no wxface code, so it is
+// ctx.Err() wrapped.
+func contextError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{
+			Code:     CodeTimeout,
+			CodeName: CodeTimeout.String(),
+			Message:  "the context's deadline passed before the call",
+			cause:    err,
+		}
+	}
+	return &contextDone{err}
+}
+
+// contextDone wraps a context error; errors.Is(err, context.Canceled) holds.
+type contextDone struct{ err error }
+
+func (e *contextDone) Error() string { return "wxface: call not made: " + e.err.Error() }
+func (e *contextDone) Unwrap() error { return e.err }

@@ -1,0 +1,3 @@
+module github.com/wxface/wxface/bindings/go
+
+go 1.21

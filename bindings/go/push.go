@@ -1,0 +1,108 @@
+package wxface
+
+// #include <wxface.h>
+import "C"
+
+import (
+	"time"
+)
+
+// PushEvent is a push WeChat sent to the business server, opened and
+// checked. It is a hint: call V1Verify on VerifyResult for the verdict.
+type PushEvent struct {
+	ToUserName   string
+	FromUserName string
+	CreateTime   time.Time
+	MsgType      string
+	Event        string // "face_identify"
+	OpenID       string
+	OutSeqNo     string
+	VerifyResult string
+	Fields       map[string]string // every field, under WeChat's names
+}
+
+// SealedPush is a push as WeChat would send it: POST Body to the URL with
+// "?" + Query appended.
+type SealedPush struct {
+	Query string
+	Body  []byte
+}
+
+// Push formats and modes for PushSeal.
+const (
+	PushJSON       = "json"
+	PushXML        = "xml"
+	PushPlain      = "plain"
+	PushCompatible = "compatible"
+	PushSafe       = "safe"
+)
+
+// PushCheckURL answers the GET handshake WeChat makes when the push URL is
+// configured: query is the raw query string received. It checks the
+// signature and the timestamp window, and returns the echostr to send back
+// as the response body, as is.
+func (c *Client) PushCheckURL(query string) (echostr string, err error) {
+	s, err := toC(required("query", query))
+	if err != nil {
+		return "", err
+	}
+	var out *C.wxface_response
+	if err := c.doConst(func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
+		return C.wxface_push_url_echo(h, s.ptr(0), &out, e)
+	}); err != nil {
+		return "", err
+	}
+	return readResponse(out, func(f map[string]string) string { return f["echostr"] }), nil
+}
+
+// PushOpen opens a push POST: query is the raw query string, body the raw
+// body (at most 64 KiB). It checks the signature (msg_signature for
+// encrypted bodies), the timestamp window and the appid, decrypts, and
+// parses JSON or XML.
+func (c *Client) PushOpen(query string, body []byte) (*PushEvent, error) {
+	s, err := toC(required("query", query))
+	if err != nil {
+		return nil, err
+	}
+	bodyPtr, bodyLen := bytesPtr(body)
+	var out *C.wxface_response
+	if err := c.doConst(func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
+		return C.wxface_push_open(h, s.ptr(0), bodyPtr, bodyLen, &out, e)
+	}); err != nil {
+		return nil, err
+	}
+	return readResponse(out, func(f map[string]string) *PushEvent {
+		return &PushEvent{
+			ToUserName:   f["ToUserName"],
+			FromUserName: f["FromUserName"],
+			CreateTime:   unixTime(f, "CreateTime"),
+			MsgType:      f["MsgType"],
+			Event:        f["Event"],
+			OpenID:       f["openid"],
+			OutSeqNo:     f["out_seq_no"],
+			VerifyResult: f["verify_result"],
+			Fields:       f,
+		}
+	}), nil
+}
+
+// PushSeal builds a push as WeChat would send it, with this client's
+// push_token, push_aes_key and appid: format PushJSON or PushXML, mode
+// PushPlain, PushCompatible or PushSafe. For a server's own tests.
+func (c *Client) PushSeal(format, mode string, message []byte, timestamp time.Time, nonce string) (*SealedPush, error) {
+	s, err := toC(required("format", format), required("mode", mode), required("nonce", nonce))
+	if err != nil {
+		return nil, err
+	}
+	msgPtr, msgLen := bytesPtr(message)
+	var out *C.wxface_response
+	if err := c.doConst(func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
+		return C.wxface_push_seal(h, s.ptr(0), s.ptr(1), msgPtr, msgLen, C.int64_t(timestamp.Unix()), s.ptr(2), &out, e)
+	}); err != nil {
+		return nil, err
+	}
+	return readResponse(out, func(f map[string]string) *SealedPush {
+		return &SealedPush{Query: f["query"], Body: []byte(f["body"])}
+	}), nil
+}
+

@@ -1,0 +1,139 @@
+package wxface
+
+// #include <wxface.h>
+import "C"
+
+import (
+	"context"
+	"time"
+)
+
+// UserIDKey is getuseridkey's answer: the key for
+// wx.startFacialRecognitionVerify({userIdKey}).
+type UserIDKey struct {
+	UserIDKey string
+	ExpiresIn time.Duration
+	Fields    map[string]string // every field, under WeChat's names
+}
+
+// Info is WeChat's record of a 1.0 verification (getinfo), not judged.
+type Info struct {
+	IdentifyRet     int
+	IdentifyTime    time.Time
+	ValidateData    string // the digits read aloud; may be empty
+	OpenID          string
+	UserIDKey       string
+	FinishTime      time.Time
+	IDCardNumberMD5 string
+	NameUTF8MD5     string
+	Fields          map[string]string // every field, under WeChat's names
+}
+
+// VerifyResult is a 1.0 verification that passed every check of V1Verify.
+type VerifyResult struct {
+	Info
+}
+
+// Expected is the person (and session) a 1.0 verification must match.
+type Expected struct {
+	Name         string
+	IDCardNumber string // any accepted form: lower-case x, full-width digits
+	// UserIDKey and OpenID are checked when not empty. Leave one empty
+	// only when you truly have nothing to compare with.
+	UserIDKey string
+	OpenID    string
+}
+
+func readInfo(f map[string]string) Info {
+	return Info{
+		IdentifyRet:     int(integer(f, "identify_ret")),
+		IdentifyTime:    unixTime(f, "identify_time"),
+		ValidateData:    f["validate_data"],
+		OpenID:          f["openid"],
+		UserIDKey:       f["user_id_key"],
+		FinishTime:      unixTime(f, "finish_time"),
+		IDCardNumberMD5: f["id_card_number_md5"],
+		NameUTF8MD5:     f["name_utf8_md5"],
+		Fields:          f,
+	}
+}
+
+// V1GetUserIDKey registers the person to verify (getuseridkey). outSeqNo
+// may be empty; when given, WeChat pushes a face_identify event.
+func (c *Client) V1GetUserIDKey(name, idCardNumber, outSeqNo string) (*UserIDKey, error) {
+	return c.V1GetUserIDKeyContext(context.Background(), name, idCardNumber, outSeqNo)
+}
+
+// V1GetUserIDKeyContext is V1GetUserIDKey bounded by ctx's deadline.
+func (c *Client) V1GetUserIDKeyContext(ctx context.Context, name, idCardNumber, outSeqNo string) (*UserIDKey, error) {
+	s, err := toC(required("name", name), required("id_card_number", idCardNumber), optional("out_seq_no", outSeqNo))
+	if err != nil {
+		return nil, err
+	}
+	var out *C.wxface_response
+	if err := c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
+		return C.wxface_v1_get_user_id_key(h, s.ptr(0), s.ptr(1), s.ptr(2), &out, e)
+	}); err != nil {
+		return nil, err
+	}
+	return readResponse(out, func(f map[string]string) *UserIDKey {
+		return &UserIDKey{UserIDKey: f["user_id_key"], ExpiresIn: seconds(f, "expires_in"), Fields: f}
+	}), nil
+}
+
+// V1GetInfo fetches WeChat's record of a verification (getinfo) WITHOUT
+// judging it: a nil error means only that WeChat answered errcode 0. Use
+// V1Verify for a verdict.
+func (c *Client) V1GetInfo(verifyResult string) (*Info, error) {
+	return c.V1GetInfoContext(context.Background(), verifyResult)
+}
+
+// V1GetInfoContext is V1GetInfo bounded by ctx's deadline.
+func (c *Client) V1GetInfoContext(ctx context.Context, verifyResult string) (*Info, error) {
+	s, err := toC(required("verify_result", verifyResult))
+	if err != nil {
+		return nil, err
+	}
+	var out *C.wxface_response
+	if err := c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
+		return C.wxface_v1_get_info(h, s.ptr(0), &out, e)
+	}); err != nil {
+		return nil, err
+	}
+	return readResponse(out, func(f map[string]string) *Info {
+		info := readInfo(f)
+		return &info
+	}), nil
+}
+
+// V1Verify is the 1.0 verdict: nil error only if WeChat answered errcode 0
+// and identify_ret 0, the result is that of the expected person (and
+// user_id_key and openid, when given), it is recent, and this client has
+// not accepted it before. Each failed check has its own code, e.g.
+// ErrNotPassed (see Error.VerifyRet), ErrNameMismatch, ErrReplayed.
+func (c *Client) V1Verify(verifyResult string, expected Expected) (*VerifyResult, error) {
+	return c.V1VerifyContext(context.Background(), verifyResult, expected)
+}
+
+// V1VerifyContext is V1Verify bounded by ctx's deadline.
+func (c *Client) V1VerifyContext(ctx context.Context, verifyResult string, expected Expected) (*VerifyResult, error) {
+	s, err := toC(
+		required("verify_result", verifyResult),
+		required("name", expected.Name),
+		required("id_card_number", expected.IDCardNumber),
+		optional("user_id_key", expected.UserIDKey),
+		optional("openid", expected.OpenID),
+	)
+	if err != nil {
+		return nil, err
+	}
+	var out *C.wxface_response
+	if err := c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
+		return C.wxface_v1_verify(h, s.ptr(0), s.ptr(1), s.ptr(2), s.ptr(3), s.ptr(4), &out, e)
+	}); err != nil {
+		return nil, err
+	}
+	return readResponse(out, func(f map[string]string) *VerifyResult {
+		return &VerifyResult{Info: readInfo(f)}
+	}), nil
+}
