@@ -29,7 +29,7 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 
 test-rust: build
-	cargo test --all-targets
+	cargo test --all-targets -- --show-output
 
 # The committed header equals cbindgen's output (tests/header.rs, in
 # test-rust) and compiles as C89-with-stdint, C99 and C++.

@@ -77,11 +77,12 @@ fn control(sb: &Sandbox, path: &str, body: Value) -> Value {
     let r = if body.is_null() {
         ureq::get(&url).call()
     } else {
-        ureq::post(&url).send_string(&body.to_string())
+        ureq::post(&url).send(body.to_string())
     };
     let text = r
         .expect("sandbox control API")
-        .into_string()
+        .body_mut()
+        .read_to_string()
         .unwrap_or_default();
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }

@@ -4,8 +4,6 @@
 //! This layer only moves bytes and classifies failures; deciding what to
 //! retry belongs to the caller, who knows whether the call is a read.
 
-use std::io::Read;
-use std::sync::Arc;
 use std::time::Duration;
 
 use rustls_pki_types::pem::PemObject;
@@ -24,7 +22,7 @@ pub struct Reply {
 }
 
 /// How far a failed request got, which decides whether it may be resent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Reach {
     /// Nothing reached the server (DNS, connect refused): safe to resend anything.
     NotSent,
@@ -46,21 +44,27 @@ pub struct Transport {
 
 impl Transport {
     pub fn new(cfg: &Config) -> Result<Transport> {
-        let mut builder = ureq::AgentBuilder::new()
-            .timeout_connect(cfg.connect_timeout)
-            .timeout(cfg.timeout)
-            .redirects(0)
+        let proxy = match proxy_for(cfg) {
+            Some(url) => Some(
+                ureq::Proxy::new(&url)
+                    .map_err(|_| Error::new(Code::Config, "proxy: not a valid proxy URL"))?,
+            ),
+            None => None,
+        };
+        let config = ureq::Agent::config_builder()
+            .timeout_connect(Some(cfg.connect_timeout))
+            .timeout_global(Some(cfg.timeout))
+            // WeChat never redirects; a captive portal or a misrouted gateway would.
+            .max_redirects(0)
+            .http_status_as_error(false)
             .max_idle_connections_per_host(256)
             .max_idle_connections(256)
             .user_agent(concat!("wxface/", env!("CARGO_PKG_VERSION")))
-            .tls_config(Arc::new(tls_config(cfg)?));
-        if let Some(url) = proxy_for(cfg) {
-            let proxy = ureq::Proxy::new(url.as_str())
-                .map_err(|_| Error::new(Code::Config, "proxy: not a valid proxy URL"))?;
-            builder = builder.proxy(proxy);
-        }
+            .tls_config(tls_config(cfg)?)
+            .proxy(proxy)
+            .build();
         Ok(Transport {
-            agent: builder.build(),
+            agent: ureq::Agent::new_with_config(config),
             base: cfg.api_base.clone(),
         })
     }
@@ -82,41 +86,43 @@ impl Transport {
             url.push('=');
             percent_encode_into(v, &mut url);
         }
-        let mut req = self.agent.request(method, &url);
-        if let Some(t) = timeout {
-            req = req.timeout(t);
-        }
-        let result = match body {
-            Some(b) => req
-                .set("Content-Type", "application/json; charset=utf-8")
-                .send_bytes(b),
-            None => req.call(),
+        let result = match (method, body) {
+            ("POST", Some(b)) => {
+                let req = self
+                    .agent
+                    .post(&url)
+                    .header("Content-Type", "application/json; charset=utf-8");
+                match timeout {
+                    Some(t) => req.config().timeout_global(Some(t)).build().send(b),
+                    None => req.send(b),
+                }
+            }
+            _ => {
+                let req = self.agent.get(&url);
+                match timeout {
+                    Some(t) => req.config().timeout_global(Some(t)).build().call(),
+                    None => req.call(),
+                }
+            }
         };
-        let response = match result {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(ureq::Error::Transport(t)) => return Err(classify_transport(path, &t)),
-        };
-        let status = response.status();
-        let content_type = response.header("content-type").unwrap_or("").to_owned();
-        let mut body = Vec::new();
-        let read = response
-            .into_reader()
-            .take(MAX_BODY as u64 + 1)
-            .read_to_end(&mut body);
-        if let Err(e) = read {
-            return Err(classify_io(path, &e, Reach::MaybeProcessed));
-        }
-        if body.len() > MAX_BODY {
-            return Err(Failure {
-                error: Error::new(
-                    Code::BadResponse,
-                    format!("{path}: response body is larger than {MAX_BODY} bytes"),
-                )
-                .with_http_status(status),
-                reach: Reach::Final,
-            });
-        }
+        let mut response = result.map_err(|e| classify(path, e, Reach::NotSent))?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY as u64)
+            .read_to_vec()
+            .map_err(|e| classify(path, e, Reach::MaybeProcessed))
+            .map_err(|mut f| {
+                f.error.http_status = status;
+                f
+            })?;
         Ok(Reply {
             status,
             content_type,
@@ -125,10 +131,10 @@ impl Transport {
     }
 }
 
-fn tls_config(cfg: &Config) -> Result<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore::empty();
-    match &cfg.ca_file {
-        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+fn tls_config(cfg: &Config) -> Result<ureq::tls::TlsConfig> {
+    use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+    let roots = match &cfg.ca_file {
+        None => RootCerts::WebPki,
         Some(path) => {
             let bad = |why: String| {
                 Error::new(Code::Config, format!("ca_file {}: {why}", path.display()))
@@ -137,19 +143,20 @@ fn tls_config(cfg: &Config) -> Result<rustls::ClientConfig> {
                 .map_err(|e| bad(e.to_string()))?
                 .collect::<std::result::Result<Vec<_>, _>>()
                 .map_err(|e| bad(e.to_string()))?;
-            let (added, _) = roots.add_parsable_certificates(certs);
-            if added == 0 {
-                return Err(bad("contains no usable PEM certificate".into()));
+            if certs.is_empty() {
+                return Err(bad("contains no PEM certificate".into()));
             }
+            let certs: Vec<_> = certs
+                .iter()
+                .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
+                .collect();
+            RootCerts::new_with_certs(&certs)
         }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::new(Code::Tls, format!("TLS setup: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(config)
+    };
+    Ok(TlsConfig::builder()
+        .provider(TlsProvider::Rustls)
+        .root_certs(roots)
+        .build())
 }
 
 /// Checks a proxy URL's shape without echoing it (it may hold a password).
@@ -171,7 +178,7 @@ pub fn validate_proxy_url(url: &str) -> std::result::Result<(), String> {
     if host.is_empty() || port.parse::<u16>().is_err() {
         return Err("must be scheme://[user:pass@]host:port".into());
     }
-    ureq::Proxy::new(url.replace("socks5h://", "socks5://"))
+    ureq::Proxy::new(&url.replace("socks5h://", "socks5://"))
         .map_err(|_| "not a valid proxy URL".to_owned())?;
     Ok(())
 }
@@ -232,57 +239,56 @@ fn proxy_from_env(api_base: &str, var: impl Fn(&str) -> Option<String>) -> Optio
     Some(url.replace("socks5h://", "socks5://"))
 }
 
-fn classify_transport(path: &str, t: &ureq::Transport) -> Failure {
-    use ureq::ErrorKind as K;
+/// `reach` is how far the request got if the error itself does not say:
+/// before the answer arrived, nothing may have been sent.
+fn classify(path: &str, e: ureq::Error, reach: Reach) -> Failure {
+    use ureq::Error as E;
     let fail = |code, reach, what: &str| Failure {
         error: Error::new(code, format!("{path}: {what}")),
         reach,
     };
-    if let Some(f) = find_io(t).map(|io| classify_io(path, io, Reach::MaybeProcessed)) {
-        if f.error.code != Code::Network || t.kind() == K::Io {
-            return f;
-        }
-    }
-    match t.kind() {
-        K::Dns => fail(
+    match e {
+        E::Io(io) => classify_io(path, &io, reach.max(Reach::MaybeProcessed)),
+        E::Timeout(_) => fail(Code::Timeout, Reach::Final, "timed out"),
+        E::HostNotFound => fail(
             Code::Network,
             Reach::NotSent,
             "could not resolve the host name",
         ),
-        K::ConnectionFailed => fail(Code::Network, Reach::NotSent, "could not connect"),
-        K::ProxyConnect => fail(
-            Code::Proxy,
-            Reach::Final,
-            "the proxy refused or failed the connection",
-        ),
-        K::ProxyUnauthorized => fail(
+        E::ConnectionFailed => fail(Code::Network, Reach::NotSent, "could not connect"),
+        E::Tls(why) => fail(Code::Tls, Reach::Final, &format!("TLS failure: {why}")),
+        E::Rustls(r) => fail(Code::Tls, Reach::Final, &format!("TLS failure: {r}")),
+        E::Pem(_) => fail(Code::Tls, Reach::Final, "TLS failure: bad PEM"),
+        E::TlsRequired => fail(Code::Tls, Reach::Final, "TLS required"),
+        // The proxy's reason is not echoed: it may quote the request.
+        E::ConnectProxyFailed(why) if why.contains("407") => fail(
             Code::Proxy,
             Reach::Final,
             "the proxy rejected the credentials (407)",
         ),
-        K::InvalidProxyUrl => fail(Code::Config, Reach::Final, "invalid proxy URL"),
-        K::InvalidUrl | K::UnknownScheme => {
-            fail(Code::Config, Reach::Final, "invalid api_base URL")
-        }
-        K::BadStatus | K::BadHeader => fail(
+        E::ConnectProxyFailed(_) => fail(
+            Code::Proxy,
+            Reach::Final,
+            "the proxy refused or failed the connection",
+        ),
+        E::InvalidProxyUrl => fail(Code::Config, Reach::Final, "invalid proxy URL"),
+        E::BadUri(_) | E::Http(_) => fail(Code::Config, Reach::Final, "invalid api_base URL"),
+        E::BodyExceedsLimit(_) => fail(
+            Code::BadResponse,
+            Reach::Final,
+            &format!("response body is larger than {MAX_BODY} bytes"),
+        ),
+        E::LargeResponseHeader(..) | E::Protocol(_) => fail(
             Code::BadResponse,
             Reach::MaybeProcessed,
             "malformed HTTP response",
         ),
-        K::TooManyRedirects => fail(Code::Http, Reach::Final, "unexpected redirect"),
+        E::TooManyRedirects | E::RedirectFailed => {
+            fail(Code::Http, Reach::Final, "unexpected redirect")
+        }
+        E::BodyStalled => fail(Code::Timeout, Reach::Final, "the answer stalled"),
         _ => fail(Code::Network, Reach::MaybeProcessed, "connection failed"),
     }
-}
-
-fn find_io(t: &ureq::Transport) -> Option<&std::io::Error> {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(t);
-    while let Some(e) = cur {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            return Some(io);
-        }
-        cur = e.source();
-    }
-    None
 }
 
 fn classify_io(path: &str, e: &std::io::Error, reach: Reach) -> Failure {

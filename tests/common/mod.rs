@@ -35,7 +35,7 @@ impl Sandbox {
             .expect("listen line");
         let base = line.trim().rsplit(' ').next().expect("address").to_owned();
         assert!(
-            base.starts_with("http://127.0.0.1:"),
+            base.starts_with("http://127.0.0.1:") || base.starts_with("https://127.0.0.1:"),
             "unexpected listen line {line:?}"
         );
         Sandbox { child, base }
@@ -59,16 +59,16 @@ impl Sandbox {
     }
 
     pub fn control(&self, method: &str, path: &str, body: Value) -> Value {
-        let agent = ureq::AgentBuilder::new().build();
         let url = format!("{}{}", self.base, path);
         let r = match method {
-            "GET" => agent.get(&url).call(),
-            "DELETE" => agent.delete(&url).call(),
-            _ => agent.post(&url).send_string(&body.to_string()),
+            "GET" => ureq::get(&url).call(),
+            "DELETE" => ureq::delete(&url).call(),
+            _ => ureq::post(&url).send(body.to_string()),
         };
         match r {
-            Ok(r) => {
-                serde_json::from_str(&r.into_string().unwrap_or_default()).unwrap_or(Value::Null)
+            Ok(mut r) => {
+                let text = r.body_mut().read_to_string().unwrap_or_default();
+                serde_json::from_str(&text).unwrap_or(Value::Null)
             }
             Err(e) => panic!("control {method} {path} failed: {e}"),
         }
