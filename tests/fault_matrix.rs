@@ -54,33 +54,101 @@ struct Case {
 }
 
 fn cases_for(call: Call) -> Vec<(String, Case)> {
-    let retried = |read_only: bool| if !read_only || call.is_read() { MAX_RETRIES + 1 } else { 1 };
+    let retried = |read_only: bool| {
+        if !read_only || call.is_read() {
+            MAX_RETRIES + 1
+        } else {
+            1
+        }
+    };
     let mut v = vec![
-        ("http 500", json!({"kind": "http_status", "status": 500}), Code::Http, 1),
-        ("http 502", json!({"kind": "http_status", "status": 502}), Code::Http, retried(true)),
-        ("http 503", json!({"kind": "http_status", "status": 503}), Code::Http, retried(true)),
-        ("errcode -1", json!({"kind": "errcode", "errcode": -1}), Code::SystemBusy, retried(false)),
-        ("errcode 45009", json!({"kind": "errcode", "errcode": 45009}), Code::RateLimited, 1),
-        ("errcode 45011", json!({"kind": "errcode", "errcode": 45011}), Code::RateLimited, 1),
-        ("delay past the timeout", json!({"kind": "delay", "delay_ms": 3000}), Code::Timeout, 1),
+        (
+            "http 500",
+            json!({"kind": "http_status", "status": 500}),
+            Code::Http,
+            1,
+        ),
+        (
+            "http 502",
+            json!({"kind": "http_status", "status": 502}),
+            Code::Http,
+            retried(true),
+        ),
+        (
+            "http 503",
+            json!({"kind": "http_status", "status": 503}),
+            Code::Http,
+            retried(true),
+        ),
+        (
+            "errcode -1",
+            json!({"kind": "errcode", "errcode": -1}),
+            Code::SystemBusy,
+            retried(false),
+        ),
+        (
+            "errcode 45009",
+            json!({"kind": "errcode", "errcode": 45009}),
+            Code::RateLimited,
+            1,
+        ),
+        (
+            "errcode 45011",
+            json!({"kind": "errcode", "errcode": 45011}),
+            Code::RateLimited,
+            1,
+        ),
+        (
+            "delay past the timeout",
+            json!({"kind": "delay", "delay_ms": 3000}),
+            Code::Timeout,
+            1,
+        ),
         ("hang", json!({"kind": "hang"}), Code::Timeout, 1),
-        ("reset mid-body", json!({"kind": "reset"}), Code::Network, retried(true)),
-        ("truncated JSON", json!({"kind": "truncated"}), Code::BadResponse, 1),
+        (
+            "reset mid-body",
+            json!({"kind": "reset"}),
+            Code::Network,
+            retried(true),
+        ),
+        (
+            "truncated JSON",
+            json!({"kind": "truncated"}),
+            Code::BadResponse,
+            1,
+        ),
         ("5 MiB body", json!({"kind": "huge"}), Code::BadResponse, 1),
         ("trickle", json!({"kind": "trickle"}), Code::Timeout, 1),
         ("empty body", json!({"kind": "empty"}), Code::BadResponse, 1),
         // WeChat's content types vary; the body decides.
-        ("wrong content type", json!({"kind": "content_type"}), Code::Ok, 1),
+        (
+            "wrong content type",
+            json!({"kind": "content_type"}),
+            Code::Ok,
+            1,
+        ),
     ];
     if call != Call::Token {
         // A persistent token error: one refresh, one retry, never a loop.
-        v.push(("errcode 40001", json!({"kind": "errcode", "errcode": 40001}), Code::AccessToken, 2));
+        v.push((
+            "errcode 40001",
+            json!({"kind": "errcode", "errcode": 40001}),
+            Code::AccessToken,
+            2,
+        ));
     }
     v.into_iter()
         .map(|(name, mut fault, code, requests)| {
             fault["path"] = json!(call.path());
             fault["count"] = json!(0);
-            (name.to_owned(), Case { fault, code, requests })
+            (
+                name.to_owned(),
+                Case {
+                    fault,
+                    code,
+                    requests,
+                },
+            )
         })
         .collect()
 }
@@ -115,7 +183,11 @@ impl Fixture {
         match call {
             Call::Token | Call::GetUserIdKey | Call::GetVerifyId => vec![],
             Call::GetInfo => {
-                let key = client.v1_get_user_id_key(NAME, ID, None).unwrap().text("user_id_key").unwrap();
+                let key = client
+                    .v1_get_user_id_key(NAME, ID, None)
+                    .unwrap()
+                    .text("user_id_key")
+                    .unwrap();
                 let (vr, _) = self.sandbox.complete_v1(&key, &json!({}));
                 vec![vr]
             }
@@ -123,7 +195,8 @@ impl Fixture {
                 let seq = format!("seq-{}", unique());
                 let r = client.v2_get_verify_id(&seq, OPENID, NAME, ID).unwrap();
                 let id = r.text("verify_id").unwrap();
-                self.sandbox.control("POST", "/sandbox/v2/complete", json!({ "verify_id": id }));
+                self.sandbox
+                    .control("POST", "/sandbox/v2/complete", json!({ "verify_id": id }));
                 vec![id, seq, r.text("cert_hash").unwrap()]
             }
         }
@@ -138,20 +211,35 @@ fn unique() -> u64 {
 
 fn run(client: &Client, call: Call, input: &[String]) -> wxface::Result<()> {
     match call {
-        Call::Token | Call::GetUserIdKey => client.v1_get_user_id_key(NAME, ID, Some("order-1")).map(drop),
+        Call::Token | Call::GetUserIdKey => client
+            .v1_get_user_id_key(NAME, ID, Some("order-1"))
+            .map(drop),
         Call::GetInfo => client.v1_get_info(&input[0]).map(drop),
-        Call::GetVerifyId => client.v2_get_verify_id(&format!("seq-{}", unique()), OPENID, NAME, ID).map(drop),
-        Call::Query => client.v2_query(&input[0], &input[1], OPENID, &input[2]).map(drop),
+        Call::GetVerifyId => client
+            .v2_get_verify_id(&format!("seq-{}", unique()), OPENID, NAME, ID)
+            .map(drop),
+        Call::Query => client
+            .v2_query(&input[0], &input[1], OPENID, &input[2])
+            .map(drop),
     }
 }
 
 #[test]
 fn every_fault_against_every_call_ends_in_its_documented_code() {
-    let fx = Fixture { sandbox: Sandbox::start(), lines: Arc::new(Collect::default()) };
+    let fx = Fixture {
+        sandbox: Sandbox::start(),
+        lines: Arc::new(Collect::default()),
+    };
     let mut errors = Vec::new();
     let mut failures = Vec::new();
     let mut total = 0;
-    let calls = [Call::Token, Call::GetUserIdKey, Call::GetInfo, Call::GetVerifyId, Call::Query];
+    let calls = [
+        Call::Token,
+        Call::GetUserIdKey,
+        Call::GetInfo,
+        Call::GetVerifyId,
+        Call::Query,
+    ];
     for call in calls {
         for (name, case) in cases_for(call) {
             total += 1;
@@ -174,24 +262,38 @@ fn every_fault_against_every_call_ends_in_its_documented_code() {
                 errors.push(e.message.clone());
             }
             // Per attempt at most connect + total timeout; backoff adds < 2 s per retry.
-            let bound = Duration::from_millis((TIMEOUT_MS + 1000) * (MAX_RETRIES + 1) + 2000 * MAX_RETRIES + 1000);
+            let bound = Duration::from_millis(
+                (TIMEOUT_MS + 1000) * (MAX_RETRIES + 1) + 2000 * MAX_RETRIES + 1000,
+            );
             let healed = fx.prepare(&client, call);
             let after = run(&client, call, &healed);
             let label = format!("{:?} / {name}", call);
             if code != case.code {
-                failures.push(format!("{label}: got {} want {}", code.name(), case.code.name()));
+                failures.push(format!(
+                    "{label}: got {} want {}",
+                    code.name(),
+                    case.code.name()
+                ));
             } else if seen != case.requests {
                 failures.push(format!("{label}: {seen} requests, want {}", case.requests));
-            } else if took > bound || (case.code == Code::Timeout && took > Duration::from_millis(TIMEOUT_MS + 1500)) {
+            } else if took > bound
+                || (case.code == Code::Timeout && took > Duration::from_millis(TIMEOUT_MS + 1500))
+            {
                 failures.push(format!("{label}: took {took:?}"));
             } else if name == "errcode 40001" && token_fetches != 1 {
-                failures.push(format!("{label}: {token_fetches} token fetches, want exactly 1"));
+                failures.push(format!(
+                    "{label}: {token_fetches} token fetches, want exactly 1"
+                ));
             } else if let Err(e) = after {
                 failures.push(format!("{label}: client unusable afterwards: {e}"));
             }
         }
     }
-    println!("fault matrix: {total} cases, {} passed, {} failed", total - failures.len(), failures.len());
+    println!(
+        "fault matrix: {total} cases, {} passed, {} failed",
+        total - failures.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
     let token = fx.client().token().unwrap().to_string();

@@ -32,6 +32,9 @@ fn readme_documents_every_code_with_its_value() {
 fn readme_documents_every_configuration_key() {
     let readme = include_str!("../README.md");
     for key in wxface::config::KEYS {
-        assert!(readme.contains(&format!("`{key}`")), "README.md does not mention `{key}`");
+        assert!(
+            readme.contains(&format!("`{key}`")),
+            "README.md does not mention `{key}`"
+        );
     }
 }
