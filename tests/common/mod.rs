@@ -14,6 +14,8 @@ pub const SECRET: &str = "sandbox-secret-0123456789abcdef";
 pub struct Sandbox {
     child: Child,
     pub base: String,
+    /// One pooled agent for the control API, so busy tests reuse connections.
+    agent: ureq::Agent,
 }
 
 impl Sandbox {
@@ -38,7 +40,11 @@ impl Sandbox {
             base.starts_with("http://127.0.0.1:") || base.starts_with("https://127.0.0.1:"),
             "unexpected listen line {line:?}"
         );
-        Sandbox { child, base }
+        Sandbox {
+            child,
+            base,
+            agent: ureq::Agent::new_with_defaults(),
+        }
     }
 
     pub fn config(&self) -> Config {
@@ -61,9 +67,9 @@ impl Sandbox {
     pub fn control(&self, method: &str, path: &str, body: Value) -> Value {
         let url = format!("{}{}", self.base, path);
         let r = match method {
-            "GET" => ureq::get(&url).call(),
-            "DELETE" => ureq::delete(&url).call(),
-            _ => ureq::post(&url).send(body.to_string()),
+            "GET" => self.agent.get(&url).call(),
+            "DELETE" => self.agent.delete(&url).call(),
+            _ => self.agent.post(&url).send(body.to_string()),
         };
         match r {
             Ok(mut r) => {
