@@ -58,10 +58,14 @@ func (s *cstrings) ptr(i int) *C.char {
 	return (*C.char)(unsafe.Pointer(&s.buf[s.at[i]]))
 }
 
+// noBytes backs empty byte arguments: C gets a valid pointer and length 0,
+// so an empty body meets the library's own check rather than a NULL one.
+var noBytes [1]byte
+
 // bytesPtr gives C a view of b for a (pointer, length) parameter.
 func bytesPtr(b []byte) (*C.char, C.size_t) {
 	if len(b) == 0 {
-		return nil, 0
+		return (*C.char)(unsafe.Pointer(&noBytes[0])), 0
 	}
 	return (*C.char)(unsafe.Pointer(&b[0])), C.size_t(len(b))
 }

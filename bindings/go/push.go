@@ -105,4 +105,3 @@ func (c *Client) PushSeal(format, mode string, message []byte, timestamp time.Ti
 		return &SealedPush{Query: f["query"], Body: []byte(f["body"])}
 	}), nil
 }
-

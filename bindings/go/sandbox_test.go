@@ -87,34 +87,44 @@ var controlHTTP = &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 
 
 func control(t testing.TB, method, path string, body any) map[string]any {
 	t.Helper()
+	out, err := controlErr(method, path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// controlErr is control for goroutines other than the test's own, which
+// must not call t.Fatal.
+func controlErr(method, path string, body any) (map[string]any, error) {
 	var payload io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			t.Fatalf("control %s: %v", path, err)
+			return nil, fmt.Errorf("control %s: %w", path, err)
 		}
 		payload = bytes.NewReader(b)
 	}
 	req, err := http.NewRequest(method, apiBase+path, payload)
 	if err != nil {
-		t.Fatalf("control %s: %v", path, err)
+		return nil, fmt.Errorf("control %s: %w", path, err)
 	}
 	resp, err := controlHTTP.Do(req)
 	if err != nil {
-		t.Fatalf("control %s %s: %v", method, path, err)
+		return nil, fmt.Errorf("control %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode/100 != 2 {
-		t.Fatalf("control %s %s: HTTP %d %s", method, path, resp.StatusCode, raw)
+		return nil, fmt.Errorf("control %s %s: HTTP %d %s", method, path, resp.StatusCode, raw)
 	}
 	out := map[string]any{}
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("control %s %s: %v in %s", method, path, err, raw)
+			return nil, fmt.Errorf("control %s %s: %w in %s", method, path, err, raw)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // stat reads one counter of GET /sandbox/stats: a top-level number, or a
@@ -137,17 +147,28 @@ func stat(t testing.TB, name string) int {
 // completeV1 plays the user's phone for a 1.0 verification.
 func completeV1(t testing.TB, userIDKey string, outcome map[string]any) (verifyResult, openID string) {
 	t.Helper()
+	verifyResult, openID, err := completeV1Err(userIDKey, outcome)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return verifyResult, openID
+}
+
+func completeV1Err(userIDKey string, outcome map[string]any) (verifyResult, openID string, err error) {
 	body := map[string]any{"user_id_key": userIDKey}
 	for k, v := range outcome {
 		body[k] = v
 	}
-	r := control(t, "POST", "/sandbox/v1/complete", body)
+	r, err := controlErr("POST", "/sandbox/v1/complete", body)
+	if err != nil {
+		return "", "", err
+	}
 	verifyResult, _ = r["verify_result"].(string)
 	openID, _ = r["openid"].(string)
 	if verifyResult == "" {
-		t.Fatalf("v1/complete gave no verify_result: %v", r)
+		return "", "", fmt.Errorf("v1/complete gave no verify_result: %v", r)
 	}
-	return verifyResult, openID
+	return verifyResult, openID, nil
 }
 
 // fault queues one sandbox fault and removes every fault when t ends.
