@@ -3,7 +3,11 @@
 //! not keep.
 
 use std::fmt;
-use std::sync::Arc;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use once_cell::sync::Lazy;
 
 /// Severity, most severe first. Values are part of the C ABI.
 #[repr(i32)]
@@ -76,14 +80,61 @@ impl Log {
     }
 
     pub fn enabled(&self, level: Level) -> bool {
-        self.sink.is_some() && level <= self.max
+        (self.sink.is_some() && level <= self.max) || DIAG.as_ref().is_some_and(|d| level <= d.max)
     }
 
     /// Formats only when someone listens: log lines are never built for nothing.
     pub fn emit(&self, level: Level, message: impl FnOnce() -> String) {
-        if let (true, Some(sink)) = (self.enabled(level), &self.sink) {
-            sink.log(level, &message());
+        if !self.enabled(level) {
+            return;
         }
+        let line = message();
+        if let Some(sink) = self.sink.as_ref().filter(|_| level <= self.max) {
+            sink.log(level, &line);
+        }
+        if let Some(d) = DIAG.as_ref().filter(|d| level <= d.max) {
+            d.write(level.as_str(), &line);
+        }
+    }
+}
+
+/// The process-wide diagnostic file: `WXFACE_LOG_FILE=path` appends every
+/// log line (up to `WXFACE_LOG_LEVEL`, default `debug`) and every error
+/// returned through the C ABI. For support cases and for the test suites'
+/// PII scan; what it holds is as masked as any log line.
+struct DiagFile {
+    file: Mutex<File>,
+    max: Level,
+}
+
+impl DiagFile {
+    fn write(&self, kind: &str, line: &str) {
+        let mut f = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(f, "{} {kind} {line}", std::process::id());
+    }
+}
+
+static DIAG: Lazy<Option<DiagFile>> = Lazy::new(|| {
+    let path = std::env::var_os("WXFACE_LOG_FILE").filter(|p| !p.is_empty())?;
+    let max = std::env::var("WXFACE_LOG_LEVEL")
+        .ok()
+        .and_then(|l| Level::parse(&l))
+        .unwrap_or(Level::Debug);
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .ok()?;
+    Some(DiagFile {
+        file: Mutex::new(file),
+        max,
+    })
+});
+
+/// Records an error handed to a caller, in the diagnostic file if one is set.
+pub fn record_error(e: &crate::Error) {
+    if let Some(d) = DIAG.as_ref() {
+        d.write("error", &format!("{}: {}", e.code.name(), e.message));
     }
 }
 

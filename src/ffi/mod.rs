@@ -41,6 +41,7 @@ pub(crate) fn guard(err: *mut wxface_error, f: impl FnOnce() -> Result<()>) -> i
             Code::Ok as i32
         }
         Err(e) => {
+            crate::log::record_error(&e);
             error::fill(err, &e);
             e.code as i32
         }

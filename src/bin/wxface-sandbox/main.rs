@@ -8,6 +8,7 @@ mod faults;
 mod http;
 mod ids;
 mod push;
+mod secrets_log;
 mod server;
 mod sessions;
 mod state;

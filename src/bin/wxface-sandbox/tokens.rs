@@ -110,6 +110,7 @@ impl Tokens {
 
     fn issue(&mut self, now: Instant) -> String {
         let token = ids::random(TOKEN_LEN);
+        crate::secrets_log::record(&token);
         self.known.insert(
             token.clone(),
             State::Live {
