@@ -9,7 +9,7 @@ export WXFACE_STATIC_LIBRARY := $(PROFILE_DIR)/libwxface.a
 export WXFACE_SANDBOX := $(PROFILE_DIR)/wxface-sandbox
 export WXFACE_INCLUDE := $(ROOT)/include
 
-.PHONY: all build demo test test-rust lint test-header test-c test-python test-java test-go header bench fuzz clean
+.PHONY: all build demo test pii-reset test-rust lint test-header test-c test-python test-java test-go header bench fuzz clean
 
 all: build
 
@@ -21,8 +21,20 @@ demo:
 	$(PROFILE_DIR)/examples/demo
 
 # The single test command (README, .ci/run). Fails on the first red suite.
-test: lint test-rust test-header test-c test-python test-java test-go
+# Every suite logs at trace level into one file, and every sandbox records
+# the tokens and verify_results it issued; the PII scan then proves that no
+# log line or returned error message holds any of them, or a name or an ID.
+PII_DIR := $(ROOT)/target/pii
+test: export WXFACE_LOG_FILE := $(PII_DIR)/wxface.log
+test: export WXFACE_LOG_LEVEL := trace
+test: export WXFACE_SANDBOX_SECRETS_FILE := $(PII_DIR)/secrets.txt
+test: pii-reset lint test-rust test-header test-c test-python test-java test-go
+	python3 tests/pii_scan.py $(PII_DIR)/wxface.log $(PII_DIR)/secrets.txt
 	@echo "make test: every suite passed"
+
+pii-reset:
+	mkdir -p $(PII_DIR)
+	rm -f $(PII_DIR)/wxface.log $(PII_DIR)/secrets.txt
 
 lint:
 	cargo fmt --all -- --check
