@@ -1,0 +1,117 @@
+"""wxface: WeChat face verification (微信人脸核身) over libwxface's C ABI.
+
+import wxface
+with wxface.Client(appid="wx...", secret="...") as client:
+    key = client.v1_get_user_id_key("张三", "11010519491231002X")
+    ...
+    client.v1_verify(verify_result, "张三", "11010519491231002X",
+                     user_id_key=key.user_id_key)   # raises on any failure
+"""
+
+from ._native import LibraryNotFoundError
+from .callbacks import LogSink, TokenProvider
+from .client import Client
+from .errors import (
+    AccessToken,
+    BadResponse,
+    ClientClosedError,
+    Config,
+    Http,
+    IdMismatch,
+    Internal,
+    InvalidArgument,
+    InvalidEncoding,
+    InvalidIdCard,
+    NameMismatch,
+    Network,
+    NotFound,
+    NotPassed,
+    OpenidMismatch,
+    Proxy,
+    PushAppid,
+    PushDecrypt,
+    PushFormat,
+    PushSignature,
+    PushStale,
+    PushTooLarge,
+    RateLimited,
+    Replayed,
+    StaleResult,
+    SystemBusy,
+    Timeout,
+    Tls,
+    UserIdKeyMismatch,
+    UserInfoNotFound,
+    VerifyResultExpired,
+    VerifyResultInvalid,
+    Wechat,
+    WxFaceError,
+)
+from .models import PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId
+from .offline import (
+    cert_hash,
+    code_description,
+    code_name,
+    library_path,
+    md5_id_card_number,
+    md5_name,
+    normalize_id_card,
+    version,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AccessToken",
+    "BadResponse",
+    "Client",
+    "ClientClosedError",
+    "Config",
+    "Http",
+    "IdMismatch",
+    "Internal",
+    "InvalidArgument",
+    "InvalidEncoding",
+    "InvalidIdCard",
+    "LibraryNotFoundError",
+    "LogSink",
+    "NameMismatch",
+    "Network",
+    "NotFound",
+    "NotPassed",
+    "OpenidMismatch",
+    "Proxy",
+    "PushAppid",
+    "PushDecrypt",
+    "PushEvent",
+    "PushFormat",
+    "PushSignature",
+    "PushStale",
+    "PushTooLarge",
+    "RateLimited",
+    "Replayed",
+    "SealedPush",
+    "StaleResult",
+    "SystemBusy",
+    "Timeout",
+    "Tls",
+    "TokenProvider",
+    "UserIdKey",
+    "UserIdKeyMismatch",
+    "UserInfoNotFound",
+    "V1Result",
+    "V2Result",
+    "VerifyId",
+    "VerifyResultExpired",
+    "VerifyResultInvalid",
+    "Wechat",
+    "WxFaceError",
+    "cert_hash",
+    "code_description",
+    "code_name",
+    "library_path",
+    "md5_id_card_number",
+    "md5_name",
+    "normalize_id_card",
+    "version",
+]

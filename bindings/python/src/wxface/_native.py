@@ -1,0 +1,186 @@
+"""Finding libwxface and declaring its C functions for ctypes.
+
+Every function gets argtypes and restype: without them ctypes guesses
+`int` for pointers and truncates them on 64-bit machines.
+"""
+
+import ctypes
+import ctypes.util
+import os
+import sys
+import threading
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    c_char,
+    c_char_p,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_uint32,
+    c_void_p,
+)
+from typing import Any, List, Optional, Tuple
+
+#: The ABI major version this binding was written against (include/wxface.h).
+ABI_MAJOR = 0
+
+#: Room a token callback has for the token, NUL included (WXFACE_TOKEN_MAX).
+TOKEN_MAX = 2049
+
+
+class LibraryNotFoundError(OSError):
+    """libwxface could not be loaded from any of the places tried."""
+
+    def __init__(self, tried: List[Tuple[str, str]]) -> None:
+        self.tried = tried
+        lines = "\n".join("  %s: %s" % (path, why) for path, why in tried)
+        super().__init__("cannot load libwxface; set WXFACE_LIBRARY to its absolute path. Tried:\n" + lines)
+
+
+class ErrorStruct(Structure):
+    """`struct wxface_error`: filled by every fallible call."""
+
+    _fields_ = [
+        ("code", c_int32),
+        ("wechat_errcode", c_int32),
+        ("verify_ret", c_int32),
+        ("http_status", c_int32),
+        ("message", c_char * 512),
+    ]
+
+
+# int32_t (*)(void *user_data, const char *stale_token, char *token_out,
+#             size_t token_out_len, int64_t *expires_in_s)
+TOKEN_CALLBACK = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_void_p, c_size_t, POINTER(c_int64))
+# void (*)(void *user_data, int32_t level, const char *message)
+LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int32, c_char_p)
+
+_ERR = POINTER(ErrorStruct)
+_OUT = POINTER(c_void_p)
+
+# name: (restype, argtypes)
+_PROTOTYPES = {
+    "wxface_version": (c_char_p, []),
+    "wxface_code_name": (c_char_p, [c_int32]),
+    "wxface_code_description": (c_char_p, [c_int32]),
+    "wxface_config_new": (c_void_p, []),
+    "wxface_config_free": (None, [c_void_p]),
+    "wxface_config_set": (c_int32, [c_void_p, c_char_p, c_char_p, _ERR]),
+    "wxface_config_load_file": (c_int32, [c_void_p, c_char_p, _ERR]),
+    "wxface_config_set_token_callback": (c_int32, [c_void_p, TOKEN_CALLBACK, c_void_p, _ERR]),
+    "wxface_config_set_log_callback": (c_int32, [c_void_p, LOG_CALLBACK, c_void_p, _ERR]),
+    "wxface_client_new": (c_int32, [c_void_p, _OUT, _ERR]),
+    "wxface_client_with_timeout": (c_int32, [c_void_p, c_uint32, _OUT, _ERR]),
+    "wxface_client_free": (None, [c_void_p]),
+    "wxface_id_card_normalize": (c_int32, [c_char_p, c_char_p, _ERR]),
+    "wxface_md5_id_card_number": (c_int32, [c_char_p, c_char_p, _ERR]),
+    "wxface_md5_name": (c_int32, [c_char_p, c_char_p, _ERR]),
+    "wxface_cert_hash": (c_int32, [c_char_p, c_char_p, c_char_p, c_char_p, _ERR]),
+    "wxface_push_check_url": (c_int32, [c_void_p, c_char_p, _ERR]),
+    "wxface_push_url_echo": (c_int32, [c_void_p, c_char_p, _OUT, _ERR]),
+    "wxface_push_open": (c_int32, [c_void_p, c_char_p, c_char_p, c_size_t, _OUT, _ERR]),
+    "wxface_push_seal": (
+        c_int32,
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_size_t, c_int64, c_char_p, _OUT, _ERR],
+    ),
+    "wxface_response_str": (c_char_p, [c_void_p, c_char_p]),
+    "wxface_response_int": (c_int32, [c_void_p, c_char_p, POINTER(c_int64), _ERR]),
+    "wxface_response_count": (c_size_t, [c_void_p]),
+    "wxface_response_field_name": (c_char_p, [c_void_p, c_size_t]),
+    "wxface_response_free": (None, [c_void_p]),
+    "wxface_v1_get_user_id_key": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR]),
+    "wxface_v1_get_info": (c_int32, [c_void_p, c_char_p, _OUT, _ERR]),
+    "wxface_v1_verify": (
+        c_int32,
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR],
+    ),
+    "wxface_v2_get_verify_id": (
+        c_int32,
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR],
+    ),
+    "wxface_v2_query": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR]),
+}
+
+
+def _file_name() -> str:
+    if sys.platform == "win32":
+        return "wxface.dll"
+    if sys.platform == "darwin":
+        return "libwxface.dylib"
+    return "libwxface.so"
+
+
+def _declare(lib: ctypes.CDLL) -> None:
+    for name, (restype, argtypes) in _PROTOTYPES.items():
+        fn = getattr(lib, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+
+
+def _open(path: str) -> ctypes.CDLL:
+    lib = ctypes.CDLL(path)
+    try:
+        _declare(lib)
+    except AttributeError as e:
+        raise OSError("not a compatible libwxface (%s)" % e) from None
+    version = lib.wxface_version().decode("ascii", "replace")
+    major = version.split(".", 1)[0]
+    if major != str(ABI_MAJOR):
+        raise OSError("library version %s, this binding needs %d.x" % (version, ABI_MAJOR))
+    return lib
+
+
+def candidates() -> List[Tuple[str, Optional[str]]]:
+    """Where to look, in order, as (label, path); path None means not found."""
+    found: List[Tuple[str, Optional[str]]] = []
+    env = os.environ.get("WXFACE_LIBRARY")
+    if env:
+        found.append(("WXFACE_LIBRARY", env))
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), _file_name())
+    found.append(("bundled", here))
+    found.append(("system", ctypes.util.find_library("wxface")))
+    return found
+
+
+def load() -> Tuple[ctypes.CDLL, str]:
+    """Loads the first working library; WXFACE_LIBRARY, when set, is final."""
+    tried: List[Tuple[str, str]] = []
+    for label, path in candidates():
+        if path is None:
+            tried.append(("find_library('wxface')", "not found on the system search path"))
+            continue
+        if label == "bundled" and not os.path.exists(path):
+            tried.append((path, "no copy bundled next to the module"))
+            continue
+        try:
+            return _open(path), path
+        except OSError as e:
+            tried.append((path, str(e)))
+            # Someone who names a library means that one: do not fall back.
+            if label == "WXFACE_LIBRARY":
+                break
+    raise LibraryNotFoundError(tried)
+
+
+_lock = threading.Lock()
+_lib: Optional[ctypes.CDLL] = None
+_path: Optional[str] = None
+
+
+def lib() -> Any:
+    """The loaded library, loaded on first use (so importing never fails)."""
+    global _lib, _path
+    if _lib is None:
+        with _lock:
+            if _lib is None:
+                _lib, _path = load()
+    return _lib
+
+
+def library_path() -> str:
+    """The path libwxface was loaded from."""
+    lib()
+    assert _path is not None
+    return _path

@@ -1,0 +1,71 @@
+"""What the calls return: plain dataclasses copied out of C responses.
+
+Each keeps every field WeChat sent in `fields` (text, WeChat's names).
+verify_result and `fields` stay out of repr(): they must not reach logs.
+"""
+
+from dataclasses import dataclass, field
+from typing import Dict, Optional
+
+
+@dataclass(frozen=True)
+class UserIdKey:
+    """1.0 getuseridkey: hand `user_id_key` to the mini program."""
+
+    user_id_key: str
+    expires_in: Optional[int]
+    fields: Dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class V1Result:
+    """1.0 getinfo's record. From `v1_verify` it is a verdict that passed;
+    from `v1_get_info` it is WeChat's answer, not judged."""
+
+    identify_ret: Optional[int]
+    openid: Optional[str]
+    user_id_key: Optional[str]
+    finish_time: Optional[int]
+    fields: Dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class VerifyId:
+    """2.0 getverifyid: keep verify_id, cert_hash (with out_seq_no and openid)
+    for `v2_query`; the raw name and number are no longer needed."""
+
+    verify_id: str
+    expires_in: Optional[int]
+    cert_hash: str
+    fields: Dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class V2Result:
+    """2.0 queryverifyinfo that passed (verify_ret 10000)."""
+
+    verify_ret: Optional[int]
+    fields: Dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class PushEvent:
+    """An opened push. A hint only: call `v1_verify(verify_result, ...)`."""
+
+    event: Optional[str]
+    msg_type: Optional[str]
+    openid: Optional[str]
+    out_seq_no: Optional[str]
+    create_time: Optional[int]
+    to_user_name: Optional[str]
+    from_user_name: Optional[str]
+    verify_result: Optional[str] = field(repr=False)
+    fields: Dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SealedPush:
+    """A push as WeChat would send it: POST `body` to `url?` + `query`."""
+
+    query: str
+    body: str = field(repr=False)

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Lints and tests the Python binding against the sandbox.
+# Uses WXFACE_LIBRARY / WXFACE_SANDBOX, defaulting to the repository's
+# target/debug build (run `cargo build` first). Dependencies come from PyPI
+# into bindings/python/.venv (override with WXFACE_PY_VENV).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+export WXFACE_LIBRARY="${WXFACE_LIBRARY:-$repo/target/debug/libwxface.so}"
+export WXFACE_SANDBOX="${WXFACE_SANDBOX:-$repo/target/debug/wxface-sandbox}"
+for f in "$WXFACE_LIBRARY" "$WXFACE_SANDBOX"; do
+    [[ -f "$f" ]] || { echo "test.sh: $f not found; run cargo build in $repo" >&2; exit 1; }
+done
+
+python="${PYTHON:-python3}"
+venv="${WXFACE_PY_VENV:-$here/.venv}"
+if [[ ! -x "$venv/bin/python" ]]; then
+    "$python" -m venv "$venv"
+fi
+# setuptools and wheel: the packaging test builds the wheel without isolation
+# (setuptools>=61 reads pyproject.toml's [project]).
+"$venv/bin/python" -m pip install -q --disable-pip-version-check \
+    pytest ruff mypy 'wechatpy[cryptography]' xmltodict 'setuptools>=61' wheel
+
+cd "$here"
+# ruff also flags syntax newer than target-version (py38).
+"$venv/bin/ruff" check src tests bench.py setup.py
+"$venv/bin/ruff" format --check src tests bench.py setup.py
+"$venv/bin/mypy" --strict --cache-dir=/dev/null src/wxface
+"$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"
+"$venv/bin/python" bench.py 2000

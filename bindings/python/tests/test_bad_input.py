@@ -1,0 +1,142 @@
+"""Hostile arguments give Python exceptions, never a crash."""
+
+import pytest
+
+import wxface
+
+from .conftest import Sandbox
+
+NAME = "张三"
+NUMBER = "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [
+        (None, TypeError),
+        (42, TypeError),
+        (["张三"], TypeError),
+        ("张\x00三", ValueError),
+        (b"\xe5\xbc\xa0\x00", ValueError),
+        ("\ud800", ValueError),  # a lone surrogate cannot be UTF-8
+        (b"\xff\xfe", wxface.InvalidEncoding),
+    ],
+    ids=["none", "int", "list", "nul_in_str", "nul_in_bytes", "surrogate", "bytes_not_utf8"],
+)
+def test_bad_names_raise_python_errors(client: wxface.Client, bad, error):
+    with pytest.raises(error):
+        client.v1_get_user_id_key(bad, NUMBER)
+    with pytest.raises(error):
+        client.v1_verify("vr", bad, NUMBER)
+    with pytest.raises(error):
+        client.v2_get_verify_id("seq", "openid", bad, NUMBER)
+    with pytest.raises(error):
+        wxface.md5_name(bad)
+
+
+def test_invalid_utf8_bytes_carry_the_invalid_encoding_code(client: wxface.Client):
+    with pytest.raises(wxface.InvalidEncoding) as info:
+        client.v1_get_user_id_key(b"\xff", NUMBER)
+    assert info.value.code_name == "WXFACE_ERR_INVALID_ENCODING"
+    assert isinstance(info.value, ValueError)
+
+
+def test_empty_strings_are_invalid_arguments(client: wxface.Client):
+    with pytest.raises(wxface.InvalidArgument):
+        client.v1_get_info("")
+    with pytest.raises(wxface.InvalidArgument):
+        client.v2_query("", "seq", "openid", "hash")
+
+
+def test_a_bad_expected_number_fails_before_any_call(clean_sandbox: Sandbox, client: wxface.Client):
+    with pytest.raises(wxface.InvalidIdCard):
+        client.v1_get_user_id_key(NAME, "110105194912310021")
+    assert clean_sandbox.stats()["requests"].get("/cityservice/face/identify/getuseridkey", 0) == 0
+
+
+def test_optional_arguments_accept_none_only_where_the_abi_does(client: wxface.Client):
+    with pytest.raises(TypeError):
+        client.v1_verify("vr", NAME, NUMBER, user_id_key=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        client.v2_query(None, "seq", "openid", "hash")  # type: ignore[arg-type]
+
+
+def test_gbk_input_encoding_applies_to_str_and_bytes(sandbox: Sandbox):
+    with sandbox.client(input_encoding="gbk") as c:
+        assert c.v1_get_user_id_key(NAME, NUMBER).user_id_key
+        assert c.v1_get_user_id_key(NAME.encode("gbk"), NUMBER).user_id_key
+        with pytest.raises(ValueError, match="gbk"):
+            c.v1_get_user_id_key("\U0001f600", NUMBER)  # no GBK for an emoji
+
+
+def test_push_arguments_are_checked(push_client: wxface.Client):
+    with pytest.raises(TypeError):
+        push_client.push_open(None, b"{}")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        push_client.push_open("a=b", None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="NUL"):
+        push_client.push_check_url("signature=\x00")
+    with pytest.raises(wxface.PushSignature):
+        push_client.push_open("", b"\x00\x01 not a push")
+    with pytest.raises(wxface.PushTooLarge):
+        push_client.push_open("signature=x&timestamp=1&nonce=1", b"x" * (64 * 1024 + 1))
+    with pytest.raises(wxface.InvalidArgument):
+        push_client.push_seal("{}", format="yaml")
+    with pytest.raises(TypeError):
+        push_client.push_seal("{}", timestamp="now")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="range"):
+        push_client.push_seal("{}", timestamp=1 << 70)
+
+
+@pytest.mark.parametrize(
+    ("settings", "error"),
+    [
+        ({"appid": None}, TypeError),
+        ({"appid": True}, TypeError),
+        ({"timeout_ms": 1.5}, TypeError),
+        ({"appid": "wx\x00"}, ValueError),
+        ({"no_such_key": "1"}, wxface.Config),
+        ({"timeout_ms": "fast"}, wxface.Config),
+        ({"timeout_ms": 0}, wxface.Config),
+    ],
+    ids=["none", "bool", "float", "nul", "unknown_key", "not_a_number", "zero_timeout"],
+)
+def test_bad_settings_are_refused(sandbox: Sandbox, settings, error):
+    with pytest.raises(error):
+        wxface.Client(sandbox.settings(**settings))
+
+
+def test_a_path_is_not_a_config_mapping(tmp_path):
+    with pytest.raises(TypeError, match="from_file"):
+        wxface.Client(str(tmp_path / "wxface.conf"))  # type: ignore[arg-type]
+
+
+def test_missing_credentials_are_a_config_error():
+    with pytest.raises(wxface.Config) as info:
+        wxface.Client(api_base="http://127.0.0.1:9")
+    assert info.value.code_name == "WXFACE_ERR_CONFIG"
+
+
+def test_secrets_never_appear_in_config_errors(sandbox: Sandbox):
+    with pytest.raises(wxface.Config) as info:
+        wxface.Client(sandbox.settings(push_aes_key="tooshort-secret-value"))
+    assert "tooshort-secret-value" not in str(info.value)
+
+
+def test_with_timeout_checks_its_argument(client: wxface.Client):
+    for bad in (0, -1, 1 << 32):
+        with pytest.raises(ValueError, match="timeout_ms"):
+            client.with_timeout(bad)
+    with pytest.raises(TypeError):
+        client.with_timeout("500")  # type: ignore[arg-type]
+
+
+def test_closed_client_raises_a_clear_error(sandbox: Sandbox):
+    c = sandbox.client()
+    c.close()
+    c.close()  # twice is fine
+    assert c.closed
+    with pytest.raises(wxface.ClientClosedError, match="closed"):
+        c.v1_get_user_id_key(NAME, NUMBER)
+    with pytest.raises(wxface.ClientClosedError):
+        c.with_timeout(100)

@@ -1,0 +1,261 @@
+"""The client against the sandbox: construction, 1.0/2.0 results, tokens,
+timeouts, callbacks, threads and closing."""
+
+import json
+import logging
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import List, Optional, Tuple
+
+import pytest
+
+import wxface
+
+from .conftest import APPID, SECRET, Sandbox
+
+NAME = "张三"
+NUMBER = "11010519491231002X"
+GETUSERIDKEY = "/cityservice/face/identify/getuseridkey"
+
+
+def verified(client: wxface.Client, sandbox: Sandbox) -> wxface.V1Result:
+    key = client.v1_get_user_id_key(NAME, NUMBER)
+    verify_result, openid = sandbox.complete_v1(key.user_id_key)
+    return client.v1_verify(verify_result, NAME, NUMBER, user_id_key=key.user_id_key, openid=openid)
+
+
+def test_client_from_keywords_a_dict_and_a_file_work_alike(sandbox: Sandbox, tmp_path):
+    conf = tmp_path / "wxface.conf"
+    conf.write_text(
+        "# sandbox\n" + "".join("%s = %s\n" % kv for kv in sandbox.settings().items()), encoding="utf-8"
+    )
+    clients = [
+        wxface.Client(**sandbox.settings()),
+        wxface.Client(sandbox.settings()),
+        wxface.Client({"appid": APPID}, secret=SECRET, api_base=sandbox.base, proxy="none"),
+        wxface.Client.from_file(conf),
+        wxface.Client.from_file(str(conf), timeout_ms=5000),
+    ]
+    for c in clients:
+        with c:
+            assert verified(c, sandbox).identify_ret == 0
+        assert c.closed
+
+
+def test_a_bad_config_file_names_the_line(tmp_path):
+    conf = tmp_path / "bad.conf"
+    conf.write_text("appid = wx1\ntimeout_ms = soon\n", encoding="utf-8")
+    with pytest.raises(wxface.Config, match="line 2"):
+        wxface.Client.from_file(conf)
+    with pytest.raises(wxface.Config):
+        wxface.Client.from_file(tmp_path / "missing.conf")
+
+
+def test_v1_results_are_dataclasses_with_every_field(client: wxface.Client, sandbox: Sandbox):
+    key = client.v1_get_user_id_key(NAME, NUMBER, out_seq_no="py-seq-1")
+    assert key.expires_in == 3600
+    assert key.fields["user_id_key"] == key.user_id_key
+    verify_result, openid = sandbox.complete_v1(key.user_id_key)
+    info = client.v1_get_info(verify_result)
+    assert info.openid == openid
+    assert info.user_id_key == key.user_id_key
+    assert info.identify_ret == 0
+    assert isinstance(info.finish_time, int)
+    assert info.fields["name_utf8_md5"] == wxface.md5_name(NAME)
+    result = client.v1_verify(verify_result, NAME, NUMBER, user_id_key=key.user_id_key, openid=openid)
+    assert result.openid == openid
+    # verify_result and the raw fields stay out of repr (and so of logs).
+    assert verify_result not in repr(result)
+    assert "fields" not in repr(result)
+
+
+def test_get_info_does_not_judge(client: wxface.Client, sandbox: Sandbox):
+    key = client.v1_get_user_id_key(NAME, NUMBER)
+    verify_result, _ = sandbox.complete_v1(key.user_id_key, identify_ret=10004)
+    assert client.v1_get_info(verify_result).identify_ret == 10004
+    with pytest.raises(wxface.NotPassed) as info:
+        client.v1_verify(verify_result, NAME, NUMBER)
+    assert info.value.verify_ret == 10004
+
+
+def test_v2_flow_returns_verify_id_and_cert_hash(client: wxface.Client, sandbox: Sandbox):
+    openid = "o_v2_py_user_00000000000001"
+    started = client.v2_get_verify_id("py-v2-flow", openid, NAME, NUMBER.lower())
+    assert started.verify_id
+    assert started.expires_in == 3600
+    assert started.cert_hash == wxface.cert_hash("IDENTITY_CARD", NAME, NUMBER)
+    sandbox.complete_v2(started.verify_id)
+    assert client.v2_query(started.verify_id, "py-v2-flow", openid, started.cert_hash).verify_ret == 10000
+
+
+def test_an_invalidated_token_is_refreshed_exactly_once(clean_sandbox: Sandbox, client: wxface.Client):
+    client.v1_get_user_id_key(NAME, NUMBER)
+    before = clean_sandbox.stats()["token_fetches"]
+    clean_sandbox.control("POST", "/sandbox/token/invalidate")
+    assert client.v1_get_user_id_key(NAME, NUMBER).user_id_key
+    assert clean_sandbox.stats()["token_fetches"] == before + 1
+
+
+def test_a_hanging_wechat_gives_timeout_fast(clean_sandbox: Sandbox):
+    with clean_sandbox.client(timeout_ms=500) as c:
+        c.v1_get_user_id_key(NAME, NUMBER)  # token fetched before the fault
+        clean_sandbox.fault(path=GETUSERIDKEY, kind="hang", count=1)
+        start = time.monotonic()
+        with pytest.raises(wxface.Timeout) as info:
+            c.v1_get_user_id_key(NAME, NUMBER)
+        assert time.monotonic() - start < 3
+        assert info.value.code_name == "WXFACE_ERR_TIMEOUT"
+
+
+def test_with_timeout_bounds_calls_of_a_shared_client(clean_sandbox: Sandbox, client: wxface.Client):
+    client.v1_get_user_id_key(NAME, NUMBER)
+    clean_sandbox.fault(path=GETUSERIDKEY, kind="hang", count=1)
+    with client.with_timeout(300) as short:
+        start = time.monotonic()
+        with pytest.raises(wxface.Timeout):
+            short.v1_get_user_id_key(NAME, NUMBER)
+        assert time.monotonic() - start < 3
+        assert short.v1_get_user_id_key(NAME, NUMBER).user_id_key
+    # The parent lives on after its child is closed.
+    assert verified(client, clean_sandbox).identify_ret == 0
+
+
+def test_http_errors_carry_the_status(clean_sandbox: Sandbox, client: wxface.Client):
+    clean_sandbox.fault(path=GETUSERIDKEY, kind="http_status", status=502, count=1)
+    with pytest.raises(wxface.Http) as info:
+        client.v1_get_user_id_key(NAME, NUMBER)
+    assert info.value.http_status == 502
+
+
+def stable_token(sandbox: Sandbox) -> Tuple[str, int]:
+    body = json.dumps({"grant_type": "client_credential", "appid": APPID, "secret": SECRET}).encode()
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(urllib.request.Request(sandbox.base + "/cgi-bin/stable_token", data=body)) as r:
+        answer = json.loads(r.read())
+    return answer["access_token"], answer["expires_in"]
+
+
+def test_a_python_token_provider_supplies_tokens_and_is_asked_again_when_stale(
+    clean_sandbox: Sandbox,
+):
+    calls: List[Optional[str]] = []
+    tokens: List[str] = []
+
+    def provider(stale: Optional[str]) -> Tuple[str, int]:
+        calls.append(stale)
+        token, expires_in = stable_token(clean_sandbox)
+        tokens.append(token)
+        return token, expires_in
+
+    settings = {"api_base": clean_sandbox.base, "proxy": "none", "appid": APPID}
+    with wxface.Client(settings, token_provider=provider) as c:
+        assert verified(c, clean_sandbox).identify_ret == 0
+        assert calls == [None]
+        clean_sandbox.control("POST", "/sandbox/token/invalidate")
+        assert c.v1_get_user_id_key(NAME, NUMBER).user_id_key
+        assert calls == [None, tokens[0]]
+        assert tokens[1] != tokens[0]
+
+
+@pytest.mark.parametrize(
+    "provider",
+    [
+        lambda stale: 1 / 0,
+        lambda stale: ("", 60),
+        lambda stale: (None, 60),
+        lambda stale: ("x" * 5000, 60),
+        lambda stale: ("tok\x00en", 60),
+        lambda stale: ("token", "soon"),
+        lambda stale: "no tuple",
+    ],
+    ids=["raises", "empty", "none", "too_long", "nul", "bad_lifetime", "not_a_tuple"],
+)
+def test_a_failing_token_provider_fails_the_call_with_access_token(sandbox: Sandbox, provider, caplog):
+    settings = {"api_base": sandbox.base, "proxy": "none", "appid": APPID}
+    with wxface.Client(settings, token_provider=provider) as c, pytest.raises(wxface.AccessToken):
+        c.v1_get_user_id_key(NAME, NUMBER)
+    assert "token provider failed" in caplog.text
+
+
+def test_log_level_routes_lines_to_the_wxface_logger_without_pii(sandbox: Sandbox, caplog):
+    caplog.set_level(1, logger="wxface")
+    with sandbox.client(log_level="trace") as c:
+        verified(c, sandbox)
+    records = [r for r in caplog.records if r.name == "wxface"]
+    assert records, "no log line reached logging.getLogger('wxface')"
+    for r in records:
+        assert NAME not in r.getMessage()
+        assert NUMBER not in r.getMessage()
+        assert SECRET not in r.getMessage()
+
+
+def test_a_callable_logger_gets_logging_levels(sandbox: Sandbox):
+    lines: List[Tuple[int, str]] = []
+    with sandbox.client(log_level="debug", logger=lambda level, msg: lines.append((level, msg))) as c:
+        verified(c, sandbox)
+    assert lines
+    assert {level for level, _ in lines} <= {logging.ERROR, logging.WARNING, logging.INFO, logging.DEBUG}
+
+
+def test_a_raising_logger_never_breaks_a_call(sandbox: Sandbox):
+    def logger(level: int, message: str) -> None:
+        raise RuntimeError("logger is broken")
+
+    with sandbox.client(log_level="debug", logger=logger) as c:
+        assert verified(c, sandbox).identify_ret == 0
+
+
+def test_sixteen_threads_share_one_client(sandbox: Sandbox):
+    def flow(i: int) -> Tuple[int, int]:
+        key = c.v1_get_user_id_key(NAME, NUMBER)
+        verify_result, openid = sandbox.complete_v1(key.user_id_key)
+        c.v1_verify(verify_result, NAME, NUMBER, user_id_key=key.user_id_key, openid=openid)
+        seq = "py-thread-%d" % i
+        started = c.v2_get_verify_id(seq, "o_thread_user_%04d" % i, NAME, NUMBER)
+        sandbox.complete_v2(started.verify_id)
+        c.v2_query(started.verify_id, seq, "o_thread_user_%04d" % i, started.cert_hash)
+        with pytest.raises(wxface.Replayed):
+            c.v1_verify(verify_result, NAME, NUMBER)
+        return i, len(wxface.cert_hash("IDENTITY_CARD", NAME, NUMBER))
+
+    with sandbox.client() as c, ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(flow, range(64)))
+    assert results == [(i, 64) for i in range(64)]
+
+
+def test_close_waits_for_calls_in_flight_then_refuses_new_ones(clean_sandbox: Sandbox):
+    c = clean_sandbox.client()
+    c.v1_get_user_id_key(NAME, NUMBER)
+    seen = clean_sandbox.stats()["requests"][GETUSERIDKEY]
+    clean_sandbox.fault(path=GETUSERIDKEY, kind="delay", delay_ms=800, count=1)
+    finished = threading.Event()
+    outcome: List[object] = []
+
+    def slow_call() -> None:
+        try:
+            outcome.append(c.v1_get_user_id_key(NAME, NUMBER))
+        finally:
+            finished.set()
+
+    t = threading.Thread(target=slow_call)
+    t.start()
+    deadline = time.monotonic() + 5
+    while clean_sandbox.stats()["requests"][GETUSERIDKEY] == seen and time.monotonic() < deadline:
+        time.sleep(0.01)
+    c.close()
+    # close() returned only after the call in flight had finished.
+    assert finished.is_set()
+    t.join()
+    assert isinstance(outcome[0], wxface.UserIdKey)
+    with pytest.raises(wxface.ClientClosedError):
+        c.v1_get_user_id_key(NAME, NUMBER)
+
+
+def test_closing_a_client_keeps_its_with_timeout_handle_working(sandbox: Sandbox):
+    c = sandbox.client()
+    child = c.with_timeout(5000)
+    c.close()
+    with child:
+        assert verified(child, sandbox).identify_ret == 0
