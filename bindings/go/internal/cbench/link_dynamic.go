@@ -1,0 +1,6 @@
+//go:build wxface_dynamic
+
+package cbench
+
+// #cgo LDFLAGS: -lwxface
+import "C"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Lints and tests the Go binding against the sandbox: go vet, gofmt, then
+# go test -race. Runnable from any directory.
+#
+# WXFACE_LIBRARY: libwxface.so to test; its directory must also hold
+#   libwxface.a. Unset: the checkout's target/debug, built here first.
+# WXFACE_SANDBOX: the wxface-sandbox binary (default: next to the library).
+# WXFACE_GO_BENCH=1 also runs the cert_hash benchmarks.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$here"
+
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+    export PATH="/usr/local/go/bin:$PATH"
+fi
+command -v go >/dev/null 2>&1 || { echo "test.sh: go is not installed" >&2; exit 1; }
+export CGO_ENABLED=1
+
+tags=()
+if [ -z "${WXFACE_LIBRARY:-}" ]; then
+    # Keep the static library in step with the header the package reads.
+    (cd "$root" && cargo build --quiet)
+    libdir="$root/target/debug"
+else
+    libdir="$(cd "$(dirname "$WXFACE_LIBRARY")" && pwd)"
+    if [ "$libdir" != "$root/target/debug" ]; then
+        # Another build (e.g. release): link it dynamically, found through an
+        # absolute rpath in the test binary only.
+        tags=(-tags wxface_dynamic)
+        export CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir ${CGO_LDFLAGS:-}"
+    fi
+fi
+export WXFACE_SANDBOX="${WXFACE_SANDBOX:-$libdir/wxface-sandbox}"
+[ -x "$WXFACE_SANDBOX" ] || WXFACE_SANDBOX="$root/target/debug/wxface-sandbox"
+
+echo "== go vet"
+go vet "${tags[@]}" ./...
+
+echo "== gofmt"
+unformatted="$(gofmt -l .)"
+if [ -n "$unformatted" ]; then
+    echo "gofmt would change:" >&2
+    echo "$unformatted" >&2
+    exit 1
+fi
+
+echo "== go test -race"
+go test "${tags[@]}" -race -count=1 ./...
+
+if [ "${WXFACE_GO_BENCH:-0}" = 1 ]; then
+    echo "== go test -bench CertHash"
+    go test "${tags[@]}" -run '^$' -bench CertHash -benchtime 2s ./...
+fi
