@@ -84,6 +84,12 @@ typedef struct {
 } text_list;
 
 static text_list messages, log_lines, forbidden;
+static FILE *log_file;
+
+int pii_log_to_file(const char *path) {
+    log_file = fopen(path, "w");
+    return log_file != NULL;
+}
 
 static void list_push(text_list *l, const char *s, int32_t level) {
     if (l->len == l->cap) {
@@ -123,6 +129,7 @@ void pii_log_callback(void *user_data, int32_t level, const char *message) {
     (void)user_data;
     pthread_mutex_lock(&lock);
     list_push(&log_lines, message, level);
+    if (log_file != NULL) fprintf(log_file, "%d %s\n", level, message);
     pthread_mutex_unlock(&lock);
 }
 
@@ -222,5 +229,7 @@ void pii_free_all(void) {
     list_free(&messages);
     list_free(&log_lines);
     list_free(&forbidden);
+    if (log_file != NULL) fclose(log_file);
+    log_file = NULL;
     pthread_mutex_unlock(&lock);
 }

@@ -71,6 +71,9 @@ size_t pii_report_leaks(void);
 int pii_log_contains(const char *needle);
 void pii_free_all(void);
 
+/* Also appends every log line to `path` ("LEVEL message"), for reading. */
+int pii_log_to_file(const char *path);
+
 /* A log callback that feeds the collector; user_data is unused. */
 void pii_log_callback(void *user_data, int32_t level, const char *message);
 

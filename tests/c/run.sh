@@ -3,6 +3,8 @@
 # the built libwxface.so (C99, warnings as errors), runs it, runs it again
 # built with AddressSanitizer and UndefinedBehaviorSanitizer, and once more
 # under valgrind memcheck. Ends with one line "N passed, M failed".
+# Each run's output and its trace-level log lines (every line the library
+# logged, PII-checked by the suite) stay in target/c-tests/.
 #
 # WXFACE_LIBRARY (libwxface.so) and WXFACE_SANDBOX (wxface-sandbox) default
 # to target/debug/, built with `cargo build` when unset.
@@ -39,7 +41,7 @@ run() {
     shift
     echo "== $label: $*"
     set +e
-    "$@" "$root" 2>&1 | tee "$out/$label.log" | sed -u "s/^/[$label] /"
+    WXFACE_TEST_LOG="$out/$label-wxface.log" "$@" "$root" 2>&1 | tee "$out/$label.log" | sed -u "s/^/[$label] /"
     rc=${PIPESTATUS[0]}
     set -e
     summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/$label.log" | tail -n 1 || true)"

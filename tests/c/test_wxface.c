@@ -706,6 +706,8 @@ static void test_unknown_config_key_is_config_error_naming_it(const void *arg) {
     (void)arg;
     CHECK_NAMED(wxface_config_set(cfg, "no_such_key", "1", &err), &err, WXFACE_ERR_CONFIG, "no_such_key");
     CHECK_CODE(wxface_config_set(cfg, "", "1", &err), &err, WXFACE_ERR_CONFIG);
+    CHECK_NAMED(wxface_config_set(cfg, "app\xFFid", "1", &err), &err, WXFACE_ERR_INVALID_ENCODING, "key");
+    CHECK_NAMED(wxface_config_set(cfg, "appid", "wx\xC3", &err), &err, WXFACE_ERR_INVALID_ENCODING, "value");
     wxface_config_free(cfg);
 }
 
@@ -1801,6 +1803,10 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     setvbuf(stdout, NULL, _IOLBF, 0);
     repo_root = argc > 1 ? argv[1] : ".";
+    if (getenv("WXFACE_TEST_LOG") != NULL && !pii_log_to_file(getenv("WXFACE_TEST_LOG"))) {
+        fprintf(stderr, "cannot write %s\n", getenv("WXFACE_TEST_LOG"));
+        return 2;
+    }
     if (getenv("WXFACE_SANDBOX") == NULL) {
         strbuf bin = {0};
         sb_printf(&bin, "%s/target/debug/wxface-sandbox", repo_root);
