@@ -1,10 +1,10 @@
 package io.wxface;
 
-import io.wxface.internal.SizeT;
 import com.sun.jna.Callback;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import io.wxface.internal.SizeT;
 
 /**
  * The C ABI of include/wxface.h, direct-mapped (JNA's fastest path: no proxy,

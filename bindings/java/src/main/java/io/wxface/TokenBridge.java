@@ -1,7 +1,7 @@
 package io.wxface;
 
-import io.wxface.internal.SizeT;
 import com.sun.jna.Pointer;
+import io.wxface.internal.SizeT;
 import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;

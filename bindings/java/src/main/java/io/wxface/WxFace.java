@@ -7,6 +7,14 @@ package io.wxface;
 public final class WxFace {
     private WxFace() {}
 
+    /**
+     * Prints the loaded library's version and file, e.g. to check that the
+     * jar alone provides it: {@code java -cp wxface-0.1.0.jar:jna-5.14.0.jar io.wxface.WxFace}.
+     */
+    public static void main(String[] args) {
+        System.out.println("libwxface " + version() + " loaded from " + Lib.library().getFile());
+    }
+
     /** The version of the loaded libwxface, "MAJOR.MINOR.PATCH". */
     public static String version() {
         Lib.ensureLoaded();

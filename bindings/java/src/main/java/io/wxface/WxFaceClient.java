@@ -1,10 +1,12 @@
 package io.wxface;
 
-import io.wxface.internal.SizeT;
 import com.sun.jna.Pointer;
+import io.wxface.internal.SizeT;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +51,11 @@ public final class WxFaceClient implements AutoCloseable {
     /** A client from a {@code key=value} file (UTF-8, {@code #} comments), read by libwxface. */
     public static WxFaceClient fromFile(Path path) {
         return builder().file(path).build();
+    }
+
+    /** 1.0 getuseridkey without out_seq_no (no push will follow). */
+    public UserIdKeyResult v1GetUserIdKey(String name, String idCardNumber) {
+        return v1GetUserIdKey(name, idCardNumber, null);
     }
 
     /**
@@ -145,7 +152,7 @@ public final class WxFaceClient implements AutoCloseable {
     /** {@link #pushOpen(String, byte[])} with the body as text (sent as UTF-8). */
     public PushEvent pushOpen(String query, String body) {
         byte[] b = CStrings.required(body, "body");
-        return pushOpen(query, java.util.Arrays.copyOf(b, b.length - 1));
+        return pushOpen(query, Arrays.copyOf(b, b.length - 1));
     }
 
     /**
@@ -168,7 +175,7 @@ public final class WxFaceClient implements AutoCloseable {
     /** {@link #pushSeal(String, String, byte[], long, String)} with the message as text (UTF-8). */
     public SealedPush pushSeal(String format, String mode, String message, long timestamp, String nonce) {
         byte[] msg = CStrings.required(message, "message");
-        return pushSeal(format, mode, java.util.Arrays.copyOf(msg, msg.length - 1), timestamp, nonce);
+        return pushSeal(format, mode, Arrays.copyOf(msg, msg.length - 1), timestamp, nonce);
     }
 
     /**
@@ -179,7 +186,14 @@ public final class WxFaceClient implements AutoCloseable {
      */
     public WxFaceClient withTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        long ms = timeout.isNegative() ? -1 : (timeout.toNanos() + 999_999) / 1_000_000;
+        long ms;
+        if (timeout.isNegative()) {
+            ms = -1;
+        } else if (timeout.getSeconds() > 0xFFFF_FFFFL / 1000) {
+            ms = Long.MAX_VALUE; // beyond uint32 milliseconds; also keeps toNanos() from overflowing
+        } else {
+            ms = (timeout.toNanos() + 999_999) / 1_000_000;
+        }
         if (ms < 1 || ms > 0xFFFF_FFFFL) {
             throw new WxFaceException(WxFaceException.Code.INVALID_ARGUMENT,
                     "timeout: must be between 1 ms and 2^32-1 ms");
@@ -376,7 +390,7 @@ public final class WxFaceClient implements AutoCloseable {
                 }
                 s.out.setPointer(0, null);
                 s.check(Lib.wxface_client_new(cfg, s.out, s.error));
-                return new WxFaceClient(s.takeOut(), callbacks);
+                return new WxFaceClient(s.takeOut(), Collections.unmodifiableList(callbacks));
             } finally {
                 Lib.wxface_config_free(cfg);
             }

@@ -1,7 +1,7 @@
 package io.wxface;
 
-import io.wxface.internal.SizeT;
 import com.sun.jna.Pointer;
+import io.wxface.internal.SizeT;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
