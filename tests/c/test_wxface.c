@@ -493,8 +493,7 @@ static void test_response_accessors_tolerate_null(const void *arg) {
     CHECK_INT(wxface_response_count(NULL), 0);
     CHECK_NULL_ARG(wxface_response_int(NULL, "x", &v, &err), &err, "r");
     CHECK_INT(v, 7);
-    /* A real response for the field/out checks: the URL-check echo needs
-       push, so use a sealed push's response instead. */
+    /* A real response for the field and out checks. */
     CHECK_CODE(wxface_v2_get_verify_id(shared_client, "seq-null-acc", "o_null_accessors_000001", expected_name,
                                        expected_id, &r, &err),
                &err, WXFACE_OK);
@@ -1134,9 +1133,10 @@ static void test_client_with_timeout_bounds_each_call(const void *arg) {
     stop(&sb);
 }
 
-/* getinfo behind a fault of `kind` (a JSON members fragment): the code,
-   http_status, and the number of requests it cost. */
-static void fault_on_getinfo(const char *fault_members, int32_t expected, const char *expected_name_,
+/* getinfo behind a fault (`fault_members`, JSON members without braces)
+   must fail with `expected` and `http_status` in at most `max_requests`
+   requests, and leave the client usable. */
+static void fault_on_getinfo(const char *fault_members, int32_t expected, const char *code_name,
                              int32_t http_status, long long max_requests) {
     const char *const extra[] = {"max_retries", "1", NULL};
     sandbox sb;
@@ -1154,7 +1154,7 @@ static void fault_on_getinfo(const char *fault_members, int32_t expected, const 
     sb_printf(&fault, "{\"path\":\"" GETINFO "\",%s}", fault_members);
     CHECK(sandbox_post(&sb, "/sandbox/faults", sb_str(&fault)));
     rc = wxface_v1_get_info(c, vr ? vr : "x", &r, &err);
-    check_code(__FILE__, __LINE__, rc, &err, expected, expected_name_);
+    check_code(__FILE__, __LINE__, rc, &err, expected, code_name);
     CHECK_INT(err.http_status, http_status);
     CHECK_MSG(sandbox_requests(&sb, GETINFO) - requests <= max_requests, "%lld requests for one call",
               sandbox_requests(&sb, GETINFO) - requests);
