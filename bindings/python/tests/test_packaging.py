@@ -104,6 +104,10 @@ print("library:", wxface.library_path())
 
 
 def test_the_wheel_bundles_the_library_and_works_in_a_fresh_venv(sandbox: Sandbox, tmp_path):
+    import setuptools
+
+    # Built without isolation, with this interpreter's setuptools (test.sh installs it).
+    assert int(setuptools.__version__.split(".")[0]) >= 61, "setuptools>=61 is needed to build the wheel"
     library = os.environ.get("WXFACE_LIBRARY") or str(REPO / "target" / "debug" / "libwxface.so")
     dist = tmp_path / "dist"
     built = subprocess.run(

@@ -204,7 +204,7 @@ def test_a_push_delivered_by_the_sandbox_opens_and_verifies(
 ):
     _Receiver.received, _Receiver.arrived = [], threading.Event()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         url = "http://127.0.0.1:%d/wxface/push" % server.server_address[1]
         clean_sandbox.control(
