@@ -131,6 +131,15 @@ impl Caller {
         let serde_json::Value::Object(object) = value else {
             return Err(bad("JSON is not an object"));
         };
+        // Field names only: values may be personal data.
+        self.log.emit(Level::Trace, || {
+            let names: Vec<&str> = object.keys().map(String::as_str).collect();
+            format!(
+                "{path}: HTTP {status}, {} bytes, fields {}",
+                reply.body.len(),
+                names.join(",")
+            )
+        });
         Ok(Response::from_json_object(&object))
     }
 }

@@ -79,7 +79,29 @@ fn valid_birth_date(yyyymmdd: &str) -> bool {
         2 => 28,
         _ => return false,
     };
-    (1900..=2100).contains(&y) && (1..=days).contains(&d)
+    (1..=days).contains(&d) && y >= 1900 && (y, m, d) <= today()
+}
+
+/// Today's date (UTC) as (year, month, day): nobody is born in the future.
+fn today() -> (u32, u32, u32) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days((secs / 86_400) as i64)
+}
+
+/// Howard Hinnant's days-to-civil conversion for the proleptic Gregorian calendar.
+fn civil_from_days(days: i64) -> (u32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as u32, m as u32, d as u32)
 }
 
 fn invalid(input: &str, why: &str) -> Error {
@@ -129,6 +151,21 @@ mod tests {
             let e = normalize(id).unwrap_err();
             assert!(e.message.contains("birth date"), "{id}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn rejects_birth_dates_in_the_future() {
+        let body = "11010520991231002";
+        let id = format!("{body}{}", char::from(check_char(body.as_bytes())));
+        let e = normalize(&id).unwrap_err();
+        assert!(e.message.contains("birth date"), "{}", e.message);
+    }
+
+    #[test]
+    fn days_convert_to_civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_783), (2026, 11, 26));
     }
 
     #[test]

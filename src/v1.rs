@@ -23,6 +23,9 @@ const GET_INFO: &str = "/cityservice/face/identify/getinfo";
 /// far shorter; anything longer is a caller bug, not a name.
 pub const MAX_NAME_CHARS: usize = 64;
 const MAX_OPAQUE_CHARS: usize = 4096;
+/// How far WeChat's clock may run ahead of ours before a finish_time in
+/// the future is treated as forged.
+const MAX_CLOCK_SKEW_S: i64 = 300;
 
 /// Who the caller expects to have been verified.
 #[derive(Clone, Copy, Debug)]
@@ -196,6 +199,12 @@ fn judge(
     if max_age_s > 0 {
         let finished = r.int("finish_time").ok_or_else(|| missing("finish_time"))?;
         let age = now - finished;
+        if -age > MAX_CLOCK_SKEW_S {
+            return Err(Error::new(
+                Code::StaleResult,
+                format!("the verification finishes {} s in the future: a forged result or a wrong clock", -age),
+            ));
+        }
         if age > max_age_s as i64 {
             return Err(Error::new(
                 Code::StaleResult,
@@ -290,6 +299,12 @@ mod tests {
         let mut r = passed();
         r.set("finish_time", Value::Int(NOW - 601));
         assert_eq!(code_of(&r), Code::StaleResult);
+        let mut r = passed();
+        r.set("finish_time", Value::Int(NOW + 86_400));
+        assert_eq!(code_of(&r), Code::StaleResult, "a result from the future");
+        let mut r = passed();
+        r.set("finish_time", Value::Int(NOW + 60));
+        assert_eq!(code_of(&r), Code::Ok, "a little clock skew is tolerated");
     }
 
     #[test]
