@@ -9,12 +9,13 @@ export WXFACE_STATIC_LIBRARY := $(PROFILE_DIR)/libwxface.a
 export WXFACE_SANDBOX := $(PROFILE_DIR)/wxface-sandbox
 export WXFACE_INCLUDE := $(ROOT)/include
 
-.PHONY: all build demo test pii-reset test-rust lint test-header test-c test-python test-java test-go header bench fuzz clean
+.PHONY: all build demo test pii-reset test-rust lint test-header test-install test-c test-python test-java test-go header install bench fuzz clean
 
 all: build
 
 build:
 	cargo build --all-targets
+	scripts/soname-link.sh $(PROFILE_DIR)
 
 demo:
 	cargo build --bins --examples
@@ -28,7 +29,7 @@ PII_DIR := $(ROOT)/target/pii
 test: export WXFACE_LOG_FILE := $(PII_DIR)/wxface.log
 test: export WXFACE_LOG_LEVEL := trace
 test: export WXFACE_SANDBOX_SECRETS_FILE := $(PII_DIR)/secrets.txt
-test: pii-reset lint test-rust test-header test-c test-python test-java test-go
+test: pii-reset lint test-rust test-header test-install test-c test-python test-java test-go
 	python3 tests/pii_scan.py $(PII_DIR)/wxface.log $(PII_DIR)/secrets.txt
 	@echo "make test: every suite passed"
 
@@ -45,6 +46,18 @@ test-rust: build
 
 # The committed header equals cbindgen's output (tests/header.rs, in
 # test-rust) and compiles as C89-with-stdint, C99 and C++.
+# Installs into a scratch prefix and builds a C program with pkg-config
+# alone, as a user of an installed library would.
+test-install: build
+	rm -rf $(ROOT)/target/install-check
+	$(MAKE) --no-print-directory install PREFIX=$(ROOT)/target/install-check INSTALL_PROFILE=debug
+	printf '#include <stdio.h>\n#include <string.h>\n#include <wxface.h>\nint main(void){puts(wxface_version());return strcmp(wxface_version(), WXFACE_VERSION) != 0;}\n' > $(ROOT)/target/install_check.c
+	PKG_CONFIG_PATH=$(ROOT)/target/install-check/lib/pkgconfig gcc $(ROOT)/target/install_check.c \
+	  $$(PKG_CONFIG_PATH=$(ROOT)/target/install-check/lib/pkgconfig pkg-config --cflags --libs wxface) \
+	  -Wl,-rpath,$(ROOT)/target/install-check/lib -o $(ROOT)/target/install_check
+	$(ROOT)/target/install_check
+	@echo "install check: pkg-config, SONAME links and header work from a prefix"
+
 test-header: build
 	printf '#include "wxface.h"\nint main(void){return WXFACE_OK;}\n' > $(ROOT)/target/header_check.c
 	gcc -std=c99 -Wall -Wextra -pedantic -Werror -I include -c $(ROOT)/target/header_check.c -o $(ROOT)/target/header_check_c.o
@@ -62,6 +75,22 @@ test-java: build
 
 test-go: build
 	bash bindings/go/test.sh
+
+# Installs the header, the shared library with its SONAME links, the static
+# library and a pkg-config file: `make install PREFIX=/opt/wxface`.
+PREFIX ?= /usr/local
+INSTALL_PROFILE ?= release
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+install:
+	cargo build --lib $(if $(filter release,$(INSTALL_PROFILE)),--release,)
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/wxface.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 target/$(INSTALL_PROFILE)/libwxface.so $(DESTDIR)$(PREFIX)/lib/libwxface.so.$(VERSION)
+	soname=$$(readelf -d target/$(INSTALL_PROFILE)/libwxface.so | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p'); \
+	  ln -sf libwxface.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$$soname; \
+	  ln -sf $$soname $(DESTDIR)$(PREFIX)/lib/libwxface.so
+	install -m 644 target/$(INSTALL_PROFILE)/libwxface.a $(DESTDIR)$(PREFIX)/lib/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' wxface.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/wxface.pc
 
 # Rewrites include/wxface.h from the sources (commit the result).
 header:

@@ -30,6 +30,13 @@ fn main() {
          #define WXFACE_VERSION \"{version}\"\n#define WXFACE_VERSION_MAJOR {major}\n\
          #define WXFACE_VERSION_MINOR {minor}\n#define WXFACE_VERSION_PATCH {patch}\n"
     ));
+    // A SONAME with the ABI's major version, so that C programs linked today
+    // refuse a future incompatible library instead of misbehaving. Before
+    // 1.0 the MINOR number plays that role (see ABI.md).
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        let abi = if major == "0" { format!("0.{minor}") } else { major.clone() };
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libwxface.so.{abi}");
+    }
     let bindings = cbindgen::Builder::new()
         .with_src(dir.join("src").join("ffi").join("mod.rs"))
         .with_config(config)

@@ -16,6 +16,7 @@ export WXFACE_SANDBOX="${WXFACE_SANDBOX:-$root/target/release/wxface-sandbox}"
 libdir="$(cd "$(dirname "$lib")" && pwd)"
 libname="$(basename "$lib" .so)"
 libname="${libname#lib}"
+"$root/scripts/soname-link.sh" "$libdir"
 
 out="$root/target/c-bench"
 mkdir -p "$out"

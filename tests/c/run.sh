@@ -20,6 +20,7 @@ export WXFACE_SANDBOX="${WXFACE_SANDBOX:-$root/target/debug/wxface-sandbox}"
 libdir="$(cd "$(dirname "$lib")" && pwd)"
 libname="$(basename "$lib" .so)"
 libname="${libname#lib}"
+"$root/scripts/soname-link.sh" "$libdir"
 [[ -f $lib ]] || { echo "no library at $lib" >&2; exit 2; }
 [[ -x $WXFACE_SANDBOX ]] || { echo "no sandbox at $WXFACE_SANDBOX" >&2; exit 2; }
 
