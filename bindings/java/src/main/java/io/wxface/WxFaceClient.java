@@ -1,6 +1,7 @@
 package io.wxface;
 
 import com.sun.jna.Pointer;
+import com.sun.jna.internal.Cleaner;
 import io.wxface.internal.SizeT;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * token, the connection pool and the replay guard). Every call blocks,
  * bounded by the configured timeouts, and throws {@link WxFaceException}
  * on failure. {@link #close()} waits for calls in flight, then frees the
- * native client; later calls throw {@link IllegalStateException}.
+ * native client; later calls throw {@link IllegalStateException}. A client
+ * dropped without close() is freed once the garbage collector finds it
+ * unreachable, but close it: that is sooner and certain.
  *
  * <pre>{@code
  * try (WxFaceClient c = WxFaceClient.builder().appid(APPID).secret(SECRET).build()) {
@@ -27,16 +30,47 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * }</pre>
  */
 public final class WxFaceClient implements AutoCloseable {
-    private final Pointer handle;
-    /** Callbacks C holds pointers to: they must outlive every handle that may call them. */
-    private final List<Object> callbacks;
-    /** Calls hold the read side; close() takes the write side, so it never frees a client in use. */
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final Handle handle;
+    /** Frees the handle if the client is dropped without close(): JNA's cleaner, which works on Java 8. */
+    private final Cleaner.Cleanable cleanable;
 
-    private WxFaceClient(Pointer handle, List<Object> callbacks) {
-        this.handle = handle;
-        this.callbacks = callbacks;
+    private WxFaceClient(Pointer pointer, List<Object> callbacks) {
+        this.handle = new Handle(pointer, callbacks);
+        this.cleanable = Cleaner.getCleaner().register(this, handle);
+    }
+
+    /**
+     * The native client and what must outlive it, apart from the
+     * WxFaceClient so that the cleaner can free it without keeping the
+     * client reachable. Calls hold the read side of the lock and freeing
+     * takes the write side, so the native client is never freed while a
+     * call uses it, whether close() or the cleaner frees it.
+     */
+    private static final class Handle implements Runnable {
+        final Pointer pointer;
+        /** Callbacks C holds pointers to: they must outlive every handle that may call them. */
+        final List<Object> callbacks;
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        /** Guarded by lock. */
+        boolean closed;
+
+        Handle(Pointer pointer, List<Object> callbacks) {
+            this.pointer = pointer;
+            this.callbacks = callbacks;
+        }
+
+        @Override
+        public void run() {
+            lock.writeLock().lock();
+            try {
+                if (!closed) {
+                    closed = true;
+                    Lib.wxface_client_free(pointer);
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
     }
 
     public static Builder builder() {
@@ -199,7 +233,7 @@ public final class WxFaceClient implements AutoCloseable {
                     "timeout: must be between 1 ms and 2^32-1 ms");
         }
         Pointer child = callPointer((c, s) -> Lib.wxface_client_with_timeout(c, (int) ms, s.out, s.error));
-        return new WxFaceClient(child, callbacks);
+        return new WxFaceClient(child, handle.callbacks);
     }
 
     /**
@@ -209,18 +243,10 @@ public final class WxFaceClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (lock.getReadHoldCount() > 0) {
+        if (handle.lock.getReadHoldCount() > 0) {
             throw new IllegalStateException("close() called from inside a call on this WxFaceClient");
         }
-        lock.writeLock().lock();
-        try {
-            if (!closed) {
-                closed = true;
-                Lib.wxface_client_free(handle);
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
+        cleanable.clean();
     }
 
     @FunctionalInterface
@@ -235,17 +261,18 @@ public final class WxFaceClient implements AutoCloseable {
 
     /** Runs a call that fills an out-pointer, under the read lock. */
     private Pointer callPointer(NativeCall f) {
-        lock.readLock().lock();
+        Handle h = handle;
+        h.lock.readLock().lock();
         try {
-            if (closed) {
+            if (h.closed) {
                 throw new IllegalStateException("WxFaceClient is closed");
             }
             Scratch s = Scratch.get();
             s.out.setPointer(0, null);
-            s.check(f.run(handle, s));
+            s.check(f.run(h.pointer, s));
             return s.takeOut();
         } finally {
-            lock.readLock().unlock();
+            h.lock.readLock().unlock();
         }
     }
 

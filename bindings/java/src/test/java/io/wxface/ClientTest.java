@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -211,6 +212,31 @@ class ClientTest {
         assertEquals(WxFaceException.Code.TIMEOUT, ((WxFaceException) e).getCode());
         assertTrue(waited >= 500, "close returned after " + waited + " ms, before the call ended");
         assertThrows(IllegalStateException.class, () -> c.v1GetUserIdKey(NAME, ID, null));
+    }
+
+    @Test
+    void aClientDroppedWithoutCloseIsFreedByTheCleaner() throws Exception {
+        // The native client holds the token callback; only freeing it lets the provider go.
+        WeakReference<TokenProvider> provider = useAndDropAClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (provider.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertNull(provider.get(), "the dropped client's handle was never freed");
+    }
+
+    private static WeakReference<TokenProvider> useAndDropAClient() {
+        AtomicInteger calls = new AtomicInteger();
+        TokenProvider p = stale -> {
+            calls.incrementAndGet(); // capturing: a fresh object, not a cached lambda
+            JSONObject t = stableToken(false);
+            return new TokenProvider.Token(t.getString("access_token"), t.getLong("expires_in"));
+        };
+        WxFaceClient c = WxFaceClient.builder().apiBase(sandbox.base).proxy("none").tokenProvider(p).build();
+        honestV1(c);
+        assertEquals(1, calls.get());
+        return new WeakReference<>(p);
     }
 
     // ---- token provider ---------------------------------------------------
