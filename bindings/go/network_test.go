@@ -365,16 +365,22 @@ func TestCloseWaitsForCallsInFlight(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	// The calls are held for `delay` from their arrival, so a Close that
+	// waits for them cannot return much sooner than that.
+	start := time.Now()
 	if err := client.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	if n := ok.Load(); n != inFlight {
-		t.Fatalf("Close returned with %d of %d calls in flight unfinished", inFlight-int(n), inFlight)
+	if waited := time.Since(start); waited < delay/2 {
+		t.Fatalf("Close returned after %v, while calls were held for %v", waited, delay)
 	}
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Errorf("a call in flight failed: %v", err)
+	}
+	if n := ok.Load(); n != inFlight {
+		t.Fatalf("%d of %d calls in flight succeeded", n, inFlight)
 	}
 	if _, err := client.V1GetUserIDKey(zhangName, zhangID, ""); !errors.Is(err, wxface.ErrClosed) {
 		t.Fatalf("call after Close: %v, want ErrClosed", err)
