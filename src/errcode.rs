@@ -87,6 +87,8 @@ pub fn sanitize_errmsg(msg: &str) -> String {
             out.push_str(&ascii);
         }
         if out.len() > 160 {
+            // One long word can exceed the bound alone; `out` is ASCII, so any cut is a char boundary.
+            out.truncate(160);
             out.push('…');
             break;
         }
