@@ -34,7 +34,11 @@ fn main() {
     // refuse a future incompatible library instead of misbehaving. Before
     // 1.0 the MINOR number plays that role (see ABI.md).
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        let abi = if major == "0" { format!("0.{minor}") } else { major.clone() };
+        let abi = if major == "0" {
+            format!("0.{minor}")
+        } else {
+            major.clone()
+        };
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libwxface.so.{abi}");
     }
     let bindings = cbindgen::Builder::new()

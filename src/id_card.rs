@@ -105,10 +105,13 @@ fn civil_from_days(days: i64) -> (u32, u32, u32) {
 }
 
 fn invalid(input: &str, why: &str) -> Error {
-    Error::new(
-        Code::InvalidIdCard,
-        format!("id_card_number {} {why}", mask::id_card(input.trim())),
-    )
+    let masked = mask::id_card(input.trim());
+    let shown = if masked.is_empty() {
+        "(empty)".to_owned()
+    } else {
+        masked
+    };
+    Error::new(Code::InvalidIdCard, format!("id_card_number {shown} {why}"))
 }
 
 #[cfg(test)]

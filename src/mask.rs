@@ -40,14 +40,17 @@ pub fn secret(s: &str) -> String {
 }
 
 /// An opaque identifier that is not a secret but links to a person (openid,
-/// user_id_key, verify_id): the first four and last two characters.
+/// user_id_key, verify_id, out_seq_no): the first four and last two
+/// characters, and of those only ASCII ones: an integrator's out_seq_no may
+/// embed a patient's name.
 pub fn opaque(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     if chars.len() <= 8 {
         return "*".repeat(chars.len());
     }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 2..].iter().collect();
+    let shown = |c: &char| if c.is_ascii_graphic() { *c } else { '*' };
+    let head: String = chars[..4].iter().map(shown).collect();
+    let tail: String = chars[chars.len() - 2..].iter().map(shown).collect();
     format!("{head}…{tail}")
 }
 
@@ -78,5 +81,6 @@ mod tests {
     fn opaque_ids_show_head_and_tail() {
         assert_eq!(opaque("oABCDEFGHIJK12"), "oABC…12");
         assert_eq!(opaque("short"), "*****");
+        assert_eq!(opaque("挂号-2026-张三"), "**-2…**");
     }
 }
