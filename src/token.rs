@@ -110,7 +110,10 @@ impl TokenCache {
             Ok(t) => {
                 let value = Arc::new(t.value);
                 // Refresh early: at 90% of the lifetime, at most 5 minutes before.
+                // Lifetimes come from outside: a day at most (WeChat's are
+                // two hours), so an absurd one cannot overflow the clock.
                 let refresh_at = t.expires_in.map(|d| {
+                    let d = d.min(Duration::from_secs(86_400));
                     let margin = (d / 10).min(Duration::from_secs(300));
                     Instant::now() + d.saturating_sub(margin)
                 });
@@ -154,6 +157,16 @@ mod tests {
             value: Zeroizing::new(v.to_owned()),
             expires_in: Some(Duration::from_secs(7200)),
         })
+    }
+
+    #[test]
+    fn an_absurd_lifetime_is_capped_not_a_panic() {
+        let c = TokenCache::new();
+        let huge = FetchedToken {
+            value: Zeroizing::new("t".into()),
+            expires_in: Some(Duration::from_secs(u64::MAX)),
+        };
+        assert_eq!(c.get(|_| Ok(huge)).unwrap().as_str(), "t");
     }
 
     #[test]

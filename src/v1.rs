@@ -198,14 +198,16 @@ fn judge(
     }
     if max_age_s > 0 {
         let finished = r.int("finish_time").ok_or_else(|| missing("finish_time"))?;
-        let age = now - finished;
-        if -age > MAX_CLOCK_SKEW_S {
+        // Saturating: finish_time comes from outside and may be any i64.
+        let ahead = finished.saturating_sub(now);
+        if ahead > MAX_CLOCK_SKEW_S {
             return Err(Error::new(
                 Code::StaleResult,
-                format!("the verification finishes {} s in the future: a forged result or a wrong clock", -age),
+                format!("the verification finishes {ahead} s in the future: a forged result or a wrong clock"),
             ));
         }
-        if age > max_age_s as i64 {
+        let age = now.saturating_sub(finished);
+        if age > i64::try_from(max_age_s).unwrap_or(i64::MAX) {
             return Err(Error::new(
                 Code::StaleResult,
                 format!(
