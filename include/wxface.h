@@ -291,8 +291,9 @@ int32_t wxface_client_new(const struct wxface_config *cfg,
 
 /*
  A second handle on the same client (same tokens, connections and replay
- guard) whose calls wait at most `timeout_ms` per attempt: for callers
- with a deadline (Go contexts). Free it like any client.
+ guard) whose calls wait at most `timeout_ms` per attempt, and never longer
+ than the configured `timeout_ms`: for callers with a deadline (Go
+ contexts). Free it like any client.
  */
 int32_t wxface_client_with_timeout(const struct wxface_client *c,
                                    uint32_t timeout_ms,

@@ -40,6 +40,8 @@ pub(crate) struct Inner {
     pub(crate) max_result_age_s: u64,
     pub(crate) input_encoding: InputEncoding,
     pub(crate) push: Option<PushConfig>,
+    /// The configured per-attempt timeout, the ceiling for `with_timeout`.
+    timeout: Duration,
 }
 
 /// Cheap to clone; clones share tokens, connections and the replay guard.
@@ -128,6 +130,7 @@ impl Client {
             max_result_age_s: cfg.max_result_age_s,
             input_encoding: cfg.input_encoding,
             push,
+            timeout: cfg.timeout,
         };
         Ok(Client {
             inner: Arc::new(inner),
@@ -136,11 +139,12 @@ impl Client {
     }
 
     /// A handle sharing everything with this one but whose calls each wait
-    /// at most `timeout` per attempt.
+    /// at most `timeout` per attempt, and never longer than the configured
+    /// `timeout_ms`: a caller's deadline can shorten a call, not lengthen it.
     pub fn with_timeout(&self, timeout: Duration) -> Client {
         Client {
             inner: self.inner.clone(),
-            timeout: Some(timeout),
+            timeout: Some(timeout.min(self.inner.timeout)),
         }
     }
 

@@ -34,8 +34,9 @@ pub unsafe extern "C" fn wxface_client_new(
 }
 
 /// A second handle on the same client (same tokens, connections and replay
-/// guard) whose calls wait at most `timeout_ms` per attempt: for callers
-/// with a deadline (Go contexts). Free it like any client.
+/// guard) whose calls wait at most `timeout_ms` per attempt, and never longer
+/// than the configured `timeout_ms`: for callers with a deadline (Go
+/// contexts). Free it like any client.
 #[no_mangle]
 pub unsafe extern "C" fn wxface_client_with_timeout(
     c: *const wxface_client,
