@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import unicodedata
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -194,7 +193,11 @@ def config_seeds():
 
 
 def main():
-    shutil.rmtree(SEEDS, ignore_errors=True)
+    # Shrunk crash inputs (regression-*) are kept; everything else is rewritten.
+    for root, _dirs, files in os.walk(SEEDS):
+        for f in files:
+            if not f.startswith("regression-"):
+                os.remove(os.path.join(root, f))
     push_seeds()
     id_card_seeds()
     response_seeds()

@@ -39,6 +39,8 @@ fuzz_target!(|data: &[u8]| {
                 b"10X98765432"[(sum % 11) as usize],
                 "wrong check character accepted"
             );
+            let year: u32 = id[6..10].parse().unwrap_or(0);
+            assert!(year >= 1900, "a birth year before 1900 accepted");
             let month: u32 = id[10..12].parse().unwrap_or(0);
             let day: u32 = id[12..14].parse().unwrap_or(0);
             assert!(
