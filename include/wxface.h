@@ -462,6 +462,18 @@ int32_t wxface_response_int(const struct wxface_response *r,
                             struct wxface_error *err);
 
 /*
+ The field's bytes: binary fields (`image` from the getimage calls) as
+ they are, others as their text (UTF-8, integers as decimal) without a
+ NUL. `*data` stays valid until `wxface_response_free(r)`.
+ WXFACE_ERR_NOT_FOUND if absent.
+ */
+int32_t wxface_response_bytes(const struct wxface_response *r,
+                              const char *field,
+                              const uint8_t **data,
+                              size_t *len,
+                              struct wxface_error *err);
+
+/*
  How many fields the response has (0 for NULL).
  */
 size_t wxface_response_count(const struct wxface_response *r);
@@ -517,6 +529,17 @@ int32_t wxface_v1_verify(struct wxface_client *c,
                          struct wxface_error *err);
 
 /*
+ The photo taken during a 1.0 verification (getimage): `*out` holds
+ `image` (read it with `wxface_response_bytes`) and `content_type`. A
+ JSON answer from WeChat is its error code (84001, 84002, ...). The photo
+ is biometric data: store it only where the law allows, never in logs.
+ */
+int32_t wxface_v1_get_image(struct wxface_client *c,
+                            const char *verify_result,
+                            struct wxface_response **out,
+                            struct wxface_error *err);
+
+/*
  Starts a 2.0 verification (getverifyid) for the mini-program user
  `openid`, with cert_type IDENTITY_CARD and the normalised number. `*out`
  holds `verify_id` (for `wx.requestFacialVerify`), `expires_in` and
@@ -544,6 +567,19 @@ int32_t wxface_v2_query(struct wxface_client *c,
                         const char *cert_hash,
                         struct wxface_response **out,
                         struct wxface_error *err);
+
+/*
+ The photo of a finished 2.0 verification (getimage with the four query
+ fields): `*out` holds `image` (read it with `wxface_response_bytes`) and
+ `content_type`. Biometric data: store it only where the law allows.
+ */
+int32_t wxface_v2_get_image(struct wxface_client *c,
+                            const char *verify_id,
+                            const char *out_seq_no,
+                            const char *openid,
+                            const char *cert_hash,
+                            struct wxface_response **out,
+                            struct wxface_error *err);
 
 /*
  "MAJOR.MINOR.PATCH" of the loaded library; compare with the header's

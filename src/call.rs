@@ -34,6 +34,8 @@ pub struct Request<'a> {
     pub body: Option<&'a [u8]>,
     pub safety: Safety,
     pub timeout: Option<Duration>,
+    /// getimage: an image answer is the result, a JSON one an error.
+    pub image: bool,
 }
 
 impl Caller {
@@ -90,7 +92,14 @@ impl Caller {
     fn once(&self, req: &Request<'_>) -> std::result::Result<Response, (Error, Reach)> {
         let reply = self
             .transport
-            .send(req.method, req.path, req.query, req.body, req.timeout)
+            .send(
+                req.method,
+                req.path,
+                req.query,
+                req.body,
+                req.timeout,
+                max_body(req),
+            )
             .map_err(|f| (f.error, f.reach))?;
         let status = reply.status;
         let path = req.path;
@@ -117,6 +126,12 @@ impl Caller {
         };
         if reply.body.iter().all(u8::is_ascii_whitespace) {
             return Err(bad("empty response body"));
+        }
+        if req.image && is_image(&reply.content_type, &reply.body) {
+            let mut r = Response::new();
+            r.set_text("content_type", reply.content_type.clone());
+            r.set("image", crate::Value::Bytes(reply.body));
+            return Ok(r);
         }
         // Content types vary (the seed's own is `application/json;
         // encoding=utf-8`), so the body decides, not the header.
@@ -163,6 +178,24 @@ pub fn check_errcode(path: &str, r: Response) -> Result<Response> {
     Err(e
         .with_wechat_errcode(i32::try_from(errcode).unwrap_or(i32::MIN))
         .with_http_status(200))
+}
+
+fn max_body(req: &Request<'_>) -> usize {
+    if req.image {
+        crate::transport::MAX_IMAGE_BODY
+    } else {
+        crate::transport::MAX_BODY
+    }
+}
+
+/// WeChat labels the photo `image/jpeg`; the JPEG signature decides when a
+/// gateway relabels it.
+fn is_image(content_type: &str, body: &[u8]) -> bool {
+    content_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("image/")
+        || body.starts_with(&[0xFF, 0xD8, 0xFF])
 }
 
 fn looks_like_html(body: &[u8], content_type: &str) -> bool {

@@ -165,6 +165,32 @@ impl Client {
         body: &serde_json::Value,
         safety: Safety,
     ) -> Result<Response> {
+        self.authed_call(path, body, safety, false)
+    }
+
+    /// getimage: the photo, or WeChat's JSON error.
+    pub(crate) fn wechat_image_call(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<Response> {
+        let r = self.authed_call(path, body, Safety::Read, true)?;
+        if r.bytes("image").is_none() {
+            return Err(Error::new(
+                Code::BadResponse,
+                format!("{path}: no image in the answer"),
+            ));
+        }
+        Ok(r)
+    }
+
+    fn authed_call(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        safety: Safety,
+        image: bool,
+    ) -> Result<Response> {
         let body = serde_json::to_vec(body)
             .map_err(|_| Error::new(Code::Internal, "cannot encode request"))?;
         let body = Zeroizing::new(body);
@@ -179,6 +205,7 @@ impl Client {
                 body: Some(&body),
                 safety,
                 timeout: self.timeout,
+                image,
             };
             let r = self.inner.caller.exchange(&req)?;
             let errcode = r.int("errcode").unwrap_or(0);
@@ -251,6 +278,7 @@ impl Client {
                     body: Some(&body),
                     safety: Safety::Read,
                     timeout: self.timeout,
+                    image: false,
                 };
                 (path, caller.exchange(&req)?)
             }
@@ -269,6 +297,7 @@ impl Client {
                     body: None,
                     safety: Safety::Write,
                     timeout: self.timeout,
+                    image: false,
                 };
                 (path, caller.exchange(&req)?)
             }

@@ -14,6 +14,8 @@ pub enum Value {
     /// Text, or any JSON that is not an integer (floats, booleans, objects,
     /// arrays) in compact JSON form.
     Text(String),
+    /// Binary data: the verification photo of getimage.
+    Bytes(Vec<u8>),
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -56,11 +58,21 @@ impl Response {
         self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
-    /// The field as text; integers as decimal.
+    /// The field as text; integers as decimal; None for binary fields.
     pub fn text(&self, name: &str) -> Option<String> {
         match self.get(name)? {
             Value::Int(i) => Some(i.to_string()),
             Value::Text(s) => Some(s.clone()),
+            Value::Bytes(_) => None,
+        }
+    }
+
+    /// The field's bytes: binary data as is, text as UTF-8.
+    pub fn bytes(&self, name: &str) -> Option<&[u8]> {
+        match self.get(name)? {
+            Value::Int(_) => None,
+            Value::Text(s) => Some(s.as_bytes()),
+            Value::Bytes(b) => Some(b),
         }
     }
 
@@ -70,6 +82,7 @@ impl Response {
         match self.get(name)? {
             Value::Int(i) => Some(*i),
             Value::Text(s) => s.trim().parse().ok(),
+            Value::Bytes(_) => None,
         }
     }
 
@@ -89,8 +102,10 @@ impl Response {
 impl Drop for Response {
     fn drop(&mut self) {
         for (_, v) in &mut self.fields {
-            if let Value::Text(s) = v {
-                s.zeroize();
+            match v {
+                Value::Text(s) => s.zeroize(),
+                Value::Bytes(b) => b.zeroize(),
+                Value::Int(_) => {}
             }
         }
     }

@@ -14,6 +14,8 @@ use crate::error::{Code, Error, Result};
 
 /// WeChat's answers are a few hundred bytes; anything near this is not WeChat.
 pub const MAX_BODY: usize = 1024 * 1024;
+/// getimage answers with the verification photo, which may be larger.
+pub const MAX_IMAGE_BODY: usize = 8 * 1024 * 1024;
 
 pub struct Reply {
     pub status: u16,
@@ -78,6 +80,7 @@ impl Transport {
         query: &[(&str, &str)],
         body: Option<&[u8]>,
         timeout: Option<Duration>,
+        max_body: usize,
     ) -> std::result::Result<Reply, Failure> {
         let mut url = format!("{}{}", self.base, path);
         for (i, (k, v)) in query.iter().enumerate() {
@@ -105,7 +108,7 @@ impl Transport {
                 }
             }
         };
-        let mut response = result.map_err(|e| classify(path, e, Reach::NotSent))?;
+        let mut response = result.map_err(|e| classify(path, e, Reach::NotSent, max_body))?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
@@ -116,9 +119,9 @@ impl Transport {
         let body = response
             .body_mut()
             .with_config()
-            .limit(MAX_BODY as u64)
+            .limit(max_body as u64)
             .read_to_vec()
-            .map_err(|e| classify(path, e, Reach::MaybeProcessed))
+            .map_err(|e| classify(path, e, Reach::MaybeProcessed, max_body))
             .map_err(|mut f| {
                 f.error.http_status = status;
                 f
@@ -241,7 +244,7 @@ fn proxy_from_env(api_base: &str, var: impl Fn(&str) -> Option<String>) -> Optio
 
 /// `reach` is how far the request got if the error itself does not say:
 /// before the answer arrived, nothing may have been sent.
-fn classify(path: &str, e: ureq::Error, reach: Reach) -> Failure {
+fn classify(path: &str, e: ureq::Error, reach: Reach, max_body: usize) -> Failure {
     use ureq::Error as E;
     let fail = |code, reach, what: &str| Failure {
         error: Error::new(code, format!("{path}: {what}")),
@@ -276,7 +279,7 @@ fn classify(path: &str, e: ureq::Error, reach: Reach) -> Failure {
         E::BodyExceedsLimit(_) => fail(
             Code::BadResponse,
             Reach::Final,
-            &format!("response body is larger than {MAX_BODY} bytes"),
+            &format!("response body is larger than {max_body} bytes"),
         ),
         E::LargeResponseHeader(..) | E::Protocol(_) => fail(
             Code::BadResponse,

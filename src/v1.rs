@@ -18,6 +18,7 @@ use crate::response::Response;
 
 const GET_USER_ID_KEY: &str = "/cityservice/face/identify/getuseridkey";
 const GET_INFO: &str = "/cityservice/face/identify/getinfo";
+pub(crate) const GET_IMAGE: &str = "/cityservice/face/identify/getimage";
 
 /// Names on Chinese ID cards, transliterated minority names included, are
 /// far shorter; anything longer is a caller bug, not a name.
@@ -79,6 +80,14 @@ impl Client {
             &json!({ "verify_result": verify_result }),
             Safety::Read,
         )
+    }
+
+    /// The photo taken during a 1.0 verification: fields `image` (bytes) and
+    /// `content_type`. It is biometric data: store it only where the law
+    /// allows, never in logs.
+    pub fn v1_get_image(&self, verify_result: &str) -> Result<Response> {
+        require("verify_result", verify_result, MAX_OPAQUE_CHARS)?;
+        self.wechat_image_call(GET_IMAGE, &json!({ "verify_result": verify_result }))
     }
 
     /// Ok only if the verification passed, for the expected person, by the

@@ -12,9 +12,12 @@ use crate::response::{Response, Value};
 
 struct Field {
     name: CString,
-    /// None when the value holds a NUL byte and so cannot be a C string.
+    /// None when the value holds a NUL byte and so cannot be a C string,
+    /// or is binary.
     text: Option<CString>,
     int: Option<i64>,
+    /// Binary values (the getimage photo).
+    bytes: Option<Vec<u8>>,
 }
 
 /// Read-only once made, so it may be read from several threads at once.
@@ -28,14 +31,21 @@ impl wxface_response {
             .fields()
             .filter_map(|(name, value)| {
                 let name = CString::new(name).ok()?;
-                let (text, int) = match value {
-                    Value::Int(i) => (CString::new(i.to_string()).ok(), Some(*i)),
+                let (text, int, bytes) = match value {
+                    Value::Int(i) => (CString::new(i.to_string()).ok(), Some(*i), None),
                     Value::Text(s) => (
                         CString::new(s.as_str()).ok(),
                         r.int(name.to_str().unwrap_or_default()),
+                        None,
                     ),
+                    Value::Bytes(b) => (None, None, Some(b.clone())),
                 };
-                Some(Field { name, text, int })
+                Some(Field {
+                    name,
+                    text,
+                    int,
+                    bytes,
+                })
             })
             .collect();
         wxface_response { fields }
@@ -54,6 +64,9 @@ impl Drop for wxface_response {
         for f in self.fields.drain(..) {
             if let Some(t) = f.text {
                 t.into_bytes().zeroize();
+            }
+            if let Some(mut b) = f.bytes {
+                b.zeroize();
             }
         }
     }
@@ -101,6 +114,46 @@ pub unsafe extern "C" fn wxface_response_int(
         })?;
         // SAFETY: checked for NULL above.
         unsafe { *out = v };
+        Ok(())
+    })
+}
+
+/// The field's bytes: binary fields (`image` from the getimage calls) as
+/// they are, others as their text (UTF-8, integers as decimal) without a
+/// NUL. `*data` stays valid until `wxface_response_free(r)`.
+/// WXFACE_ERR_NOT_FOUND if absent.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_response_bytes(
+    r: *const wxface_response,
+    field: *const c_char,
+    data: *mut *const u8,
+    len: *mut usize,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: NULL-checked; live objects and C strings per the header.
+        let (r, name) = unsafe { (object(r, "r")?, utf8(field, "field")?) };
+        if data.is_null() || len.is_null() {
+            return Err(Error::invalid_argument(
+                if data.is_null() { "data" } else { "len" },
+                "is NULL",
+            ));
+        }
+        let slice: &[u8] = match r.find(name) {
+            Some(Field { bytes: Some(b), .. }) => b,
+            Some(Field { text: Some(t), .. }) => t.as_bytes(),
+            _ => {
+                return Err(Error::new(
+                    Code::NotFound,
+                    format!("no field `{}`", printable(name)),
+                ))
+            }
+        };
+        // SAFETY: both checked for NULL above; the slice lives as long as `r`.
+        unsafe {
+            *data = slice.as_ptr();
+            *len = slice.len();
+        }
         Ok(())
     })
 }

@@ -105,3 +105,26 @@ pub unsafe extern "C" fn wxface_v1_verify(
         Ok(())
     })
 }
+
+/// The photo taken during a 1.0 verification (getimage): `*out` holds
+/// `image` (read it with `wxface_response_bytes`) and `content_type`. A
+/// JSON answer from WeChat is its error code (84001, 84002, ...). The photo
+/// is biometric data: store it only where the law allows, never in logs.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_v1_get_image(
+    c: *mut wxface_client,
+    verify_result: *const c_char,
+    out: *mut *mut wxface_response,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        let c = client_ref(c)?;
+        need_out(out, "out")?;
+        // SAFETY: NUL-terminated string per the header (NULL checked).
+        let vr = unsafe { text(verify_result, "verify_result", c.input_encoding())? };
+        let r = c.v1_get_image(&vr)?;
+        // SAFETY: `out` checked above.
+        unsafe { put(out, wxface_response::from_core(&r)) };
+        Ok(())
+    })
+}

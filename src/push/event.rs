@@ -207,6 +207,11 @@ fn is_canonical_int(s: &str) -> bool {
         && s != "-0"
 }
 
+fn base64_text(b: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
 /// A JSON object: integers as numbers, everything else as strings.
 pub fn to_json(fields: &Response) -> Vec<u8> {
     let mut object = Map::new();
@@ -214,6 +219,8 @@ pub fn to_json(fields: &Response) -> Vec<u8> {
         let v = match value {
             Value::Int(i) => Json::from(*i),
             Value::Text(s) => Json::from(s.as_str()),
+            // No push carries binary data; base64 keeps the function total.
+            Value::Bytes(b) => Json::from(base64_text(b)),
         };
         object.insert(name.to_owned(), v);
     }
@@ -242,6 +249,7 @@ pub fn to_xml(fields: &Response) -> Result<Vec<u8>> {
                 out.push_str(&s.replace("]]>", "]]]]><![CDATA[>"));
                 out.push_str("]]>");
             }
+            Value::Bytes(b) => out.push_str(&base64_text(b)),
         }
         out.push_str("</");
         out.push_str(name);
