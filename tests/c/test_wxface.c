@@ -377,6 +377,35 @@ static void test_get_info_reports_without_judging(const void *arg) {
     } while (0)
 #define CHECK_NULL_ARG(rc, err, what) CHECK_NAMED(rc, err, WXFACE_ERR_INVALID_ARGUMENT, what)
 
+static void test_v1_image_is_a_jpeg_read_with_response_bytes(const void *arg) {
+    char *vr = passed_verification(&shared_sb, shared_client, NULL, NULL);
+    wxface_response *r = NULL;
+    wxface_error err;
+    const uint8_t *data = NULL;
+    size_t len = 0;
+    (void)arg;
+    if (vr == NULL) return;
+    CHECK_CODE(wxface_v1_get_image(shared_client, vr, &r, &err), &err, WXFACE_OK);
+    CHECK_CODE(wxface_response_bytes(r, "image", &data, &len, &err), &err, WXFACE_OK);
+    CHECK(len > 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF);
+    CHECK(wxface_response_str(r, "image") == NULL); /* binary is not text */
+    CHECK_STR(wxface_response_str(r, "content_type"), "image/jpeg");
+    CHECK_CODE(wxface_response_bytes(r, "content_type", &data, &len, &err), &err, WXFACE_OK);
+    CHECK_INT((int64_t)len, 10);
+    CHECK_CODE(wxface_response_bytes(r, "nothing", &data, &len, &err), &err, WXFACE_ERR_NOT_FOUND);
+    CHECK_NULL_ARG(wxface_response_bytes(r, "image", NULL, &len, &err), &err, "data");
+    CHECK_NULL_ARG(wxface_response_bytes(r, "image", &data, NULL, &err), &err, "len");
+    wxface_response_free(r);
+    r = NULL;
+    CHECK_CODE(wxface_v1_get_image(shared_client, "forged-by-the-front-end-0000", &r, &err), &err,
+               WXFACE_ERR_VERIFY_RESULT_INVALID);
+    CHECK_INT(err.wechat_errcode, 84001);
+    CHECK(r == NULL);
+    CHECK_NULL_ARG(wxface_v1_get_image(shared_client, NULL, &r, &err), &err, "verify_result");
+    CHECK_NULL_ARG(wxface_v2_get_image(shared_client, NULL, "s", "o", "h", &r, &err), &err, "verify_id");
+    free(vr);
+}
+
 static void test_config_functions_reject_null_pointers(const void *arg) {
     wxface_config *cfg = wxface_config_new();
     wxface_client *c = NULL;
@@ -1845,6 +1874,7 @@ int main(int argc, char **argv) {
     RUN(test_verify_accepts_null_user_id_key_openid_and_out);
     RUN(test_verify_returns_getinfo_fields_on_success);
     RUN(test_get_info_reports_without_judging);
+    RUN(test_v1_image_is_a_jpeg_read_with_response_bytes);
     RUN(test_verify_accepts_lower_case_x);
 
     RUN(test_config_functions_reject_null_pointers);
