@@ -164,3 +164,38 @@ fn v2_query_scenarios() {
         }
     }
 }
+
+#[test]
+fn names_travel_as_raw_utf8_and_ids_in_canonical_form() {
+    let sandbox = Sandbox::start();
+    let client = sandbox.client();
+    client
+        .v1_get_user_id_key("张三", "11010519491231002x", None)
+        .unwrap();
+    client
+        .v2_get_verify_id(
+            "seq-utf8",
+            "o_utf8_user_00000000000000001",
+            "张三",
+            "１１０１０５１９４９１２３１００２ｘ",
+        )
+        .unwrap();
+    for path in [
+        "/cityservice/face/identify/getuseridkey",
+        "/cityservice/face/identify/getverifyid",
+    ] {
+        let url = format!("{}/sandbox/last-body?path={path}", sandbox.base);
+        let body = ureq::get(&url)
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        assert!(body.contains("张三"), "{path}: the name is not raw UTF-8");
+        assert!(!body.contains("\\u"), "{path}: \\u escapes in the body");
+        assert!(
+            body.contains("11010519491231002X"),
+            "{path}: the ID is not normalised"
+        );
+    }
+}
