@@ -4,14 +4,18 @@ package wxface
 import "C"
 
 import (
+	"bytes"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // response reads one wxface_response into Go values; the caller frees r.
 type response struct{ r *C.wxface_response }
 
-// fields copies every field, under WeChat's names, as text.
+// fields copies every field, under WeChat's names, as text. Binary fields
+// (getimage's `image`) have no text form and are left out: read them with
+// bytes.
 func (x response) fields() map[string]string {
 	n := int(C.wxface_response_count(x.r))
 	out := make(map[string]string, n)
@@ -25,6 +29,27 @@ func (x response) fields() map[string]string {
 		}
 	}
 	return out
+}
+
+// bytes copies field name's bytes: binary fields as they are, others as
+// their text.
+func (x response) bytes(name string) ([]byte, error) {
+	s, err := toC(required("field", name))
+	if err != nil {
+		return nil, err
+	}
+	var data *C.uint8_t
+	var n C.size_t
+	var cerr C.wxface_error
+	if err := check(C.wxface_response_bytes(x.r, s.ptr(0), &data, &n, &cerr), &cerr); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return []byte{}, nil
+	}
+	// The n bytes at data belong to x.r until it is freed, so they are
+	// copied into Go memory before the caller frees it.
+	return bytes.Clone(unsafe.Slice((*byte)(unsafe.Pointer(data)), n)), nil
 }
 
 // Typed views of the copied fields: absent or unparsable numbers read as 0,
