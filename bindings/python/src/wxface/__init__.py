@@ -47,7 +47,7 @@ from .errors import (
     Wechat,
     WxFaceError,
 )
-from .models import PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId
+from .models import Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId
 from .offline import (
     cert_hash,
     code_description,
@@ -69,6 +69,7 @@ __all__ = [
     "Config",
     "Http",
     "IdMismatch",
+    "Image",
     "Internal",
     "InvalidArgument",
     "InvalidEncoding",

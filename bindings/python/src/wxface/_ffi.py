@@ -1,8 +1,8 @@
 """Crossing the boundary: Python values to C arguments, codes to exceptions,
-responses to dicts (copied out and freed at once)."""
+responses to dicts of text and bytes (copied out and freed at once)."""
 
-from ctypes import byref, c_int64, c_void_p
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
+from ctypes import POINTER, byref, c_int64, c_size_t, c_uint8, c_void_p, string_at
+from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Union
 
 from . import _native
 from .errors import BY_CODE, WxFaceError
@@ -10,6 +10,7 @@ from .errors import BY_CODE, WxFaceError
 Text = Union[str, bytes]
 Fields = Dict[str, str]
 Ints = Dict[str, int]
+Blobs = Dict[str, bytes]
 
 
 def text(value: Any, name: str, encoding: str = "utf-8") -> bytes:
@@ -68,30 +69,61 @@ def check(code: int, err: _native.ErrorStruct) -> None:
         raise error(code, err)
 
 
-def read(response: c_void_p, ints: Sequence[str] = ()) -> Tuple[Fields, Ints]:
-    """Every field as text, plus the named ones as integers where they are."""
+class Answer(NamedTuple):
+    """A response copied out: text fields, the named integers, binary fields."""
+
+    fields: Fields
+    ints: Ints
+    blobs: Blobs
+
+
+def read_bytes(response: c_void_p, name: bytes) -> bytes:
+    """A field's bytes exactly as held (NULs and all); NotFound if absent."""
+    data = POINTER(c_uint8)()
+    size = c_size_t()
+    err = _native.ErrorStruct()
+    check(_native.lib().wxface_response_bytes(response, name, byref(data), byref(size), byref(err)), err)
+    # A zero-length field may come with a NULL pointer, which string_at cannot read.
+    return string_at(data, size.value) if size.value else b""
+
+
+def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = ()) -> Answer:
+    """Every field: as text where the library has text for it, else as bytes
+    (the photo of getimage); plus the named ones as integers where they are.
+    The `binary` names must be present: their absence raises NotFound."""
     lib = _native.lib()
     fields: Fields = {}
+    blobs: Blobs = {}
     for i in range(lib.wxface_response_count(response)):
         name = lib.wxface_response_field_name(response, i)
-        value = None if name is None else lib.wxface_response_str(response, name)
-        # NULL: a value holding a NUL byte, which the ABI treats as absent.
+        if name is None:
+            continue
+        value = lib.wxface_response_str(response, name)
+        key = name.decode("utf-8", "replace")
         if value is not None:
-            fields[name.decode("utf-8", "replace")] = value.decode("utf-8", "replace")
+            fields[key] = value.decode("utf-8", "replace")
+        else:
+            # NULL text: a binary field, or text holding a NUL byte.
+            blobs[key] = read_bytes(response, name)
+    for name in binary:
+        if name not in blobs:
+            blobs[name] = read_bytes(response, name.encode())
     numbers: Ints = {}
     for name in ints:
         number = c_int64()
         if lib.wxface_response_int(response, name.encode(), byref(number), None) == 0:
             numbers[name] = number.value
-    return fields, numbers
+    return Answer(fields, numbers, blobs)
 
 
-def call_for_response(fn: Callable[..., int], *args: Any, ints: Sequence[str] = ()) -> Tuple[Fields, Ints]:
+def call_for_response(
+    fn: Callable[..., int], *args: Any, ints: Sequence[str] = (), binary: Sequence[str] = ()
+) -> Answer:
     """Calls `fn(*args, &out, &err)`, reads `out` fully, frees it on every path."""
     out = c_void_p()
     err = _native.ErrorStruct()
     try:
         check(fn(*args, byref(out), byref(err)), err)
-        return read(out, ints)
+        return read(out, ints, binary)
     finally:
         _native.lib().wxface_response_free(out)

@@ -18,6 +18,7 @@ from ctypes import (
     c_int32,
     c_int64,
     c_size_t,
+    c_uint8,
     c_uint32,
     c_void_p,
 )
@@ -87,11 +88,16 @@ _PROTOTYPES = {
     ),
     "wxface_response_str": (c_char_p, [c_void_p, c_char_p]),
     "wxface_response_int": (c_int32, [c_void_p, c_char_p, POINTER(c_int64), _ERR]),
+    "wxface_response_bytes": (
+        c_int32,
+        [c_void_p, c_char_p, POINTER(POINTER(c_uint8)), POINTER(c_size_t), _ERR],
+    ),
     "wxface_response_count": (c_size_t, [c_void_p]),
     "wxface_response_field_name": (c_char_p, [c_void_p, c_size_t]),
     "wxface_response_free": (None, [c_void_p]),
     "wxface_v1_get_user_id_key": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR]),
     "wxface_v1_get_info": (c_int32, [c_void_p, c_char_p, _OUT, _ERR]),
+    "wxface_v1_get_image": (c_int32, [c_void_p, c_char_p, _OUT, _ERR]),
     "wxface_v1_verify": (
         c_int32,
         [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR],
@@ -101,6 +107,10 @@ _PROTOTYPES = {
         [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR],
     ),
     "wxface_v2_query": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR]),
+    "wxface_v2_get_image": (
+        c_int32,
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR],
+    ),
 }
 
 

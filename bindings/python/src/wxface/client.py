@@ -14,7 +14,7 @@ from . import _ffi, _native
 from ._ffi import Text
 from .callbacks import LogSink, TokenProvider, log_callback, token_callback
 from .errors import ClientClosedError
-from .models import PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId
+from .models import Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -238,7 +238,7 @@ class Client:
             self._opt(out_seq_no, "out_seq_no"),
         )
         with self._use() as h:
-            fields, ints = _ffi.call_for_response(
+            fields, ints, _ = _ffi.call_for_response(
                 _native.lib().wxface_v1_get_user_id_key, h, *args, ints=("expires_in",)
             )
         return UserIdKey(fields.get("user_id_key", ""), ints.get("expires_in"), fields)
@@ -247,7 +247,7 @@ class Client:
         """WeChat's record of a verification, NOT judged: use `v1_verify`."""
         vr = self._t(verify_result, "verify_result")
         with self._use() as h:
-            fields, ints = _ffi.call_for_response(_native.lib().wxface_v1_get_info, h, vr, ints=_V1_INTS)
+            fields, ints, _ = _ffi.call_for_response(_native.lib().wxface_v1_get_info, h, vr, ints=_V1_INTS)
         return _v1_result(fields, ints)
 
     def v1_verify(
@@ -268,8 +268,17 @@ class Client:
             self._opt(openid, "openid"),
         )
         with self._use() as h:
-            fields, ints = _ffi.call_for_response(_native.lib().wxface_v1_verify, h, *args, ints=_V1_INTS)
+            fields, ints, _ = _ffi.call_for_response(_native.lib().wxface_v1_verify, h, *args, ints=_V1_INTS)
         return _v1_result(fields, ints)
+
+    def v1_get_image(self, verify_result: Text) -> Image:
+        """The photo taken during a 1.0 verification (getimage). Raises
+        WeChat's refusal as usual (VerifyResultInvalid, VerifyResultExpired, ...).
+        Biometric data: store it only where the law allows, never log it."""
+        vr = self._t(verify_result, "verify_result")
+        with self._use() as h:
+            answer = _ffi.call_for_response(_native.lib().wxface_v1_get_image, h, vr, binary=_IMAGE)
+        return _image(answer)
 
     # -- 2.0 ----------------------------------------------------------------
 
@@ -282,7 +291,7 @@ class Client:
             self._t(id_card_number, "id_card_number"),
         )
         with self._use() as h:
-            fields, ints = _ffi.call_for_response(
+            fields, ints, _ = _ffi.call_for_response(
                 _native.lib().wxface_v2_get_verify_id, h, *args, ints=("expires_in",)
             )
         return VerifyId(
@@ -299,10 +308,24 @@ class Client:
             self._t(cert_hash, "cert_hash"),
         )
         with self._use() as h:
-            fields, ints = _ffi.call_for_response(
+            fields, ints, _ = _ffi.call_for_response(
                 _native.lib().wxface_v2_query, h, *args, ints=("verify_ret",)
             )
         return V2Result(ints.get("verify_ret"), fields)
+
+    def v2_get_image(self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text) -> Image:
+        """The photo of a finished 2.0 verification (getimage); before the user
+        has finished, WeChat refuses with errcode 84003 (`Wechat`).
+        Biometric data: store it only where the law allows, never log it."""
+        args = (
+            self._t(verify_id, "verify_id"),
+            self._t(out_seq_no, "out_seq_no"),
+            self._t(openid, "openid"),
+            self._t(cert_hash, "cert_hash"),
+        )
+        with self._use() as h:
+            answer = _ffi.call_for_response(_native.lib().wxface_v2_get_image, h, *args, binary=_IMAGE)
+        return _image(answer)
 
     # -- push ---------------------------------------------------------------
 
@@ -311,7 +334,7 @@ class Client:
         `echostr` to answer with."""
         q = _ffi.text(query, "query")
         with self._use() as h:
-            fields, _ = _ffi.call_for_response(_native.lib().wxface_push_url_echo, h, q)
+            fields, _, _ = _ffi.call_for_response(_native.lib().wxface_push_url_echo, h, q)
         return fields.get("echostr", "")
 
     def push_open(self, query: Text, body: Union[str, bytes]) -> PushEvent:
@@ -319,7 +342,7 @@ class Client:
         q = _ffi.text(query, "query")
         b = _ffi.blob(body, "body")
         with self._use() as h:
-            fields, ints = _ffi.call_for_response(
+            fields, ints, _ = _ffi.call_for_response(
                 _native.lib().wxface_push_open, h, q, b, len(b), ints=("CreateTime",)
             )
         return PushEvent(
@@ -360,7 +383,7 @@ class Client:
         m = _ffi.blob(message, "message")
         n = _ffi.text(nonce, "nonce")
         with self._use() as h:
-            fields, _ = _ffi.call_for_response(
+            fields, _, _ = _ffi.call_for_response(
                 _native.lib().wxface_push_seal, h, *args, m, len(m), timestamp, n
             )
         return SealedPush(fields.get("query", ""), fields.get("body", ""))
@@ -377,3 +400,10 @@ def _v1_result(fields: _ffi.Fields, ints: _ffi.Ints) -> V1Result:
         finish_time=ints.get("finish_time"),
         fields=fields,
     )
+
+
+_IMAGE = ("image",)
+
+
+def _image(answer: _ffi.Answer) -> Image:
+    return Image(answer.blobs["image"], answer.fields.get("content_type", ""))

@@ -1,7 +1,8 @@
 """What the calls return: plain dataclasses copied out of C responses.
 
 Each keeps every field WeChat sent in `fields` (text, WeChat's names).
-verify_result and `fields` stay out of repr(): they must not reach logs.
+verify_result, `fields` and photo bytes stay out of repr(): they must not
+reach logs.
 """
 
 from dataclasses import dataclass, field
@@ -46,6 +47,20 @@ class V2Result:
 
     verify_ret: Optional[int]
     fields: Dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Image:
+    """The photo taken during a verification (getimage), as WeChat sent it.
+
+    Biometric data: store it only where the law allows, never log it; repr()
+    shows only its size and content type."""
+
+    data: bytes
+    content_type: str
+
+    def __repr__(self) -> str:
+        return "Image(content_type=%r, %d bytes)" % (self.content_type, len(self.data))
 
 
 @dataclass(frozen=True)
