@@ -99,6 +99,8 @@ final class Lib {
     // Responses.
     static native Pointer wxface_response_str(Pointer r, byte[] field);
 
+    static native int wxface_response_bytes(Pointer r, byte[] field, Pointer data, Pointer len, Pointer err);
+
     static native SizeT wxface_response_count(Pointer r);
 
     static native Pointer wxface_response_field_name(Pointer r, SizeT index);
@@ -121,11 +123,16 @@ final class Lib {
             Pointer out,
             Pointer err);
 
+    static native int wxface_v1_get_image(Pointer c, byte[] verifyResult, Pointer out, Pointer err);
+
     // 2.0.
     static native int wxface_v2_get_verify_id(
             Pointer c, byte[] outSeqNo, byte[] openid, byte[] name, byte[] idCardNumber, Pointer out, Pointer err);
 
     static native int wxface_v2_query(
+            Pointer c, byte[] verifyId, byte[] outSeqNo, byte[] openid, byte[] certHash, Pointer out, Pointer err);
+
+    static native int wxface_v2_get_image(
             Pointer c, byte[] verifyId, byte[] outSeqNo, byte[] openid, byte[] certHash, Pointer out, Pointer err);
 
     // Push.

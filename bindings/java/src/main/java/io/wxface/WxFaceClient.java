@@ -134,6 +134,17 @@ public final class WxFaceClient implements AutoCloseable {
                 (c, s) -> Lib.wxface_v1_verify(c, vr, n, id, key, oid, s.out, s.error)));
     }
 
+    /**
+     * 1.0 getimage: the photo taken during the verification behind
+     * {@code verifyResult}. WeChat's refusals throw as usual (an unknown
+     * verify_result is VERIFY_RESULT_INVALID, wechat_errcode 84001). The
+     * photo is biometric data: store it only where the law allows, never log it.
+     */
+    public Image v1GetImage(String verifyResult) {
+        byte[] vr = CStrings.required(verifyResult, "verifyResult");
+        return Image.from(callFields((c, s) -> Lib.wxface_v1_get_image(c, vr, s.out, s.error)));
+    }
+
     /** 2.0 getverifyid for the mini-program user {@code openid}. */
     public VerifyIdResult v2GetVerifyId(String outSeqNo, String openid, String name, String idCardNumber) {
         byte[] seq = CStrings.required(outSeqNo, "outSeqNo");
@@ -154,6 +165,21 @@ public final class WxFaceClient implements AutoCloseable {
         byte[] oid = CStrings.required(openid, "openid");
         byte[] hash = CStrings.required(certHash, "certHash");
         return new QueryResult(call((c, s) -> Lib.wxface_v2_query(c, vid, seq, oid, hash, s.out, s.error)));
+    }
+
+    /**
+     * 2.0 getimage: the photo of a finished verification, with the same four
+     * fields as {@link #v2Query}. Before the user has finished, WeChat refuses
+     * with errcode 84003 (USER_INFO_NOT_FOUND). Biometric data: store it only where the
+     * law allows, never log it.
+     */
+    public Image v2GetImage(String verifyId, String outSeqNo, String openid, String certHash) {
+        byte[] vid = CStrings.required(verifyId, "verifyId");
+        byte[] seq = CStrings.required(outSeqNo, "outSeqNo");
+        byte[] oid = CStrings.required(openid, "openid");
+        byte[] hash = CStrings.required(certHash, "certHash");
+        return Image.from(callFields(
+                (c, s) -> Lib.wxface_v2_get_image(c, vid, seq, oid, hash, s.out, s.error)));
     }
 
     /**
@@ -257,6 +283,11 @@ public final class WxFaceClient implements AutoCloseable {
     /** Runs a call that fills a response, and copies the response into Java. */
     private Map<String, String> call(NativeCall f) {
         return WxFaceResponse.take(callPointer(f));
+    }
+
+    /** Runs a call that fills a response, and copies it whole, binary fields included. */
+    private WxFaceResponse.Fields callFields(NativeCall f) {
+        return WxFaceResponse.copy(callPointer(f));
     }
 
     /** Runs a call that fills an out-pointer, under the read lock. */

@@ -52,24 +52,65 @@ public class WxFaceResponse {
         return getClass().getSimpleName() + fields.keySet();
     }
 
-    /** Copies every field of {@code r}, then frees it whatever happens. */
+    /**
+     * Copies the text fields of {@code r}, then frees it whatever happens.
+     * Only the getimage answers have binary fields, and they go through
+     * {@link #copy} to keep them.
+     */
     static Map<String, String> take(Pointer r) {
+        return copy(r).text;
+    }
+
+    /**
+     * Copies every field of {@code r}, then frees it whatever happens. A
+     * listed field without a text form (the photo of the getimage calls)
+     * is copied as its bytes.
+     */
+    static Fields copy(Pointer r) {
         try {
             long n = Lib.wxface_response_count(r).longValue();
-            Map<String, String> out = new LinkedHashMap<>();
+            Map<String, String> text = new LinkedHashMap<>();
+            Map<String, byte[]> binary = new LinkedHashMap<>();
             for (long i = 0; i < n; i++) {
                 String name = CStrings.read(Lib.wxface_response_field_name(r, new SizeT(i)));
                 if (name == null) {
                     continue;
                 }
-                String value = CStrings.read(Lib.wxface_response_str(r, CStrings.required(name, "field")));
+                byte[] field = CStrings.required(name, "field");
+                String value = CStrings.read(Lib.wxface_response_str(r, field));
                 if (value != null) {
-                    out.put(name, value);
+                    text.put(name, value);
+                } else {
+                    binary.put(name, bytes(r, field));
                 }
             }
-            return Collections.unmodifiableMap(out);
+            return new Fields(Collections.unmodifiableMap(text), Collections.unmodifiableMap(binary));
         } finally {
             Lib.wxface_response_free(r);
+        }
+    }
+
+    private static byte[] bytes(Pointer r, byte[] field) {
+        Scratch s = Scratch.get();
+        s.data.setPointer(0, null);
+        s.check(Lib.wxface_response_bytes(r, field, s.data, s.len, s.error));
+        long n = s.takeLen();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new WxFaceException(WxFaceException.Code.BAD_RESPONSE, "a binary field is too large for a Java array");
+        }
+        Pointer p = s.data.getPointer(0);
+        // An empty field may point anywhere (or nowhere): never read it.
+        return n == 0 || p == null ? new byte[0] : p.getByteArray(0, (int) n);
+    }
+
+    /** A response's fields once copied: text ones, and binary ones apart. */
+    static final class Fields {
+        final Map<String, String> text;
+        final Map<String, byte[]> binary;
+
+        Fields(Map<String, String> text, Map<String, byte[]> binary) {
+            this.text = text;
+            this.binary = binary;
         }
     }
 }
