@@ -77,6 +77,19 @@ pub(crate) unsafe fn text(p: *const c_char, what: &str, enc: InputEncoding) -> R
     enc.decode(unsafe { bytes(p, what) }?, what)
 }
 
+/// Several required C strings at once, in the client's input encoding.
+pub(crate) unsafe fn texts<const N: usize>(
+    args: [(*const c_char, &str); N],
+    enc: InputEncoding,
+) -> Result<[String; N]> {
+    let mut out: [String; N] = std::array::from_fn(|_| String::new());
+    for (slot, (p, what)) in out.iter_mut().zip(args) {
+        // SAFETY: forwarded contract, see `bytes`.
+        *slot = unsafe { text(p, what, enc) }?;
+    }
+    Ok(out)
+}
+
 /// An optional one: NULL is None.
 pub(crate) unsafe fn opt_text(
     p: *const c_char,

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 use super::client::{client_ref, wxface_client};
 use super::error::wxface_error;
 use super::response::wxface_response;
-use super::{guard, need_out, put, text};
+use super::{guard, need_out, put, texts};
 
 /// Starts a 2.0 verification (getverifyid) for the mini-program user
 /// `openid`, with cert_type IDENTITY_CARD and the normalised number. `*out`
@@ -27,14 +27,17 @@ pub unsafe extern "C" fn wxface_v2_get_verify_id(
         need_out(out, "out")?;
         let enc = c.input_encoding();
         // SAFETY: NUL-terminated strings per the header (NULL checked).
-        let (seq, openid, name, id) = unsafe {
-            (
-                text(out_seq_no, "out_seq_no", enc)?,
-                text(openid, "openid", enc)?,
-                text(name, "name", enc)?,
-                text(id_card_number, "id_card_number", enc)?,
+        let [seq, openid, name, id] = unsafe {
+            texts(
+                [
+                    (out_seq_no, "out_seq_no"),
+                    (openid, "openid"),
+                    (name, "name"),
+                    (id_card_number, "id_card_number"),
+                ],
+                enc,
             )
-        };
+        }?;
         let r = c.v2_get_verify_id(&seq, &openid, &name, &id)?;
         // SAFETY: `out` checked above.
         unsafe { put(out, wxface_response::from_core(&r)) };
@@ -60,14 +63,17 @@ pub unsafe extern "C" fn wxface_v2_query(
         let c = client_ref(c)?;
         let enc = c.input_encoding();
         // SAFETY: NUL-terminated strings per the header (NULL checked).
-        let (vid, seq, openid, hash) = unsafe {
-            (
-                text(verify_id, "verify_id", enc)?,
-                text(out_seq_no, "out_seq_no", enc)?,
-                text(openid, "openid", enc)?,
-                text(cert_hash, "cert_hash", enc)?,
+        let [vid, seq, openid, hash] = unsafe {
+            texts(
+                [
+                    (verify_id, "verify_id"),
+                    (out_seq_no, "out_seq_no"),
+                    (openid, "openid"),
+                    (cert_hash, "cert_hash"),
+                ],
+                enc,
             )
-        };
+        }?;
         let r = c.v2_query(&vid, &seq, &openid, &hash)?;
         if !out.is_null() {
             // SAFETY: non-NULL out-pointer from the caller.
@@ -95,14 +101,17 @@ pub unsafe extern "C" fn wxface_v2_get_image(
         need_out(out, "out")?;
         let enc = c.input_encoding();
         // SAFETY: NUL-terminated strings per the header (NULL checked).
-        let (vid, seq, openid, hash) = unsafe {
-            (
-                text(verify_id, "verify_id", enc)?,
-                text(out_seq_no, "out_seq_no", enc)?,
-                text(openid, "openid", enc)?,
-                text(cert_hash, "cert_hash", enc)?,
+        let [vid, seq, openid, hash] = unsafe {
+            texts(
+                [
+                    (verify_id, "verify_id"),
+                    (out_seq_no, "out_seq_no"),
+                    (openid, "openid"),
+                    (cert_hash, "cert_hash"),
+                ],
+                enc,
             )
-        };
+        }?;
         let r = c.v2_get_image(&vid, &seq, &openid, &hash)?;
         // SAFETY: `out` checked above.
         unsafe { put(out, wxface_response::from_core(&r)) };
