@@ -15,7 +15,11 @@ const OPENID: &str = "o_image_user_00000000000000001";
 fn v1_image_of_a_finished_verification_is_a_jpeg() {
     let sandbox = Sandbox::start();
     let client = sandbox.client();
-    let key = client.v1_get_user_id_key(NAME, ID, None).unwrap().text("user_id_key").unwrap();
+    let key = client
+        .v1_get_user_id_key(NAME, ID, None)
+        .unwrap()
+        .text("user_id_key")
+        .unwrap();
     let (vr, _) = sandbox.complete_v1(&key, &json!({}));
     let r = client.v1_get_image(&vr).unwrap();
     assert!(r.bytes("image").unwrap().starts_with(&[0xFF, 0xD8, 0xFF]));
@@ -26,20 +30,32 @@ fn v1_image_of_a_finished_verification_is_a_jpeg() {
 #[test]
 fn v1_image_of_an_unknown_verify_result_is_its_errcode() {
     let sandbox = Sandbox::start();
-    let e = sandbox.client().v1_get_image("forged-by-the-front-end-0000").unwrap_err();
-    assert_eq!((e.code, e.wechat_errcode), (Code::VerifyResultInvalid, 84001));
+    let e = sandbox
+        .client()
+        .v1_get_image("forged-by-the-front-end-0000")
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.wechat_errcode),
+        (Code::VerifyResultInvalid, 84001)
+    );
 }
 
 #[test]
 fn v2_image_before_and_after_the_phone_finishes() {
     let sandbox = Sandbox::start();
     let client = sandbox.client();
-    let r = client.v2_get_verify_id("seq-image-1", OPENID, NAME, ID).unwrap();
+    let r = client
+        .v2_get_verify_id("seq-image-1", OPENID, NAME, ID)
+        .unwrap();
     let (id, hash) = (r.text("verify_id").unwrap(), r.text("cert_hash").unwrap());
-    let before = client.v2_get_image(&id, "seq-image-1", OPENID, &hash).unwrap_err();
+    let before = client
+        .v2_get_image(&id, "seq-image-1", OPENID, &hash)
+        .unwrap_err();
     assert_eq!(before.wechat_errcode, 84003, "{before}");
     sandbox.control("POST", "/sandbox/v2/complete", json!({ "verify_id": id }));
-    let r = client.v2_get_image(&id, "seq-image-1", OPENID, &hash).unwrap();
+    let r = client
+        .v2_get_image(&id, "seq-image-1", OPENID, &hash)
+        .unwrap();
     assert!(r.bytes("image").unwrap().starts_with(&[0xFF, 0xD8, 0xFF]));
 }
 
@@ -47,7 +63,11 @@ fn v2_image_before_and_after_the_phone_finishes() {
 fn an_html_page_is_not_taken_for_an_image() {
     let sandbox = Sandbox::start();
     let client = sandbox.client();
-    let key = client.v1_get_user_id_key(NAME, ID, None).unwrap().text("user_id_key").unwrap();
+    let key = client
+        .v1_get_user_id_key(NAME, ID, None)
+        .unwrap()
+        .text("user_id_key")
+        .unwrap();
     let (vr, _) = sandbox.complete_v1(&key, &json!({}));
     sandbox.fault(json!({ "path": "/cityservice/face/identify/getimage", "kind": "content_type", "count": 1 }));
     // The photo relabelled text/html by a gateway is still recognised by its signature.
