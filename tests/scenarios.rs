@@ -30,6 +30,27 @@ fn subst(v: &Value, people: &Value) -> Value {
     }
 }
 
+/// The code, verify_ret and wechat_errcode a scenario expects.
+fn check_expectations(s: &Value, r: &wxface::Result<wxface::Response>) {
+    let title = s["name"].as_str().unwrap();
+    let err = r.as_ref().err();
+    assert_eq!(
+        code_name(r),
+        s["expect"].as_str().unwrap(),
+        "{title}: {err:?}"
+    );
+    if let Some(ret) = s["verify_ret"].as_i64() {
+        assert_eq!(err.map(|e| i64::from(e.verify_ret)), Some(ret), "{title}");
+    }
+    if let Some(errcode) = s["wechat_errcode"].as_i64() {
+        assert_eq!(
+            err.map(|e| i64::from(e.wechat_errcode)),
+            Some(errcode),
+            "{title}"
+        );
+    }
+}
+
 fn code_name(r: &wxface::Result<wxface::Response>) -> &'static str {
     r.as_ref().err().map_or(Code::Ok, |e| e.code).name()
 }
@@ -78,26 +99,7 @@ fn v1_verify_scenarios() {
             openid: Some(&vopenid),
         };
         let r = client.v1_verify(&verify_result, &expected);
-        assert_eq!(
-            code_name(&r),
-            s["expect"].as_str().unwrap(),
-            "{title}: {:?}",
-            r.as_ref().err()
-        );
-        if let Some(ret) = s["verify_ret"].as_i64() {
-            assert_eq!(
-                i64::from(r.as_ref().unwrap_err().verify_ret),
-                ret,
-                "{title}"
-            );
-        }
-        if let Some(errcode) = s["wechat_errcode"].as_i64() {
-            assert_eq!(
-                i64::from(r.as_ref().unwrap_err().wechat_errcode),
-                errcode,
-                "{title}"
-            );
-        }
+        check_expectations(s, &r);
         if let Some(again) = s["then_again"].as_str() {
             assert_eq!(
                 code_name(&client.v1_verify(&verify_result, &expected)),
@@ -119,7 +121,6 @@ fn v2_query_scenarios() {
         people["expected"]["id_card_number"].as_str().unwrap(),
     );
     for (i, s) in list["scenarios"].as_array().unwrap().iter().enumerate() {
-        let title = s["name"].as_str().unwrap();
         let seq = format!("seq-{i}");
         let openid = "o_v2_expected_user_0000000001";
         let r = client.v2_get_verify_id(&seq, openid, name, id).unwrap();
@@ -142,26 +143,7 @@ fn v2_query_scenarios() {
             &with("openid", openid),
             &with("cert_hash", &cert_hash),
         );
-        assert_eq!(
-            code_name(&r),
-            s["expect"].as_str().unwrap(),
-            "{title}: {:?}",
-            r.as_ref().err()
-        );
-        if let Some(ret) = s["verify_ret"].as_i64() {
-            assert_eq!(
-                i64::from(r.as_ref().unwrap_err().verify_ret),
-                ret,
-                "{title}"
-            );
-        }
-        if let Some(errcode) = s["wechat_errcode"].as_i64() {
-            assert_eq!(
-                i64::from(r.as_ref().unwrap_err().wechat_errcode),
-                errcode,
-                "{title}"
-            );
-        }
+        check_expectations(s, &r);
     }
 }
 
