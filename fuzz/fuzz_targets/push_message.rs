@@ -74,7 +74,7 @@ fn same_outcome(
         (Ok(got), Ok(want)) => assert_eq!(got, want, "opened fields differ from the message's"),
         (Err(got), Err(want)) => {
             assert_eq!(got.code, want.code, "opened and parsed fail differently");
-            check_message_is_clean(&got.message, &[]);
+            check_message_is_clean(&got.message, &[], &[]);
         }
         (Ok(_), Err(e)) => panic!("open accepted a message parse refuses ({:?})", e.code),
         (Err(e), Ok(_)) => panic!("open refused a message parse accepts ({:?})", e.code),
