@@ -9,7 +9,7 @@ export WXFACE_STATIC_LIBRARY := $(PROFILE_DIR)/libwxface.a
 export WXFACE_SANDBOX := $(PROFILE_DIR)/wxface-sandbox
 export WXFACE_INCLUDE := $(ROOT)/include
 
-.PHONY: all build demo test pii-reset test-rust lint test-header test-install test-c test-python test-java test-go header install bench fuzz clean
+.PHONY: all build demo test pii-reset test-rust lint test-header test-install test-c test-python test-java test-go test-fuzz header install bench fuzz clean
 
 all: build
 
@@ -29,7 +29,7 @@ PII_DIR := $(ROOT)/target/pii
 test: export WXFACE_LOG_FILE := $(PII_DIR)/wxface.log
 test: export WXFACE_LOG_LEVEL := trace
 test: export WXFACE_SANDBOX_SECRETS_FILE := $(PII_DIR)/secrets.txt
-test: pii-reset lint test-rust test-header test-install test-c test-python test-java test-go
+test: pii-reset lint test-rust test-header test-install test-c test-python test-java test-go test-fuzz
 	python3 tests/pii_scan.py $(PII_DIR)/wxface.log $(PII_DIR)/secrets.txt
 	@echo "make test: every suite passed"
 
@@ -75,6 +75,14 @@ test-java: build
 
 test-go: build
 	bash bindings/go/test.sh
+
+# A bounded libFuzzer run of every target (20 s each) from the committed
+# seeds; `make fuzz` runs them for 10 minutes each.
+test-fuzz:
+	env -u WXFACE_LOG_FILE bash fuzz/run.sh 20
+
+fuzz:
+	bash fuzz/run.sh 600
 
 # Installs the header, the shared library with its SONAME links, the static
 # library and a pkg-config file: `make install PREFIX=/opt/wxface`.

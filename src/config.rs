@@ -286,9 +286,18 @@ fn parse_api_base(value: &str) -> Result<String> {
     Ok(v.to_owned())
 }
 
-/// Unknown keys are echoed in errors; keep them short and printable.
+/// Unknown keys are echoed in errors only when they look like key names: a
+/// malformed line such as `secret : s3cr3t=x` must not print its secret.
 fn printable(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(64).collect()
+    let plain = !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if plain {
+        s.to_owned()
+    } else {
+        "(not shown: not a plain key name)".to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -300,6 +309,12 @@ mod tests {
         let e = Config::new().set("apikey", "x").unwrap_err();
         assert_eq!(e.code, Code::Config);
         assert!(e.message.contains("apikey"));
+    }
+
+    #[test]
+    fn a_malformed_key_holding_a_secret_is_not_echoed() {
+        let e = Config::new().load_str("secret : s3cr3t=x\n").unwrap_err();
+        assert!(!e.message.contains("s3cr3t"), "{}", e.message);
     }
 
     #[test]

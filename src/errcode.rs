@@ -80,8 +80,11 @@ pub fn sanitize_errmsg(msg: &str) -> String {
             out.push(' ');
         }
         let ascii: String = word.chars().filter(|c| c.is_ascii_graphic()).collect();
+        // Long opaque runs (rids, tokens) and digit groups (an ID number
+        // split by spaces) are hidden; WeChat's own words have neither.
         let long_run = ascii.chars().filter(|c| c.is_ascii_alphanumeric()).count() >= 12;
-        if long_run {
+        let digits = ascii.chars().filter(|c| c.is_ascii_digit()).count() >= 4;
+        if long_run || digits {
             out.push_str("<hidden>");
         } else {
             out.push_str(&ascii);
@@ -106,6 +109,12 @@ mod tests {
         assert!(!s.contains("11010519491231002X"));
         assert!(!s.contains('张'));
         assert!(s.starts_with("invalid credential"));
+    }
+
+    #[test]
+    fn errmsg_hides_an_id_number_split_by_spaces() {
+        let s = sanitize_errmsg("bad id 110105 19491231 002X");
+        assert!(!s.contains("110105") && !s.contains("19491231"), "{s}");
     }
 
     #[test]
