@@ -283,6 +283,10 @@ fn parse_api_base(value: &str) -> Result<String> {
     if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
         return Err(bad("api_base", "must be scheme://host[:port] with no path"));
     }
+    // It is logged; credentials belong in `proxy`, never here.
+    if rest.contains('@') {
+        return Err(bad("api_base", "must not hold credentials (user@host)"));
+    }
     Ok(v.to_owned())
 }
 
@@ -353,5 +357,6 @@ mod tests {
         assert_eq!(c.api_base, "http://127.0.0.1:8080");
         assert!(c.set("api_base", "ftp://x").is_err());
         assert!(c.set("api_base", "https://x/cgi-bin").is_err());
+        assert!(c.set("api_base", "https://user:pw@gateway").is_err());
     }
 }
