@@ -448,7 +448,9 @@ int32_t wxface_push_seal(const struct wxface_client *c,
 
 /*
  The field as text (integers as decimal), or NULL if absent (or `r` or
- `field` is NULL). Valid until `wxface_response_free(r)`.
+ `field` is NULL). Also NULL for a value that is no C string: binary data
+ (the getimage `image`) or text holding a NUL byte; read those with
+ `wxface_response_bytes`. Valid until `wxface_response_free(r)`.
  */
 const char *wxface_response_str(const struct wxface_response *r, const char *field);
 

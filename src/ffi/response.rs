@@ -73,7 +73,9 @@ impl Drop for wxface_response {
 }
 
 /// The field as text (integers as decimal), or NULL if absent (or `r` or
-/// `field` is NULL). Valid until `wxface_response_free(r)`.
+/// `field` is NULL). Also NULL for a value that is no C string: binary data
+/// (the getimage `image`) or text holding a NUL byte; read those with
+/// `wxface_response_bytes`. Valid until `wxface_response_free(r)`.
 #[no_mangle]
 pub unsafe extern "C" fn wxface_response_str(
     r: *const wxface_response,
