@@ -9,7 +9,7 @@ export WXFACE_STATIC_LIBRARY := $(PROFILE_DIR)/libwxface.a
 export WXFACE_SANDBOX := $(PROFILE_DIR)/wxface-sandbox
 export WXFACE_INCLUDE := $(ROOT)/include
 
-.PHONY: all build demo test pii-reset test-rust lint test-header test-install test-c test-python test-java test-go test-fuzz header install bench fuzz clean
+.PHONY: all build demo test pii-reset test-rust lint test-header test-install test-c test-python test-java test-go test-fuzz header install cross bench fuzz clean
 
 all: build
 
@@ -103,6 +103,11 @@ install:
 # Rewrites include/wxface.h from the sources (commit the result).
 header:
 	WXFACE_WRITE_HEADER=1 cargo build --lib
+
+# 32-bit Linux (whole C suite) and Windows x86/x64 (build and link); not in
+# `make test` because it installs rustup targets and MinGW.
+cross:
+	bash scripts/cross-check.sh
 
 bench:
 	cargo build --release --all-targets
