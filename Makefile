@@ -109,8 +109,10 @@ header:
 cross:
 	bash scripts/cross-check.sh
 
+bench: export WXFACE_LIBRARY := $(ROOT)/target/release/libwxface.so
+bench: export WXFACE_SANDBOX := $(ROOT)/target/release/wxface-sandbox
 bench:
-	cargo build --release --all-targets
+	cargo build --release --lib --bins --examples
 	cargo run --release --example bench_push
 	bash benches/c/run.sh
 
