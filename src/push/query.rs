@@ -74,8 +74,9 @@ impl Query {
     }
 }
 
-/// Percent-decoding into UTF-8 text.
-fn decode(s: &str) -> Result<String> {
+/// Percent-decoding into UTF-8 text; a malformed escape or non-UTF-8
+/// result is an error. The sandbox decodes its own queries with it too.
+pub fn decode(s: &str) -> Result<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
