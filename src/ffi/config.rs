@@ -75,12 +75,11 @@ pub unsafe extern "C" fn wxface_config_set(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: checked for NULL; a live config from wxface_config_new.
-        let cfg =
-            unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
+        // SAFETY: NULL-checked; a live config from wxface_config_new.
+        let cfg = unsafe { config_mut(cfg) }?;
         // SAFETY: NUL-terminated strings per the header.
         let (key, value) = unsafe { (utf8(key, "key")?, utf8(value, "value")?) };
-        cfg.inner.set(key, value)
+        cfg.set(key, value)
     })
 }
 
@@ -93,12 +92,11 @@ pub unsafe extern "C" fn wxface_config_load_file(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: checked for NULL; a live config from wxface_config_new.
-        let cfg =
-            unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
+        // SAFETY: NULL-checked; a live config from wxface_config_new.
+        let cfg = unsafe { config_mut(cfg) }?;
         // SAFETY: NUL-terminated string per the header.
         let path = unsafe { utf8(path, "path")? };
-        cfg.inner.load_file(std::path::Path::new(path))
+        cfg.load_file(std::path::Path::new(path))
     })
 }
 
@@ -113,10 +111,9 @@ pub unsafe extern "C" fn wxface_config_set_token_callback(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: checked for NULL; a live config from wxface_config_new.
-        let cfg =
-            unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
-        cfg.inner.token_provider = callback.map(|f| {
+        // SAFETY: NULL-checked; a live config from wxface_config_new.
+        let cfg = unsafe { config_mut(cfg) }?;
+        cfg.token_provider = callback.map(|f| {
             Arc::new(CTokenProvider {
                 f,
                 user_data: UserData(user_data),
@@ -136,10 +133,9 @@ pub unsafe extern "C" fn wxface_config_set_log_callback(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: checked for NULL; a live config from wxface_config_new.
-        let cfg =
-            unsafe { cfg.as_mut() }.ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))?;
-        cfg.inner.logger = callback.map(|f| {
+        // SAFETY: NULL-checked; a live config from wxface_config_new.
+        let cfg = unsafe { config_mut(cfg) }?;
+        cfg.logger = callback.map(|f| {
             Arc::new(CLogger {
                 f,
                 user_data: UserData(user_data),
@@ -154,6 +150,14 @@ pub unsafe extern "C" fn wxface_config_set_log_callback(
 pub unsafe extern "C" fn wxface_config_free(cfg: *mut wxface_config) {
     // SAFETY: from wxface_config_new, freed once (header contract).
     unsafe { super::free(cfg) }
+}
+
+/// A required config to change.
+unsafe fn config_mut<'a>(cfg: *mut wxface_config) -> Result<&'a mut Config> {
+    // SAFETY: NULL is checked by `as_mut`; otherwise a live config (header contract).
+    unsafe { cfg.as_mut() }
+        .map(|c| &mut c.inner)
+        .ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))
 }
 
 pub(crate) fn config_ref<'a>(cfg: *const wxface_config) -> Result<&'a Config> {
