@@ -100,7 +100,7 @@ impl Client {
         };
         let log = Log::new(cfg.logger.clone(), cfg.log_level);
         let caller = Caller {
-            transport: Transport::new(cfg)?,
+            transport: Transport::new(cfg, &log)?,
             log,
             max_retries: cfg.max_retries,
         };

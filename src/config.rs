@@ -41,6 +41,8 @@ pub struct Config {
     pub proxy: ProxySetting,
     pub ca_file: Option<PathBuf>,
     pub connect_timeout: Duration,
+    /// How long a host name's addresses are reused before it is looked up again.
+    pub dns_cache: Duration,
     pub timeout: Duration,
     pub max_retries: u32,
     pub max_result_age_s: u64,
@@ -65,6 +67,7 @@ impl Default for Config {
             proxy: ProxySetting::FromEnvironment,
             ca_file: None,
             connect_timeout: Duration::from_millis(5000),
+            dns_cache: Duration::from_secs(60),
             timeout: Duration::from_millis(15000),
             max_retries: 2,
             max_result_age_s: 600,
@@ -89,6 +92,7 @@ pub const KEYS: &[&str] = &[
     "proxy",
     "ca_file",
     "connect_timeout_ms",
+    "dns_cache_s",
     "timeout_ms",
     "max_retries",
     "max_result_age_s",
@@ -150,6 +154,7 @@ impl Config {
             "connect_timeout_ms" => {
                 self.connect_timeout = Duration::from_millis(number(key, value, 1, 600_000)?)
             }
+            "dns_cache_s" => self.dns_cache = Duration::from_secs(number(key, value, 0, 86_400)?),
             "timeout_ms" => self.timeout = Duration::from_millis(number(key, value, 1, 3_600_000)?),
             "max_retries" => self.max_retries = number(key, value, 0, 10)? as u32,
             "max_result_age_s" => self.max_result_age_s = number(key, value, 0, 86_400 * 365)?,

@@ -16,6 +16,7 @@ pub mod log;
 pub mod mask;
 pub mod push;
 mod replay;
+mod resolver;
 pub mod response;
 pub mod text;
 pub mod token;

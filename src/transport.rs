@@ -11,6 +11,8 @@ use rustls_pki_types::CertificateDer;
 
 use crate::config::{Config, ProxySetting};
 use crate::error::{Code, Error, Result};
+use crate::log::Log;
+use crate::resolver::{CachingResolver, ForgetOnFailure};
 
 /// WeChat's answers are a few hundred bytes; anything near this is not WeChat.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -45,7 +47,7 @@ pub struct Transport {
 }
 
 impl Transport {
-    pub fn new(cfg: &Config) -> Result<Transport> {
+    pub fn new(cfg: &Config, log: &Log) -> Result<Transport> {
         let proxy = match proxy_for(cfg) {
             Some(url) => Some(
                 ureq::Proxy::new(&url)
@@ -54,6 +56,7 @@ impl Transport {
             None => None,
         };
         let config = ureq::Agent::config_builder()
+            .timeout_resolve(Some(cfg.connect_timeout))
             .timeout_connect(Some(cfg.connect_timeout))
             .timeout_global(Some(cfg.timeout))
             // WeChat never redirects; a captive portal or a misrouted gateway would.
@@ -65,8 +68,13 @@ impl Transport {
             .tls_config(tls_config(cfg)?)
             .proxy(proxy)
             .build();
+        let resolver = CachingResolver::new(cfg.dns_cache, log.clone());
         Ok(Transport {
-            agent: ureq::Agent::new_with_config(config),
+            agent: ureq::Agent::with_parts(
+                config,
+                ForgetOnFailure::new(resolver.clone()),
+                resolver,
+            ),
             base: cfg.api_base.clone(),
         })
     }

@@ -31,6 +31,10 @@ cflags=(-std=c99 -Wall -Wextra -Werror -pedantic -g -pthread -I"$root/include" -
 link=(-L"$libdir" -l"$libname" -Wl,-rpath,"$libdir")
 
 gcc "${cflags[@]}" -O1 -o "$out/test_wxface" "${sources[@]}" "${link[@]}"
+# Counts threads and lookups by defining pthread_create and getaddrinfo,
+# which the sanitizers' and valgrind's own interceptors would fight: plain only.
+gcc "${cflags[@]}" -O1 -o "$out/test_per_call" "$here"/test_per_call.c "$here"/check.c "$here"/json.c \
+    "$here"/text.c "$here"/http.c "$here"/sandbox.c "${link[@]}" -ldl
 gcc "${cflags[@]}" -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
     -o "$out/test_wxface_asan" "${sources[@]}" "${link[@]}"
 
@@ -63,6 +67,7 @@ run() {
 }
 
 run plain "$out/test_wxface"
+run per-call "$out/test_per_call"
 # LeakSanitizer also sees the Rust side: libwxface allocates with malloc.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run asan "$out/test_wxface_asan"

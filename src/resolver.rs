@@ -1,0 +1,371 @@
+//! Host names to addresses for the transport's agent.
+//!
+//! ureq's own resolver starts a thread and calls getaddrinfo for every
+//! request whenever a timeout is set (we always set one), even when the
+//! request then takes a pooled connection: a thread and a hosts-file, nscd or
+//! DNS lookup per verification. This one answers IP literals at once and
+//! keeps a host's addresses for `dns_cache_s`, so a warm call creates no
+//! thread and asks no resolver. On a miss one thread looks the host up and
+//! every caller of that host waits for that same lookup, each for at most its
+//! own resolve timeout (the connect timeout). A failed connection drops the
+//! host's entry, so a changed DNS record is followed on the next attempt.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use ureq::config::Config as AgentConfig;
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{
+    ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport,
+};
+
+use crate::log::{Level, Log};
+
+/// Shared by the agent (which resolves) and the connector (which reports
+/// failed connections); clones share one cache.
+#[derive(Clone)]
+pub struct CachingResolver {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    ttl: Duration,
+    hosts: Mutex<HashMap<String, Slot>>,
+    log: Log,
+}
+
+enum Slot {
+    Cached {
+        addrs: Arc<[SocketAddr]>,
+        until: Instant,
+    },
+    Looking(Arc<Lookup>),
+}
+
+/// One lookup in flight; its thread fills `outcome` and wakes the waiters.
+#[derive(Default)]
+struct Lookup {
+    /// `None` while running; then the addresses, or none if the host was not found.
+    outcome: Mutex<Option<Option<Arc<[SocketAddr]>>>>,
+    done: Condvar,
+}
+
+impl CachingResolver {
+    /// `ttl` zero looks the host up for every new connection (still never
+    /// for a pooled one, and still one lookup per host at a time).
+    pub fn new(ttl: Duration, log: Log) -> CachingResolver {
+        CachingResolver {
+            shared: Arc::new(Shared {
+                ttl,
+                hosts: Mutex::new(HashMap::new()),
+                log,
+            }),
+        }
+    }
+
+    /// Forgets the addresses of `uri`'s host, so the next connection looks
+    /// it up again.
+    pub fn forget(&self, uri: &Uri) {
+        if let Some(key) = host_and_port(uri) {
+            let mut hosts = self.shared.lock();
+            if matches!(hosts.get(&key), Some(Slot::Cached { .. })) {
+                hosts.remove(&key);
+                drop(hosts);
+                self.shared.log.emit(Level::Debug, || {
+                    format!("dns: connection to {key} failed; its cached addresses are dropped")
+                });
+            }
+        }
+    }
+
+    /// Addresses of `key` (`host:port`), from the cache or from the one
+    /// lookup of that host in flight, started here if there is none.
+    fn addresses(
+        &self,
+        key: String,
+        timeout: NextTimeout,
+    ) -> Result<Arc<[SocketAddr]>, ureq::Error> {
+        let (lookup, start) = {
+            let mut hosts = self.shared.lock();
+            match hosts.get(&key) {
+                Some(Slot::Cached { addrs, until }) if Instant::now() < *until => {
+                    return Ok(addrs.clone());
+                }
+                Some(Slot::Looking(lookup)) => (lookup.clone(), false),
+                _ => {
+                    let lookup = Arc::new(Lookup::default());
+                    hosts.insert(key.clone(), Slot::Looking(lookup.clone()));
+                    (lookup, true)
+                }
+            }
+        };
+        if start {
+            self.start_lookup(key, lookup.clone())?;
+        }
+        lookup.wait(timeout)?.ok_or(ureq::Error::HostNotFound)
+    }
+
+    /// A thread, so that a caller can give up at its timeout while
+    /// getaddrinfo (which takes none) goes on and fills the cache for the next.
+    fn start_lookup(&self, key: String, lookup: Arc<Lookup>) -> Result<(), ureq::Error> {
+        let shared = self.shared.clone();
+        let in_thread = lookup.clone();
+        let looked_up = key.clone();
+        let spawned = std::thread::Builder::new()
+            .name("wxface-dns".into())
+            .spawn(move || {
+                let addrs: Option<Arc<[SocketAddr]>> = looked_up
+                    .to_socket_addrs()
+                    .ok()
+                    .map(|found| found.collect::<Vec<_>>())
+                    .filter(|found| !found.is_empty())
+                    .map(Arc::from);
+                shared.finish(&looked_up, &in_thread, addrs);
+            });
+        if let Err(e) = spawned {
+            // No entry may stay in flight with nobody to finish it.
+            self.shared.finish(&key, &lookup, None);
+            return Err(ureq::Error::Io(e));
+        }
+        Ok(())
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Slot>> {
+        self.hosts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Hands what a lookup found to its waiters and, in place of the
+    /// in-flight entry, to the cache. A host not found is not cached: the
+    /// next connection asks again.
+    fn finish(&self, key: &str, lookup: &Lookup, addrs: Option<Arc<[SocketAddr]>>) {
+        {
+            let mut hosts = self.lock();
+            let ours =
+                matches!(hosts.get(key), Some(Slot::Looking(l)) if std::ptr::eq(&**l, lookup));
+            if ours {
+                match &addrs {
+                    Some(addrs) if !self.ttl.is_zero() => {
+                        let until = Instant::now() + self.ttl;
+                        let addrs = addrs.clone();
+                        hosts.insert(key.to_owned(), Slot::Cached { addrs, until });
+                    }
+                    _ => {
+                        hosts.remove(key);
+                    }
+                }
+            }
+        }
+        self.log.emit(Level::Debug, || match &addrs {
+            Some(a) => format!(
+                "dns: {key} resolved to {} address(es), kept for {} s",
+                a.len(),
+                self.ttl.as_secs()
+            ),
+            None => format!("dns: {key} could not be resolved"),
+        });
+        *lookup.outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(addrs);
+        lookup.done.notify_all();
+    }
+}
+
+impl Lookup {
+    fn wait(&self, timeout: NextTimeout) -> Result<Option<Arc<[SocketAddr]>>, ureq::Error> {
+        let mut outcome = self.outcome.lock().unwrap_or_else(|p| p.into_inner());
+        let deadline = (!timeout.after.is_not_happening()).then(|| Instant::now() + *timeout.after);
+        loop {
+            if let Some(found) = outcome.as_ref() {
+                return Ok(found.clone());
+            }
+            outcome = match deadline {
+                None => self.done.wait(outcome).unwrap_or_else(|p| p.into_inner()),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(ureq::Error::Timeout(timeout.reason));
+                    }
+                    self.done
+                        .wait_timeout(outcome, left)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0
+                }
+            };
+        }
+    }
+}
+
+/// `host:port` with the scheme's default port, as getaddrinfo takes it.
+fn host_and_port(uri: &Uri) -> Option<String> {
+    DefaultResolver::host_and_port(uri.scheme()?, uri.authority()?)
+}
+
+impl Resolver for CachingResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &AgentConfig,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let key = host_and_port(uri)
+            .ok_or_else(|| ureq::Error::BadUri("the URL has no host or no known port".into()))?;
+        let mut out = self.empty();
+        if let Ok(literal) = key.parse::<SocketAddr>() {
+            out.push(literal);
+            return Ok(out);
+        }
+        let addrs = self.addresses(key, timeout)?;
+        for addr in config.ip_family().keep_wanted(addrs.iter().copied()) {
+            if out.try_push(addr).is_err() {
+                break;
+            }
+        }
+        if out.is_empty() {
+            return Err(ureq::Error::HostNotFound);
+        }
+        Ok(out)
+    }
+}
+
+impl fmt::Debug for CachingResolver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CachingResolver")
+            .field("ttl", &self.shared.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+/// ureq's usual connector chain (proxies, TCP, TLS) that tells the resolver
+/// when a connection could not be made, so stale addresses are not kept.
+#[derive(Debug)]
+pub struct ForgetOnFailure {
+    inner: DefaultConnector,
+    resolver: CachingResolver,
+}
+
+impl ForgetOnFailure {
+    pub fn new(resolver: CachingResolver) -> ForgetOnFailure {
+        ForgetOnFailure {
+            inner: DefaultConnector::new(),
+            resolver,
+        }
+    }
+}
+
+impl Connector<()> for ForgetOnFailure {
+    type Out = Box<dyn Transport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<()>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        let made = self.inner.connect(details, chained);
+        if !matches!(made, Ok(Some(_))) {
+            self.resolver.forget(details.uri);
+            if let Some(proxy) = details.config.proxy() {
+                self.resolver.forget(proxy.uri());
+            }
+        }
+        made
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolver(ttl_s: u64) -> CachingResolver {
+        CachingResolver::new(Duration::from_secs(ttl_s), Log::new(None, Level::Error))
+    }
+
+    fn resolve(r: &CachingResolver, url: &str) -> Result<Vec<SocketAddr>, ureq::Error> {
+        let uri: Uri = url.parse().unwrap();
+        let timeout = NextTimeout {
+            after: Duration::from_secs(5).into(),
+            reason: ureq::Timeout::Resolve,
+            ..NextTimeout::default()
+        };
+        r.resolve(&uri, &AgentConfig::default(), timeout)
+            .map(|a| a.iter().copied().collect())
+    }
+
+    fn cached(r: &CachingResolver, key: &str) -> bool {
+        matches!(r.shared.lock().get(key), Some(Slot::Cached { .. }))
+    }
+
+    #[test]
+    fn ip_literals_are_answered_without_a_lookup_or_a_cache_entry() {
+        let r = resolver(60);
+        let v4 = resolve(&r, "http://127.0.0.1:8080/x").unwrap();
+        assert_eq!(v4, vec!["127.0.0.1:8080".parse().unwrap()]);
+        let v6 = resolve(&r, "https://[::1]/x").unwrap();
+        assert_eq!(v6, vec!["[::1]:443".parse().unwrap()]);
+        assert!(r.shared.lock().is_empty());
+    }
+
+    #[test]
+    fn a_looked_up_host_is_kept_until_a_connection_to_it_fails() {
+        let r = resolver(60);
+        let first = resolve(&r, "http://localhost:9/").unwrap();
+        assert!(first.iter().all(|a| a.ip().is_loopback() && a.port() == 9));
+        assert!(cached(&r, "localhost:9"));
+        r.forget(&"http://localhost:9/".parse().unwrap());
+        assert!(!cached(&r, "localhost:9"));
+    }
+
+    #[test]
+    fn zero_seconds_keeps_nothing() {
+        let r = resolver(0);
+        resolve(&r, "http://localhost:9/").unwrap();
+        assert!(r.shared.lock().is_empty());
+    }
+
+    #[test]
+    fn callers_of_a_host_being_looked_up_wait_for_that_lookup() {
+        let r = resolver(60);
+        let lookup = Arc::new(Lookup::default());
+        r.shared
+            .lock()
+            .insert("localhost:9".into(), Slot::Looking(lookup.clone()));
+        let waiter = {
+            let r = r.clone();
+            std::thread::spawn(move || resolve(&r, "http://localhost:9/"))
+        };
+        // An address localhost never has: only the lookup in flight gives it.
+        let answer: Arc<[SocketAddr]> = Arc::from(vec!["192.0.2.1:9".parse().unwrap()]);
+        r.shared
+            .finish("localhost:9", &lookup, Some(answer.clone()));
+        assert_eq!(waiter.join().unwrap().unwrap(), answer.to_vec());
+        assert!(cached(&r, "localhost:9"));
+    }
+
+    #[test]
+    fn a_host_not_found_is_not_cached() {
+        let r = resolver(60);
+        let lookup = Arc::new(Lookup::default());
+        r.shared
+            .lock()
+            .insert("gone.test:80".into(), Slot::Looking(lookup.clone()));
+        r.shared.finish("gone.test:80", &lookup, None);
+        assert!(r.shared.lock().is_empty());
+        let timeout = NextTimeout::default();
+        assert!(lookup.wait(timeout).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_caller_stops_waiting_for_a_slow_lookup_at_its_timeout() {
+        let lookup = Lookup::default();
+        let timeout = NextTimeout {
+            after: Duration::from_millis(20).into(),
+            reason: ureq::Timeout::Resolve,
+            ..NextTimeout::default()
+        };
+        let e = lookup.wait(timeout).unwrap_err();
+        assert!(matches!(e, ureq::Error::Timeout(ureq::Timeout::Resolve)));
+    }
+}
