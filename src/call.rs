@@ -34,6 +34,9 @@ pub struct Request<'a> {
     pub body: Option<&'a [u8]>,
     pub safety: Safety,
     pub timeout: Option<Duration>,
+    /// The caller's deadline (the 2.0 wait): each attempt's timeout is cut
+    /// to the time left, and no retry starts that could not end before it.
+    pub deadline: Option<Instant>,
     /// getimage: an image answer is the result, a JSON one an error.
     pub image: bool,
 }
@@ -45,7 +48,20 @@ impl Caller {
         let mut attempt = 0;
         loop {
             let started = Instant::now();
-            let outcome = self.once(req);
+            let timeout = match req.deadline {
+                None => req.timeout,
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(started);
+                    if left.is_zero() {
+                        return Err(Error::new(
+                            Code::Timeout,
+                            format!("{}: the caller's deadline has passed", req.path),
+                        ));
+                    }
+                    Some(req.timeout.map_or(left, |t| t.min(left)))
+                }
+            };
+            let outcome = self.once(req, timeout);
             let retry = match &outcome {
                 Ok(r) => r.int("errcode") == Some(-1),
                 Err((e, reach)) => {
@@ -77,6 +93,12 @@ impl Caller {
             }
             attempt += 1;
             let pause = backoff(attempt);
+            if req.deadline.is_some_and(|d| Instant::now() + pause >= d) {
+                return match outcome {
+                    Ok(r) => Ok(r),
+                    Err((e, _)) => Err(e),
+                };
+            }
             self.log.emit(Level::Warn, || {
                 format!(
                     "{}: retry {attempt} of {} in {} ms",
@@ -89,7 +111,11 @@ impl Caller {
         }
     }
 
-    fn once(&self, req: &Request<'_>) -> std::result::Result<Response, (Error, Reach)> {
+    fn once(
+        &self,
+        req: &Request<'_>,
+        timeout: Option<Duration>,
+    ) -> std::result::Result<Response, (Error, Reach)> {
         let reply = self
             .transport
             .send(
@@ -97,7 +123,7 @@ impl Caller {
                 req.path,
                 req.query,
                 req.body,
-                req.timeout,
+                timeout,
                 max_body(req),
             )
             .map_err(|f| (f.error, f.reach))?;
@@ -168,13 +194,15 @@ pub fn check_errcode(path: &str, r: Response) -> Result<Response> {
     }
     let errmsg = errcode::sanitize_errmsg(&r.text("errmsg").unwrap_or_default());
     let code = errcode::code_for(errcode);
-    let e = Error::new(
-        code,
-        format!(
-            "{path}: WeChat errcode {errcode} ({}): {errmsg}",
-            errcode::errcode_meaning(errcode)
+    let meaning = errcode::errcode_meaning(errcode);
+    // The field's name, never its value: WeChat refused what the caller gave.
+    let message = match errcode::rejected_field(errcode) {
+        Some(field) => format!(
+            "{path}: WeChat refused the field {field}: errcode {errcode} ({meaning}): {errmsg}"
         ),
-    );
+        None => format!("{path}: WeChat errcode {errcode} ({meaning}): {errmsg}"),
+    };
+    let e = Error::new(code, message);
     Err(e
         .with_wechat_errcode(i32::try_from(errcode).unwrap_or(i32::MIN))
         .with_http_status(200))
@@ -247,5 +275,15 @@ mod tests {
         let e = check_errcode("/getinfo", r).unwrap_err();
         assert_eq!(e.code, Code::VerifyResultExpired);
         assert_eq!(e.wechat_errcode, 84002);
+    }
+
+    #[test]
+    fn a_refused_field_is_named_in_the_message() {
+        let mut r = Response::new();
+        r.set("errcode", crate::Value::Int(84015));
+        r.set_text("errmsg", "invalid cert_no");
+        let e = check_errcode("/getverifyid", r).unwrap_err();
+        assert_eq!((e.code, e.wechat_errcode), (Code::FieldRejected, 84015));
+        assert!(e.message.contains("field cert_no"), "{}", e.message);
     }
 }

@@ -5,7 +5,7 @@
 //! they share: one authenticated WeChat call with the token retry.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use zeroize::Zeroizing;
 
@@ -21,6 +21,7 @@ use crate::response::Response;
 use crate::text::InputEncoding;
 use crate::token::{FetchedToken, TokenCache, TokenProvider};
 use crate::transport::Transport;
+use crate::wait::Lives;
 
 enum TokenSource {
     Wechat {
@@ -38,6 +39,9 @@ pub(crate) struct Inner {
     tokens: TokenCache,
     pub(crate) replay: ReplayGuard,
     pub(crate) max_result_age_s: u64,
+    /// When the verify_ids this client obtained stop living (the 2.0 wait).
+    pub(crate) lives: Lives,
+    pub(crate) wait_interval: Duration,
     pub(crate) input_encoding: InputEncoding,
     pub(crate) push: Option<PushConfig>,
     /// The configured per-attempt timeout, the ceiling for `with_timeout`.
@@ -50,6 +54,8 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
     /// Per-handle override of the per-attempt timeout (Go contexts).
     timeout: Option<Duration>,
+    /// Per-handle deadline for every call and retry (the 2.0 wait).
+    deadline: Option<Instant>,
 }
 
 impl Client {
@@ -128,6 +134,8 @@ impl Client {
             tokens: TokenCache::new(),
             replay: ReplayGuard::new(cfg.replay_cache_size),
             max_result_age_s: cfg.max_result_age_s,
+            lives: Lives::default(),
+            wait_interval: cfg.wait_interval,
             input_encoding: cfg.input_encoding,
             push,
             timeout: cfg.timeout,
@@ -135,6 +143,7 @@ impl Client {
         Ok(Client {
             inner: Arc::new(inner),
             timeout: None,
+            deadline: None,
         })
     }
 
@@ -145,6 +154,18 @@ impl Client {
         Client {
             inner: self.inner.clone(),
             timeout: Some(timeout.min(self.inner.timeout)),
+            deadline: self.deadline,
+        }
+    }
+
+    /// A handle whose calls, retries included, end by `deadline`: each
+    /// attempt waits at most the time left, and a retry that could not
+    /// finish in time is not started.
+    pub(crate) fn with_deadline(&self, deadline: Instant) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            timeout: Some(self.timeout.unwrap_or(self.inner.timeout)),
+            deadline: Some(self.deadline.map_or(deadline, |d| d.min(deadline))),
         }
     }
 
@@ -205,6 +226,7 @@ impl Client {
                 body: Some(&body),
                 safety,
                 timeout: self.timeout,
+                deadline: self.deadline,
                 image,
             };
             let r = self.inner.caller.exchange(&req)?;
@@ -278,6 +300,7 @@ impl Client {
                     body: Some(&body),
                     safety: Safety::Read,
                     timeout: self.timeout,
+                    deadline: self.deadline,
                     image: false,
                 };
                 (path, caller.exchange(&req)?)
@@ -297,6 +320,7 @@ impl Client {
                     body: None,
                     safety: Safety::Write,
                     timeout: self.timeout,
+                    deadline: self.deadline,
                     image: false,
                 };
                 (path, caller.exchange(&req)?)

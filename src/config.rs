@@ -47,6 +47,8 @@ pub struct Config {
     pub max_retries: u32,
     pub max_result_age_s: u64,
     pub replay_cache_size: usize,
+    /// The first pause of the 2.0 wait between two queries.
+    pub wait_interval: Duration,
     pub input_encoding: InputEncoding,
     pub push_token: Option<Zeroizing<String>>,
     pub push_aes_key: Option<Zeroizing<String>>,
@@ -72,6 +74,7 @@ impl Default for Config {
             max_retries: 2,
             max_result_age_s: 600,
             replay_cache_size: 100_000,
+            wait_interval: Duration::from_millis(1000),
             input_encoding: InputEncoding::Utf8,
             push_token: None,
             push_aes_key: None,
@@ -97,6 +100,7 @@ pub const KEYS: &[&str] = &[
     "max_retries",
     "max_result_age_s",
     "replay_cache_size",
+    "wait_interval_ms",
     "input_encoding",
     "push_token",
     "push_aes_key",
@@ -160,6 +164,9 @@ impl Config {
             "max_result_age_s" => self.max_result_age_s = number(key, value, 0, 86_400 * 365)?,
             "replay_cache_size" => {
                 self.replay_cache_size = number(key, value, 0, 10_000_000)? as usize
+            }
+            "wait_interval_ms" => {
+                self.wait_interval = Duration::from_millis(number(key, value, 10, 60_000)?)
             }
             "input_encoding" => {
                 self.input_encoding = InputEncoding::parse(value)

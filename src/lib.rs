@@ -14,6 +14,7 @@ pub mod error;
 pub mod id_card;
 pub mod log;
 pub mod mask;
+pub mod out_seq_no;
 pub mod push;
 mod replay;
 mod resolver;
@@ -23,6 +24,7 @@ pub mod token;
 pub mod transport;
 pub mod v1;
 pub mod v2;
+pub mod wait;
 
 pub mod ffi;
 

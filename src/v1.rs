@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::call::Safety;
 use crate::client::{require, unix_now, Client};
 use crate::digest;
-use crate::errcode::verify_ret_meaning;
+use crate::errcode::{verdict_code, verify_ret_meaning};
 use crate::error::{Code, Error, Result};
 use crate::id_card;
 use crate::log::Level;
@@ -18,7 +18,7 @@ use crate::response::Response;
 
 const GET_USER_ID_KEY: &str = "/cityservice/face/identify/getuseridkey";
 const GET_INFO: &str = "/cityservice/face/identify/getinfo";
-pub(crate) const GET_IMAGE: &str = "/cityservice/face/identify/getimage";
+const GET_IMAGE: &str = "/cityservice/face/identify/getimage";
 
 /// Names on Chinese ID cards, transliterated minority names included, are
 /// far shorter; anything longer is a caller bug, not a name.
@@ -156,8 +156,9 @@ fn judge(
         .int("identify_ret")
         .ok_or_else(|| missing("identify_ret"))?;
     if ret != 0 {
+        // 10005 "still checking": the same treatment as 2.0's.
         return Err(Error::new(
-            Code::NotPassed,
+            verdict_code(ret),
             format!("identify_ret {ret}: {}", verify_ret_meaning(ret)),
         )
         .with_verify_ret(i32::try_from(ret).unwrap_or(i32::MIN)));
@@ -281,6 +282,14 @@ mod tests {
         r.set("identify_ret", Value::Int(10004));
         let e = judge(&r, NAME, ID, &expected(), 600, NOW).unwrap_err();
         assert_eq!((e.code, e.verify_ret), (Code::NotPassed, 10004));
+    }
+
+    #[test]
+    fn still_checking_is_pending_not_a_failure() {
+        let mut r = passed();
+        r.set("identify_ret", Value::Int(10005));
+        let e = judge(&r, NAME, ID, &expected(), 600, NOW).unwrap_err();
+        assert_eq!((e.code, e.verify_ret), (Code::Pending, 10005));
     }
 
     #[test]

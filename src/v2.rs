@@ -3,16 +3,19 @@
 //! Between the two calls the back end keeps only verify_id, out_seq_no,
 //! openid and cert_hash, so it need not store the raw name and number.
 
+use std::time::{Duration, Instant};
+
 use serde_json::json;
 
 use crate::call::Safety;
-use crate::client::{require, Client};
+use crate::client::{require, unix_now, Client};
 use crate::digest;
-use crate::errcode::verify_ret_meaning;
+use crate::errcode::{verdict_code, verify_ret_meaning};
 use crate::error::{Code, Error, Result};
 use crate::id_card;
 use crate::log::Level;
 use crate::mask;
+use crate::out_seq_no;
 use crate::response::Response;
 use crate::v1::MAX_NAME_CHARS;
 
@@ -21,10 +24,14 @@ const QUERY: &str = "/cityservice/face/identify/queryverifyinfo";
 pub const CERT_TYPE: &str = "IDENTITY_CARD";
 /// WeChat's only passing verify_ret.
 pub const VERIFY_RET_PASSED: i64 = 10000;
+/// A verify_id's life when getverifyid's answer does not say (WeChat's default).
+const DEFAULT_LIFE_S: i64 = 3600;
 
 impl Client {
     /// Starts a verification for `openid`; the answer carries `verify_id`,
-    /// `expires_in` and the `cert_hash` to keep for [`Client::v2_query`].
+    /// `expires_in`, `expires_at` (Unix seconds, from `expires_in` on
+    /// arrival) and the `cert_hash` to keep for [`Client::v2_query`].
+    /// out_seq_no must follow WeChat's rule (see [`out_seq_no::check`]).
     pub fn v2_get_verify_id(
         &self,
         out_seq_no: &str,
@@ -32,7 +39,7 @@ impl Client {
         name: &str,
         id_card_number: &str,
     ) -> Result<Response> {
-        require("out_seq_no", out_seq_no, 128)?;
+        out_seq_no::check(out_seq_no)?;
         require("openid", openid, 128)?;
         let name = name.trim();
         require("name", name, MAX_NAME_CHARS)?;
@@ -57,25 +64,28 @@ impl Client {
                 format!("{GET_VERIFY_ID}: no verify_id in the answer"),
             ));
         }
+        let verify_id = r.text("verify_id").unwrap_or_default();
+        // WeChat documents a default of 3600 s when expires_in is absent.
+        let life_s = r
+            .int("expires_in")
+            .filter(|s| (1..=86_400).contains(s))
+            .unwrap_or(DEFAULT_LIFE_S);
+        self.inner.lives.remember(
+            &verify_id,
+            Instant::now() + Duration::from_secs(life_s.unsigned_abs()),
+        );
+        r.set(
+            "expires_at",
+            crate::Value::Int(unix_now().saturating_add(life_s)),
+        );
         r.set_text("cert_hash", digest::cert_hash(CERT_TYPE, name, &id));
         Ok(r)
     }
 
-    /// The photo of a finished 2.0 verification: fields `image` (bytes) and
-    /// `content_type`. Biometric data: store it only where the law allows.
-    pub fn v2_get_image(
-        &self,
-        verify_id: &str,
-        out_seq_no: &str,
-        openid: &str,
-        cert_hash: &str,
-    ) -> Result<Response> {
-        let body = query_body(verify_id, out_seq_no, openid, cert_hash)?;
-        self.wechat_image_call(crate::v1::GET_IMAGE, &body)
-    }
-
-    /// Ok only if WeChat answers errcode 0 and verify_ret 10000. WeChat
-    /// itself checks cert_hash and openid against getverifyid's.
+    /// Ok only if WeChat answers errcode 0 and verify_ret 10000. 10005 and
+    /// 10300 (not finished yet) are `Code::Pending`, every other value
+    /// `Code::NotPassed`. WeChat itself checks out_seq_no, openid and
+    /// cert_hash against getverifyid's (84020, 84017, 84018).
     pub fn v2_query(
         &self,
         verify_id: &str,
@@ -92,14 +102,20 @@ impl Client {
             )
         })?;
         if ret != VERIFY_RET_PASSED {
+            let code = verdict_code(ret);
             self.log().emit(Level::Warn, || {
+                let verdict = if code == Code::Pending {
+                    "PENDING"
+                } else {
+                    "REJECTED"
+                };
                 format!(
-                    "v2 query openid {}: REJECTED verify_ret {ret}",
+                    "v2 query openid {}: {verdict} verify_ret {ret}",
                     mask::opaque(openid)
                 )
             });
             return Err(Error::new(
-                Code::NotPassed,
+                code,
                 format!("verify_ret {ret}: {}", verify_ret_meaning(ret)),
             )
             .with_verify_ret(i32::try_from(ret).unwrap_or(i32::MIN)));
@@ -111,7 +127,7 @@ impl Client {
     }
 }
 
-/// The four fields queryverifyinfo and getimage both take, checked.
+/// The four fields of queryverifyinfo, checked.
 fn query_body(
     verify_id: &str,
     out_seq_no: &str,
@@ -119,7 +135,7 @@ fn query_body(
     cert_hash: &str,
 ) -> Result<serde_json::Value> {
     require("verify_id", verify_id, 1024)?;
-    require("out_seq_no", out_seq_no, 128)?;
+    out_seq_no::check(out_seq_no)?;
     require("openid", openid, 128)?;
     if cert_hash.len() != 64 || !cert_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Error::invalid_argument(

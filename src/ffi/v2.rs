@@ -82,39 +82,3 @@ pub unsafe extern "C" fn wxface_v2_query(
         Ok(())
     })
 }
-
-/// The photo of a finished 2.0 verification (getimage with the four query
-/// fields): `*out` holds `image` (read it with `wxface_response_bytes`) and
-/// `content_type`. Biometric data: store it only where the law allows.
-#[no_mangle]
-pub unsafe extern "C" fn wxface_v2_get_image(
-    c: *mut wxface_client,
-    verify_id: *const c_char,
-    out_seq_no: *const c_char,
-    openid: *const c_char,
-    cert_hash: *const c_char,
-    out: *mut *mut wxface_response,
-    err: *mut wxface_error,
-) -> i32 {
-    guard(err, || {
-        let c = client_ref(c)?;
-        need_out(out, "out")?;
-        let enc = c.input_encoding();
-        // SAFETY: NUL-terminated strings per the header (NULL checked).
-        let [vid, seq, openid, hash] = unsafe {
-            texts(
-                [
-                    (verify_id, "verify_id"),
-                    (out_seq_no, "out_seq_no"),
-                    (openid, "openid"),
-                    (cert_hash, "cert_hash"),
-                ],
-                enc,
-            )
-        }?;
-        let r = c.v2_get_image(&vid, &seq, &openid, &hash)?;
-        // SAFETY: `out` checked above.
-        unsafe { put(out, wxface_response::from_core(&r)) };
-        Ok(())
-    })
-}
