@@ -58,10 +58,13 @@ impl Cancel {
     }
 }
 
+type Key = [u8; 16];
+
 /// When each verify_id this client obtained stops living.
 #[derive(Default)]
 pub(crate) struct Lives {
-    inner: Mutex<(HashMap<[u8; 16], Instant>, VecDeque<[u8; 16]>)>,
+    /// The map answers "until when?"; the queue says which to forget first.
+    inner: Mutex<(HashMap<Key, Instant>, VecDeque<Key>)>,
 }
 
 impl Lives {
@@ -85,7 +88,7 @@ impl Lives {
     }
 }
 
-fn digest(verify_id: &str) -> [u8; 16] {
+fn digest(verify_id: &str) -> Key {
     let mut key = [0; 16];
     key.copy_from_slice(&Sha256::digest(verify_id.as_bytes())[..16]);
     key
