@@ -519,14 +519,13 @@ fn getimage_returns_a_jpeg_for_a_known_result_and_json_otherwise() {
         84001
     );
 
+    // 2.0 has no getimage: the four query fields are not a verify_result.
     let verify_id = sb.verify_id(&token, "seq-2", "o-user");
+    sb.control("/sandbox/v2/complete", json!({ "verify_id": verify_id }));
     assert_eq!(
         sb.api(GET_IMAGE, &token, &query_body(&verify_id)).errcode(),
-        84003
+        40097
     );
-    sb.control("/sandbox/v2/complete", json!({ "verify_id": verify_id }));
-    let photo = sb.api(GET_IMAGE, &token, &query_body(&verify_id));
-    assert!(photo.body.starts_with(&[0xFF, 0xD8, 0xFF]));
 }
 
 #[test]
@@ -551,7 +550,7 @@ fn request_bodies_are_recorded_byte_for_byte() {
 // ---- 2.0 ------------------------------------------------------------------
 
 #[test]
-fn v2_query_answers_still_checking_then_the_outcome() {
+fn v2_query_answers_not_completed_until_the_phone_finishes_then_the_outcome() {
     let sb = sandbox();
     let token = sb.token();
     let verify_id = sb.verify_id(&token, "seq-2", "o-user");
@@ -559,7 +558,7 @@ fn v2_query_answers_still_checking_then_the_outcome() {
     let before = sb.api(QUERY, &token, &query_body(&verify_id)).json();
     assert_eq!(
         (before["errcode"].as_i64(), before["verify_ret"].as_i64()),
-        (Some(0), Some(10005))
+        (Some(0), Some(10300))
     );
     sb.control("/sandbox/v2/complete", json!({ "verify_id": verify_id }));
     assert_eq!(
@@ -577,14 +576,66 @@ fn v2_query_answers_still_checking_then_the_outcome() {
 }
 
 #[test]
-fn v2_getverifyid_refuses_missing_fields_and_other_documents() {
+fn v2_query_answers_still_checking_for_the_asked_number_of_queries() {
     let sb = sandbox();
     let token = sb.token();
-    let cert = |cert_type: &str| json!({"cert_type": cert_type, "cert_name": NAME, "cert_no": ID});
-    let missing = json!({"out_seq_no": "s", "cert_info": cert("IDENTITY_CARD")});
-    assert_eq!(sb.api(GET_VERIFY_ID, &token, &missing).errcode(), 40097);
-    let passport = json!({"out_seq_no": "s", "cert_info": cert("PASSPORT"), "openid": "o"});
-    assert_eq!(sb.api(GET_VERIFY_ID, &token, &passport).errcode(), 40097);
+    let verify_id = sb.verify_id(&token, "seq-2", "o-user");
+    sb.control(
+        "/sandbox/v2/complete",
+        json!({"verify_id": verify_id, "checking_queries": 2}),
+    );
+    let rets: Vec<Json> = (0..3)
+        .map(|_| sb.api(QUERY, &token, &query_body(&verify_id)).json()["verify_ret"].clone())
+        .collect();
+    assert_eq!(rets, [json!(10005), json!(10005), json!(10000)]);
+}
+
+#[test]
+fn v2_getverifyid_answers_each_missing_or_invalid_field_with_its_code() {
+    let sb = sandbox();
+    let token = sb.token();
+    let good = || {
+        json!({
+            "out_seq_no": "seq-fields",
+            "cert_info": {"cert_type": "IDENTITY_CARD", "cert_name": NAME, "cert_no": ID},
+            "openid": "o-user",
+        })
+    };
+    let without = |field: &str| {
+        let mut body = good();
+        body.as_object_mut().unwrap().remove(field);
+        sb.api(GET_VERIFY_ID, &token, &body).errcode()
+    };
+    assert_eq!(without("out_seq_no"), 84010);
+    assert_eq!(without("cert_info"), 84012);
+    assert_eq!(without("openid"), 84016);
+    let with = |pointer: &str, value: Json| {
+        let mut body = good();
+        *body.pointer_mut(pointer).unwrap() = value;
+        sb.api(GET_VERIFY_ID, &token, &body).errcode()
+    };
+    assert_eq!(with("/out_seq_no", json!("abcd")), 84011);
+    assert_eq!(with("/out_seq_no", json!("order.0001")), 84011);
+    assert_eq!(with("/out_seq_no", json!("x".repeat(33))), 84011);
+    assert_eq!(with("/cert_info/cert_type", json!("PASSPORT")), 84013);
+    assert_eq!(with("/cert_info/cert_name", json!("")), 84014);
+    assert_eq!(with("/cert_info/cert_no", json!("110105194912310021")), 84015);
+    assert_eq!(with("/openid", json!("not an openid")), 40003);
+    // None of the refused calls used the out_seq_no up.
+    assert_eq!(sb.api(GET_VERIFY_ID, &token, &good()).errcode(), 0);
+}
+
+#[test]
+fn v2_getverifyid_refuses_an_out_seq_no_used_before() {
+    let sb = sandbox();
+    let token = sb.token();
+    sb.verify_id(&token, "seq-once", "o-user");
+    let again = json!({
+        "out_seq_no": "seq-once",
+        "cert_info": {"cert_type": "IDENTITY_CARD", "cert_name": NAME, "cert_no": ID},
+        "openid": "o-user",
+    });
+    assert_eq!(sb.api(GET_VERIFY_ID, &token, &again).errcode(), 84019);
 }
 
 #[test]
@@ -597,24 +648,57 @@ fn v2_query_checks_every_field_against_getverifyid() {
         body[name] = json!(value);
         sb.api(QUERY, &token, &body).errcode()
     };
-    assert_eq!(with("verify_id", "unknown"), 84001);
-    assert_eq!(with("out_seq_no", "seq-other"), 40097);
-    assert_eq!(with("openid", "o-other"), 40003);
+    assert_eq!(with("verify_id", ""), 84021);
+    assert_eq!(with("verify_id", "unknown"), 84021);
+    assert_eq!(with("out_seq_no", ""), 84010);
+    assert_eq!(with("openid", ""), 84016);
+    assert_eq!(with("out_seq_no", "seq-other"), 84020);
+    assert_eq!(with("openid", "o-other"), 84017);
     assert_eq!(
         with(
             "cert_hash",
             &digest::cert_hash("IDENTITY_CARD", NAME, ID_LOWER_X)
         ),
-        84010
+        84018
     );
-    assert_eq!(with("cert_hash", ""), 40097);
+    assert_eq!(with("cert_hash", ""), 84018);
+    assert_eq!(sb.api(QUERY, &token, &query_body(&verify_id)).errcode(), 0);
+}
+
+#[test]
+fn v2_verify_id_expires_when_its_life_is_used_up() {
+    let sb = sandbox();
+    let token = sb.token();
+    let verify_id = sb.verify_id(&token, "seq-2", "o-user");
+    let aged = sb.control(
+        "/sandbox/v2/age",
+        json!({"verify_id": verify_id, "by_s": 3000}),
+    );
+    assert!(aged["expires_in"].as_u64().unwrap() <= 600, "{aged}");
+    assert_eq!(sb.api(QUERY, &token, &query_body(&verify_id)).errcode(), 0);
     sb.control(
-        "/sandbox/v2/complete",
-        json!({"verify_id": verify_id, "ttl_s": 0}),
+        "/sandbox/v2/age",
+        json!({"verify_id": verify_id, "by_s": 600}),
     );
     assert_eq!(
         sb.api(QUERY, &token, &query_body(&verify_id)).errcode(),
-        84002
+        84022
+    );
+}
+
+#[test]
+fn v2_verify_id_life_can_be_shortened_for_tests() {
+    let sb = sandbox();
+    let token = sb.token();
+    sb.control("/sandbox/v2/verify-id-life", json!({"expires_in": 2}));
+    let body = json!({
+        "out_seq_no": "seq-short",
+        "cert_info": {"cert_type": "IDENTITY_CARD", "cert_name": NAME, "cert_no": ID},
+        "openid": "o-user",
+    });
+    assert_eq!(
+        sb.api(GET_VERIFY_ID, &token, &body).json()["expires_in"],
+        2
     );
 }
 

@@ -30,7 +30,7 @@ fn subst(v: &Value, people: &Value) -> Value {
     }
 }
 
-/// The code, verify_ret and wechat_errcode a scenario expects.
+/// The code, verify_ret, wechat_errcode and message a scenario expects.
 fn check_expectations(s: &Value, r: &wxface::Result<wxface::Response>) {
     let title = s["name"].as_str().unwrap();
     let err = r.as_ref().err();
@@ -49,7 +49,28 @@ fn check_expectations(s: &Value, r: &wxface::Result<wxface::Response>) {
             "{title}"
         );
     }
+    if let Some(part) = s["message_contains"].as_str() {
+        let message = err.map(|e| e.message.as_str()).unwrap_or_default();
+        assert!(message.contains(part), "{title}: {message}");
+    }
 }
+
+/// A client whose 2.0 wait pauses briefly, so the wait scenarios run fast.
+fn scenario_client(sandbox: &Sandbox) -> wxface::Client {
+    let mut cfg = sandbox.config();
+    cfg.set("wait_interval_ms", "20").unwrap();
+    wxface::Client::new(&cfg).unwrap()
+}
+
+/// Queues the errcode a scenario wants WeChat to answer on `path`.
+fn inject(sandbox: &Sandbox, s: &Value, path: &str) {
+    if let Some(errcode) = s["wechat_answers"].as_i64() {
+        sandbox.fault(serde_json::json!({"path": path, "kind": "errcode", "errcode": errcode}));
+    }
+}
+
+const GET_VERIFY_ID: &str = "/cityservice/face/identify/getverifyid";
+const QUERY: &str = "/cityservice/face/identify/queryverifyinfo";
 
 fn code_name(r: &wxface::Result<wxface::Response>) -> &'static str {
     r.as_ref().err().map_or(Code::Ok, |e| e.code).name()
@@ -115,13 +136,13 @@ fn v2_query_scenarios() {
     let list = load("v2_query.json");
     let people = &list["people"];
     let sandbox = Sandbox::start();
-    let client = sandbox.client();
+    let client = scenario_client(&sandbox);
     let (name, id) = (
         people["expected"]["name"].as_str().unwrap(),
         people["expected"]["id_card_number"].as_str().unwrap(),
     );
-    for (i, s) in list["scenarios"].as_array().unwrap().iter().enumerate() {
-        let seq = format!("seq-{i}");
+    for s in list["scenarios"].as_array().unwrap() {
+        let seq = wxface::out_seq_no::new();
         let openid = "o_v2_expected_user_0000000001";
         let r = client.v2_get_verify_id(&seq, openid, name, id).unwrap();
         let (verify_id, cert_hash) = (r.text("verify_id").unwrap(), r.text("cert_hash").unwrap());
@@ -132,18 +153,75 @@ fn v2_query_scenarios() {
             }
             sandbox.control("POST", "/sandbox/v2/complete", body);
         }
+        if let Some(by) = s["age_s"].as_u64() {
+            let body = serde_json::json!({ "verify_id": verify_id, "by_s": by });
+            sandbox.control("POST", "/sandbox/v2/age", body);
+        }
+        inject(&sandbox, s, QUERY);
         let with = |f: &str, default: &str| {
             s["query_with"].get(f).map_or(default.to_owned(), |v| {
                 subst(v, people).as_str().unwrap().to_owned()
             })
         };
-        let r = client.v2_query(
-            &with("verify_id", &verify_id),
-            &with("out_seq_no", &seq),
-            &with("openid", openid),
-            &with("cert_hash", &cert_hash),
+        let (vid, seq, openid, hash) = (
+            with("verify_id", &verify_id),
+            with("out_seq_no", &seq),
+            with("openid", openid),
+            with("cert_hash", &cert_hash),
         );
+        let sent_before = sandbox.requests(QUERY);
+        let r = match s["wait_ms"].as_u64() {
+            Some(ms) => client.v2_wait(
+                &vid,
+                &seq,
+                &openid,
+                &hash,
+                std::time::Duration::from_millis(ms),
+                None,
+            ),
+            None => client.v2_query(&vid, &seq, &openid, &hash),
+        };
         check_expectations(s, &r);
+        if s["sent"] == false {
+            assert_eq!(sandbox.requests(QUERY), sent_before, "{}", s["name"]);
+        }
+    }
+}
+
+#[test]
+fn v2_start_scenarios() {
+    let list = load("v2_start.json");
+    let people = &list["people"];
+    let sandbox = Sandbox::start();
+    let client = scenario_client(&sandbox);
+    let (name, id) = (
+        people["expected"]["name"].as_str().unwrap(),
+        people["expected"]["id_card_number"].as_str().unwrap(),
+    );
+    for s in list["scenarios"].as_array().unwrap() {
+        let title = s["name"].as_str().unwrap();
+        let seq = s["out_seq_no"]
+            .as_str()
+            .map_or_else(wxface::out_seq_no::new, str::to_owned);
+        let openid = s["openid"]
+            .as_str()
+            .unwrap_or("o_v2_expected_user_0000000001");
+        inject(&sandbox, s, GET_VERIFY_ID);
+        let sent_before = sandbox.requests(GET_VERIFY_ID);
+        let r = client.v2_get_verify_id(&seq, openid, name, id);
+        check_expectations(s, &r);
+        if s["sent"] == false {
+            assert_eq!(sandbox.requests(GET_VERIFY_ID), sent_before, "{title}");
+        }
+        if let Some(again) = s["then_again"].as_str() {
+            let e = client
+                .v2_get_verify_id(&seq, openid, name, id)
+                .expect_err(title);
+            assert_eq!(e.code.name(), again, "{title} (again)");
+            if let Some(errcode) = s["then_again_wechat_errcode"].as_i64() {
+                assert_eq!(i64::from(e.wechat_errcode), errcode, "{title} (again)");
+            }
+        }
     }
 }
 

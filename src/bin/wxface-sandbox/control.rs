@@ -30,6 +30,17 @@ pub fn handle(sandbox: &Arc<Sandbox>, request: &Request) -> (Reply, After) {
     let reply = match route {
         ("POST", "/sandbox/v1/complete") => with_body(request, |b| complete_v1(sandbox, b)),
         ("POST", "/sandbox/v2/complete") => with_body(request, |b| complete_v2(sandbox, b)),
+        ("POST", "/sandbox/v2/age") => with_body(request, |b| age_v2(sandbox, b)),
+        ("POST", "/sandbox/v2/verify-id-life") => {
+            with_body(request, |b| match seconds(&b, "expires_in", 3600) {
+                Ok(life) if !life.is_zero() => {
+                    sandbox.lock().verify_id_life = life;
+                    ok()
+                }
+                Ok(_) => bad_request("expires_in must be at least 1"),
+                Err(reply) => reply,
+            })
+        }
         ("POST", "/sandbox/token/invalidate") => {
             sandbox.lock().tokens.invalidate_current();
             ok()
@@ -46,6 +57,7 @@ pub fn handle(sandbox: &Arc<Sandbox>, request: &Request) -> (Reply, After) {
                 "pending_v1": state.sessions.pending1.len(),
                 "results_v1": state.sessions.results1.len(),
                 "verify_v2": state.sessions.verify2.len(),
+                "used_out_seq_nos": state.sessions.used_out_seq_nos.len(),
             });
             Reply::json(&stats)
         }
@@ -103,9 +115,11 @@ pub fn handle(sandbox: &Arc<Sandbox>, request: &Request) -> (Reply, After) {
     (reply, After::Continue)
 }
 
-const ROUTES: [&str; 11] = [
+const ROUTES: [&str; 13] = [
     "/sandbox/v1/complete",
     "/sandbox/v2/complete",
+    "/sandbox/v2/age",
+    "/sandbox/v2/verify-id-life",
     "/sandbox/token/invalidate",
     "/sandbox/token/expire",
     "/sandbox/stats",
@@ -216,6 +230,13 @@ fn complete_v2(sandbox: &Sandbox, body: Map<String, Json>) -> Reply {
         .get("verify_ret")
         .and_then(Json::as_i64)
         .unwrap_or(10000);
+    let checking_queries = match body.get("checking_queries") {
+        None => 0,
+        Some(v) => match v.as_u64() {
+            Some(n) if n <= 1000 => n,
+            _ => return bad_request("checking_queries must be an integer from 0 to 1000"),
+        },
+    };
     let ttl = match body.get("ttl_s") {
         None => None,
         Some(_) => match seconds(&body, "ttl_s", 0) {
@@ -225,7 +246,10 @@ fn complete_v2(sandbox: &Sandbox, body: Map<String, Json>) -> Reply {
     };
     let mut state = sandbox.lock();
     match state.sessions.verify2.get(verify_id, now) {
-        Lookup::Live(session) => session.verify_ret = Some(verify_ret),
+        Lookup::Live(session) => {
+            session.verify_ret = Some(verify_ret);
+            session.checking_left = checking_queries;
+        }
         Lookup::Expired => return problem(410, "verify_id has expired"),
         Lookup::Unknown => return problem(404, "unknown verify_id"),
     }
@@ -233,6 +257,23 @@ fn complete_v2(sandbox: &Sandbox, body: Map<String, Json>) -> Reply {
         state.sessions.verify2.set_deadline(verify_id, now + ttl);
     }
     Reply::json(&json!({"ok": true, "verify_ret": verify_ret}))
+}
+
+/// Ages a 2.0 verification by `by_s` seconds, as if that time had passed:
+/// its verify_id expires (84022) once its life is used up.
+fn age_v2(sandbox: &Sandbox, body: Map<String, Json>) -> Reply {
+    let now = Instant::now();
+    let Some(verify_id) = text(&body, "verify_id") else {
+        return bad_request("verify_id is required");
+    };
+    let by = match seconds(&body, "by_s", 3600) {
+        Ok(by) => by,
+        Err(reply) => return reply,
+    };
+    match sandbox.lock().sessions.verify2.age(verify_id, by, now) {
+        Some(left) => Reply::json(&json!({"ok": true, "expires_in": left.as_secs()})),
+        None => problem(404, "unknown verify_id"),
+    }
 }
 
 fn last_body(sandbox: &Sandbox, request: &Request) -> Reply {

@@ -55,6 +55,20 @@ impl<V> Expiring<V> {
         }
     }
 
+    /// Brings an entry's deadline `by` closer, as if that much time had
+    /// passed (the control API's age route); None for an unknown key.
+    pub fn age(&mut self, key: &str, by: Duration, now: Instant) -> Option<Duration> {
+        let (deadline, _) = self.entries.get_mut(key)?;
+        // Instants cannot go before the process started: clamp at `now`.
+        let left = deadline.saturating_duration_since(now).saturating_sub(by);
+        *deadline = now + left;
+        Some(left)
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -111,6 +125,8 @@ pub struct Verify2 {
     pub openid: String,
     pub cert_hash: String,
     pub verify_ret: Option<i64>,
+    /// Queries still answered 10005 ("still checking") before the outcome.
+    pub checking_left: u64,
 }
 
 #[derive(Default)]
@@ -118,6 +134,8 @@ pub struct Sessions {
     pub pending1: Expiring<Pending1>,
     pub results1: Expiring<Result1>,
     pub verify2: Expiring<Verify2>,
+    /// out_seq_nos getverifyid has accepted: a second use is 84019.
+    pub used_out_seq_nos: Expiring<()>,
 }
 
 #[cfg(test)]

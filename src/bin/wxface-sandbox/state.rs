@@ -64,6 +64,9 @@ pub struct State {
     pub faults: Vec<Fault>,
     pub last_bodies: HashMap<String, Vec<u8>>,
     pub push: Option<Target>,
+    /// getverifyid's expires_in (WeChat: 3600 s); the control API shortens
+    /// it so that tests can see a verify_id die.
+    pub verify_id_life: Duration,
 }
 
 impl State {
@@ -88,6 +91,7 @@ impl Sandbox {
             faults: Vec::new(),
             last_bodies: HashMap::new(),
             push: None,
+            verify_id_life: Duration::from_secs(3600),
         };
         Sandbox {
             config,

@@ -19,10 +19,14 @@ pub const GET_IMAGE: &str = "/cityservice/face/identify/getimage";
 pub const GET_VERIFY_ID: &str = "/cityservice/face/identify/getverifyid";
 pub const QUERY_VERIFY_INFO: &str = "/cityservice/face/identify/queryverifyinfo";
 
-/// user_id_key and verify_id lifetime, as WeChat documents.
+/// user_id_key lifetime, as WeChat documents (a verify_id's is in the state).
 const SESSION_TTL: Duration = Duration::from_secs(3600);
-/// 2.0's "not finished yet" verify_ret (1.0 table: "still checking").
+/// 2.0's verify_ret until the phone has finished ("verification not completed").
+pub const NOT_COMPLETED: i64 = 10300;
+/// 2.0's verify_ret during the optional checking phase after the phone.
 pub const STILL_CHECKING: i64 = 10005;
+/// How long an accepted out_seq_no is remembered as used.
+const OUT_SEQ_NO_MEMORY: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// The stand-in for the verification photo (a 16x16 grey baseline JPEG).
 const PHOTO: &[u8] = include_bytes!("photo.jpg");
@@ -53,7 +57,19 @@ pub fn errmsg(errcode: i64) -> &'static str {
         84002 => "user info expired",
         84003 => "user info not exist",
         84006 => "name or id_card_number empty",
-        84010 => "cert_hash mismatch",
+        84010 => "out_seq_no is missing",
+        84011 => "out_seq_no format invalid",
+        84012 => "cert_info is missing",
+        84013 => "invalid cert_type",
+        84014 => "invalid cert_name",
+        84015 => "invalid cert_no",
+        84016 => "openid is missing",
+        84017 => "openid not match",
+        84018 => "cert_hash invalid or not match",
+        84019 => "out_seq_no has been used",
+        84020 => "out_seq_no not match",
+        84021 => "verify_id is missing or invalid",
+        84022 => "verify_id expired",
         _ => "sandbox error",
     }
 }
@@ -229,18 +245,14 @@ fn get_info(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> Reply 
 }
 
 fn get_image(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> Reply {
-    if let Some(verify_result) = text(body, "verify_result") {
-        return match sandbox.lock().sessions.results1.get(verify_result, now) {
-            Lookup::Live(_) => photo(),
-            Lookup::Expired => error(84002),
-            Lookup::Unknown => error(84001),
-        };
-    }
-    match checked_verify2(sandbox, body, now) {
-        Ok(Some(_)) => photo(),
-        // No photo before the user has finished.
-        Ok(None) => error(84003),
-        Err(reply) => reply,
+    // 1.0 only: WeChat documents no getimage for 2.0.
+    let Some(verify_result) = text(body, "verify_result") else {
+        return error_with(40097, "invalid args: verify_result");
+    };
+    match sandbox.lock().sessions.results1.get(verify_result, now) {
+        Lookup::Live(_) => photo(),
+        Lookup::Expired => error(84002),
+        Lookup::Unknown => error(84001),
     }
 }
 
@@ -252,94 +264,122 @@ fn photo() -> Reply {
     }
 }
 
+/// WeChat's rule for out_seq_no (84011).
+fn out_seq_no_is_valid(value: &str) -> bool {
+    (5..=32).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// The sandbox's stand-in for "an openid of this mini program" (40003):
+/// WeChat's openids are 28 characters of `[0-9A-Za-z_-]`; the sandbox
+/// accepts 6 to 64 of them so tests may use readable ones.
+fn openid_is_plausible(value: &str) -> bool {
+    (6..=64).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 fn get_verify_id(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> Reply {
-    let cert = body.get("cert_info").and_then(Json::as_object);
-    let field = |name: &str| cert.and_then(|c| text(c, name));
-    let (Some(out_seq_no), Some(openid), Some(cert_type), Some(cert_name), Some(cert_no)) = (
-        text(body, "out_seq_no"),
-        text(body, "openid"),
-        field("cert_type"),
-        field("cert_name"),
-        field("cert_no"),
-    ) else {
-        return error_with(
-            40097,
-            "invalid args: out_seq_no, openid and cert_info are required",
-        );
+    // The order of the checks is the sandbox's choice; each code is WeChat's.
+    let Some(out_seq_no) = text(body, "out_seq_no") else {
+        return error(84010);
     };
-    if cert_type != "IDENTITY_CARD" {
-        return error_with(40097, "invalid args: cert_type must be IDENTITY_CARD");
+    if !out_seq_no_is_valid(out_seq_no) {
+        return error(84011);
     }
-    if wxface::id_card::normalize(cert_no).is_err() {
-        return error_with(40097, "invalid args: cert_no");
+    let Some(openid) = text(body, "openid") else {
+        return error(84016);
+    };
+    if !openid_is_plausible(openid) {
+        return error(40003);
     }
+    let Some(cert) = body.get("cert_info").and_then(Json::as_object) else {
+        return error(84012);
+    };
+    if text(cert, "cert_type") != Some("IDENTITY_CARD") {
+        return error(84013);
+    }
+    // Non-empty UTF-8 (a JSON string is UTF-8 by construction).
+    let Some(cert_name) = text(cert, "cert_name").filter(|n| !n.trim().is_empty()) else {
+        return error(84014);
+    };
+    let Some(cert_no) = text(cert, "cert_no").filter(|n| wxface::id_card::normalize(n).is_ok())
+    else {
+        return error(84015);
+    };
+    let mut state = sandbox.lock();
+    if state.sessions.used_out_seq_nos.contains(out_seq_no) {
+        return error(84019);
+    }
+    state
+        .sessions
+        .used_out_seq_nos
+        .insert(out_seq_no.to_owned(), (), now + OUT_SEQ_NO_MEMORY, now);
     let verify_id = ids::random(64);
     let session = Verify2 {
         out_seq_no: out_seq_no.to_owned(),
         openid: openid.to_owned(),
         // Over the fields exactly as sent: a client that hashes a different
-        // spelling (lower-case x, full-width digits) must see 84010.
-        cert_hash: digest::cert_hash(cert_type, cert_name, cert_no),
+        // spelling (lower-case x, full-width digits) must see 84018.
+        cert_hash: digest::cert_hash("IDENTITY_CARD", cert_name, cert_no),
         verify_ret: None,
+        checking_left: 0,
     };
-    sandbox
-        .lock()
+    let life = state.verify_id_life;
+    state
         .sessions
         .verify2
-        .insert(verify_id.clone(), session, now + SESSION_TTL, now);
+        .insert(verify_id.clone(), session, now + life, now);
     Reply::json(&json!({
         "errcode": 0,
         "errmsg": "ok",
         "verify_id": verify_id,
-        "expires_in": SESSION_TTL.as_secs(),
+        "expires_in": life.as_secs(),
     }))
 }
 
+/// queryverifyinfo: WeChat's checks on `{verify_id, out_seq_no, cert_hash,
+/// openid}` against getverifyid's, then the verify_ret: 10300 until the
+/// phone has finished, 10005 during an optional checking phase, then the
+/// outcome.
 fn query_verify_info(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> Reply {
-    match checked_verify2(sandbox, body, now) {
-        Ok(verify_ret) => Reply::json(&json!({
-            "errcode": 0,
-            "errmsg": "ok",
-            "verify_ret": verify_ret.unwrap_or(STILL_CHECKING),
-        })),
-        Err(reply) => reply,
-    }
-}
-
-/// 2.0's checks on `{verify_id, out_seq_no, cert_hash, openid}`; the outcome
-/// if the user has finished.
-fn checked_verify2(
-    sandbox: &Sandbox,
-    body: &Map<String, Json>,
-    now: Instant,
-) -> Result<Option<i64>, Reply> {
-    let (Some(verify_id), Some(out_seq_no), Some(cert_hash), Some(openid)) = (
-        text(body, "verify_id"),
-        text(body, "out_seq_no"),
-        text(body, "cert_hash"),
-        text(body, "openid"),
-    ) else {
-        return Err(error_with(
-            40097,
-            "invalid args: verify_id, out_seq_no, cert_hash and openid are required",
-        ));
+    let Some(verify_id) = text(body, "verify_id") else {
+        return error(84021);
+    };
+    let Some(out_seq_no) = text(body, "out_seq_no") else {
+        return error(84010);
+    };
+    let Some(openid) = text(body, "openid") else {
+        return error(84016);
     };
     let mut state = sandbox.lock();
     let session = match state.sessions.verify2.get(verify_id, now) {
         Lookup::Live(session) => session,
-        Lookup::Expired => return Err(error(84002)),
-        Lookup::Unknown => return Err(error(84001)),
+        Lookup::Expired => return error(84022),
+        // WeChat documents no code for an unknown verify_id: the sandbox's choice.
+        Lookup::Unknown => return error(84021),
     };
     if session.out_seq_no != out_seq_no {
-        return Err(error_with(40097, "out_seq_no mismatch"));
+        return error(84020);
     }
     if session.openid != openid {
-        return Err(error(40003));
+        return error(84017);
     }
-    if !session.cert_hash.eq_ignore_ascii_case(cert_hash) {
-        return Err(error(84010));
+    if !text(body, "cert_hash").is_some_and(|h| session.cert_hash.eq_ignore_ascii_case(h)) {
+        return error(84018);
     }
-    Ok(session.verify_ret)
+    let verify_ret = match session.verify_ret {
+        None => NOT_COMPLETED,
+        Some(_) if session.checking_left > 0 => {
+            session.checking_left -= 1;
+            STILL_CHECKING
+        }
+        Some(outcome) => outcome,
+    };
+    Reply::json(&json!({"errcode": 0, "errmsg": "ok", "verify_ret": verify_ret}))
 }
 
 /// The body as a JSON object, or WeChat's 47001.
