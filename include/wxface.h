@@ -73,6 +73,11 @@
 #define WXFACE_ERR_NOT_FOUND 5
 
 /*
+ WeChat refused a request field (84010-84016, 84021, 40003; 1.0: 84006); the message names the field.
+ */
+#define WXFACE_ERR_FIELD_REJECTED 6
+
+/*
  Could not reach WeChat: DNS, connect, reset. Retry later.
  */
 #define WXFACE_ERR_NETWORK 10
@@ -138,7 +143,17 @@
 #define WXFACE_ERR_USER_INFO_NOT_FOUND 26
 
 /*
- The face verification did not pass; see `verify_ret`.
+ 84022: the verify_id has expired (it lives one hour); the user must start again.
+ */
+#define WXFACE_ERR_VERIFY_ID_EXPIRED 27
+
+/*
+ 84019: the out_seq_no was already used; start again with a new one.
+ */
+#define WXFACE_ERR_OUT_SEQ_NO_USED 28
+
+/*
+ The face verification did not pass; see `verify_ret` (the message names the reason).
  */
 #define WXFACE_ERR_NOT_PASSED 30
 
@@ -158,7 +173,7 @@
 #define WXFACE_ERR_USER_ID_KEY_MISMATCH 33
 
 /*
- The verification was done by another WeChat user (openid).
+ The verification was done by another WeChat user (openid); 2.0: 84017, the openid is not getverifyid's.
  */
 #define WXFACE_ERR_OPENID_MISMATCH 34
 
@@ -171,6 +186,21 @@
  This client already accepted this verify_result once.
  */
 #define WXFACE_ERR_REPLAYED 36
+
+/*
+ 84018: the cert_hash is not that of getverifyid's name and number.
+ */
+#define WXFACE_ERR_CERT_HASH_MISMATCH 37
+
+/*
+ 84020: the out_seq_no is not getverifyid's.
+ */
+#define WXFACE_ERR_OUT_SEQ_NO_MISMATCH 38
+
+/*
+ verify_ret 10005 or 10300 (1.0: identify_ret 10005): not finished yet, neither a pass nor a failure; ask again later (`wxface_v2_wait`).
+ */
+#define WXFACE_ERR_PENDING 39
 
 /*
  Push signature (or msg_signature) missing or wrong.
@@ -206,6 +236,17 @@
  A bug in wxface (a caught panic); please report it.
  */
 #define WXFACE_ERR_INTERNAL 99
+
+/*
+ Bytes `wxface_out_seq_no_new` needs: 32 characters and a NUL.
+ */
+#define WXFACE_OUT_SEQ_NO_SIZE 33
+
+/*
+ Lets one thread end another's `wxface_v2_wait` early. Safe to share
+ between threads; free it with `wxface_cancel_free` once no wait uses it.
+ */
+typedef struct wxface_cancel wxface_cancel;
 
 /*
  A client: safe to share between threads; every call blocks, bounded by
@@ -395,6 +436,16 @@ int32_t wxface_cert_hash(const char *cert_type,
                          struct wxface_error *err);
 
 /*
+ A fresh 2.0 out_seq_no into `buf` (`len` at least
+ WXFACE_OUT_SEQ_NO_SIZE, 33): 32 lower-case hex digits and a NUL, a
+ UUIDv7 whose first digits are the time, so values sort by creation.
+ Unique across threads and processes, no personal data; valid for
+ `wxface_v2_get_verify_id`. Use it when your system has no order number
+ of its own; store it with the verify_id. Never blocks.
+ */
+int32_t wxface_out_seq_no_new(char *buf, size_t len, struct wxface_error *err);
+
+/*
  The GET handshake WeChat makes when the push URL is configured: checks
  `signature` (and the timestamp window) in `query`, the raw query string
  received. On WXFACE_OK, answer the request with its `echostr` as is
@@ -544,9 +595,17 @@ int32_t wxface_v1_get_image(struct wxface_client *c,
 /*
  Starts a 2.0 verification (getverifyid) for the mini-program user
  `openid`, with cert_type IDENTITY_CARD and the normalised number. `*out`
- holds `verify_id` (for `wx.requestFacialVerify`), `expires_in` and
- `cert_hash`: keep verify_id, out_seq_no, openid and cert_hash for
- `wxface_v2_query`; the raw name and number are no longer needed.
+ holds `verify_id` (for `wx.requestFacialVerify`), `expires_in`,
+ `expires_at` (Unix seconds) and `cert_hash`: keep verify_id, out_seq_no,
+ openid and cert_hash for `wxface_v2_query`; the raw name and number are
+ no longer needed.
+
+ `out_seq_no` must be 5 to 32 characters of `0-9 A-Z a-z _ -`, never used
+ before with this appid (`wxface_out_seq_no_new` makes one); any other is
+ WXFACE_ERR_INVALID_ARGUMENT before a request. WeChat's answers:
+ WXFACE_ERR_OUT_SEQ_NO_USED (84019), WXFACE_ERR_FIELD_REJECTED (84010-84016,
+ 40003 unknown openid; the message names the field). A write: never retried
+ once it may have reached WeChat.
  */
 int32_t wxface_v2_get_verify_id(struct wxface_client *c,
                                 const char *out_seq_no,
@@ -558,9 +617,15 @@ int32_t wxface_v2_get_verify_id(struct wxface_client *c,
 
 /*
  The 2.0 verdict (queryverifyinfo): WXFACE_OK only if WeChat answered
- errcode 0 and verify_ret 10000; WXFACE_ERR_NOT_PASSED with `verify_ret`
- otherwise. WeChat checks cert_hash and openid against getverifyid's and
- answers a mismatch with an errcode. `out` may be NULL.
+ errcode 0 and verify_ret 10000. verify_ret 10300 (not completed) or
+ 10005 (still checking): WXFACE_ERR_PENDING, ask again later
+ (`wxface_v2_wait`). Any other verify_ret: WXFACE_ERR_NOT_PASSED with
+ `verify_ret` and its meaning in the message. WeChat checks the fields
+ against getverifyid's: WXFACE_ERR_OUT_SEQ_NO_MISMATCH (84020),
+ WXFACE_ERR_OPENID_MISMATCH (84017), WXFACE_ERR_CERT_HASH_MISMATCH (84018),
+ WXFACE_ERR_VERIFY_ID_EXPIRED (84022), WXFACE_ERR_OUT_SEQ_NO_USED (84019),
+ WXFACE_ERR_FIELD_REJECTED (84010, 84016, 84021). out_seq_no is checked
+ like getverifyid's before a request. `out` may be NULL.
  */
 int32_t wxface_v2_query(struct wxface_client *c,
                         const char *verify_id,
@@ -571,17 +636,48 @@ int32_t wxface_v2_query(struct wxface_client *c,
                         struct wxface_error *err);
 
 /*
- The photo of a finished 2.0 verification (getimage with the four query
- fields): `*out` holds `image` (read it with `wxface_response_bytes`) and
- `content_type`. Biometric data: store it only where the law allows.
+ A new cancel token, not fired; NULL only if memory ran out.
  */
-int32_t wxface_v2_get_image(struct wxface_client *c,
-                            const char *verify_id,
-                            const char *out_seq_no,
-                            const char *openid,
-                            const char *cert_hash,
-                            struct wxface_response **out,
-                            struct wxface_error *err);
+struct wxface_cancel *wxface_cancel_new(void);
+
+/*
+ Fires the token: every `wxface_v2_wait` using it returns
+ WXFACE_ERR_PENDING at once (after the query in flight, if any), and later
+ ones after their first query. NULL is ignored. Never blocks for long.
+ */
+void wxface_cancel_fire(const struct wxface_cancel *cancel);
+
+/*
+ Frees a cancel token; NULL is fine. No wait may be using it.
+ */
+void wxface_cancel_free(struct wxface_cancel *cancel);
+
+/*
+ `wxface_v2_query`, asked again while the answer is WXFACE_ERR_PENDING:
+ the first pause is `wait_interval_ms` (default 1000), then each doubles
+ up to 8 times it. Blocks at most `timeout_ms` (at least 1), and never
+ past the end of the verify_id's life when this client made its
+ getverifyid call (from `expires_in`); no query or pause runs past either
+ bound (each query's timeout is cut to the time left; retries that could
+ not finish are not started). A verify_id from another process or client
+ is capped by `timeout_ms` alone: pass at most `expires_at` minus now.
+
+ Returns the first answer that is not PENDING, exactly as
+ `wxface_v2_query` would (WXFACE_OK, WXFACE_ERR_NOT_PASSED, a mismatch,
+ WXFACE_ERR_VERIFY_ID_EXPIRED for 84022, ...); WXFACE_ERR_PENDING with
+ the last `verify_ret` if the deadline came or `cancel` (may be NULL)
+ fired first; WXFACE_ERR_VERIFY_ID_EXPIRED if the verify_id's life ends
+ before another query could be made. `out` may be NULL.
+ */
+int32_t wxface_v2_wait(struct wxface_client *c,
+                       const char *verify_id,
+                       const char *out_seq_no,
+                       const char *openid,
+                       const char *cert_hash,
+                       uint32_t timeout_ms,
+                       const struct wxface_cancel *cancel,
+                       struct wxface_response **out,
+                       struct wxface_error *err);
 
 /*
  "MAJOR.MINOR.PATCH" of the loaded library; compare with the header's

@@ -146,32 +146,33 @@ impl Client {
             ));
         }
         let mut queries = 0u32;
+        let mut last: Option<Error> = None;
+        let mut final_query = false;
         loop {
             queries += 1;
             let outcome = bounded.v2_query(verify_id, out_seq_no, openid, cert_hash);
-            let pending = match outcome {
-                Err(e) if e.code == Code::Pending => e,
-                other => return other,
+            let pending = match (outcome, last.take()) {
+                (Err(e), _) if e.code == Code::Pending => e,
+                // A query cut short by the end itself: the state is still
+                // the pending one seen before.
+                (Err(e), Some(before)) if e.code == Code::Timeout && Instant::now() >= end => {
+                    drop(e);
+                    before
+                }
+                (other, _) => return other,
             };
             if cancel.is_some_and(Cancel::is_fired) {
                 return Err(still_pending(pending, queries, started, "cancelled"));
             }
-            let Some(sleep) = next_sleep(Instant::now(), end, pause(queries, interval)) else {
-                if ended_by_life {
-                    return Err(Error::new(
-                        Code::VerifyIdExpired,
-                        format!(
-                            "still pending after {queries} queries and the verify_id's life (getverifyid's expires_in) ends before another: the user must start again"
-                        ),
-                    ));
-                }
-                return Err(still_pending(
-                    pending,
-                    queries,
-                    started,
-                    "the deadline came",
-                ));
+            let wanted = pause(queries, interval);
+            let sleep = next_sleep(Instant::now(), end, wanted);
+            let Some(sleep) = sleep.filter(|_| !final_query) else {
+                return Err(self.ended(pending, queries, started, ended_by_life));
             };
+            if sleep < wanted {
+                // The pause was cut to fit: this is the last query.
+                final_query = true;
+            }
             self.log().emit(Level::Debug, || {
                 format!(
                     "v2 wait openid {}: pending after {queries} queries, next in {} ms",
@@ -189,7 +190,24 @@ impl Client {
             if !slept_in_full {
                 return Err(still_pending(pending, queries, started, "cancelled"));
             }
+            if Instant::now() >= end {
+                return Err(self.ended(pending, queries, started, ended_by_life));
+            }
+            last = Some(pending);
         }
+    }
+
+    /// The answer when no further query fits before the end.
+    fn ended(&self, pending: Error, queries: u32, started: Instant, by_life: bool) -> Error {
+        if by_life {
+            return Error::new(
+                Code::VerifyIdExpired,
+                format!(
+                    "still pending after {queries} queries and the verify_id's life (getverifyid's expires_in) ends before another: the user must start again"
+                ),
+            );
+        }
+        still_pending(pending, queries, started, "the deadline came")
     }
 }
 

@@ -619,7 +619,10 @@ fn v2_getverifyid_answers_each_missing_or_invalid_field_with_its_code() {
     assert_eq!(with("/out_seq_no", json!("x".repeat(33))), 84011);
     assert_eq!(with("/cert_info/cert_type", json!("PASSPORT")), 84013);
     assert_eq!(with("/cert_info/cert_name", json!("")), 84014);
-    assert_eq!(with("/cert_info/cert_no", json!("110105194912310021")), 84015);
+    assert_eq!(
+        with("/cert_info/cert_no", json!("110105194912310021")),
+        84015
+    );
     assert_eq!(with("/openid", json!("not an openid")), 40003);
     // None of the refused calls used the out_seq_no up.
     assert_eq!(sb.api(GET_VERIFY_ID, &token, &good()).errcode(), 0);
@@ -696,10 +699,7 @@ fn v2_verify_id_life_can_be_shortened_for_tests() {
         "cert_info": {"cert_type": "IDENTITY_CARD", "cert_name": NAME, "cert_no": ID},
         "openid": "o-user",
     });
-    assert_eq!(
-        sb.api(GET_VERIFY_ID, &token, &body).json()["expires_in"],
-        2
-    );
+    assert_eq!(sb.api(GET_VERIFY_ID, &token, &body).json()["expires_in"], 2);
 }
 
 // ---- counters -------------------------------------------------------------

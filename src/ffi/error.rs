@@ -33,6 +33,8 @@ pub const WXFACE_ERR_INVALID_ID_CARD: i32 = 3;
 pub const WXFACE_ERR_CONFIG: i32 = 4;
 /// The response has no such field.
 pub const WXFACE_ERR_NOT_FOUND: i32 = 5;
+/// WeChat refused a request field (84010-84016, 84021, 40003; 1.0: 84006); the message names the field.
+pub const WXFACE_ERR_FIELD_REJECTED: i32 = 6;
 /// Could not reach WeChat: DNS, connect, reset. Retry later.
 pub const WXFACE_ERR_NETWORK: i32 = 10;
 /// No answer within `timeout_ms` (per attempt; timeouts are not retried).
@@ -59,7 +61,11 @@ pub const WXFACE_ERR_VERIFY_RESULT_INVALID: i32 = 24;
 pub const WXFACE_ERR_VERIFY_RESULT_EXPIRED: i32 = 25;
 /// 84003: WeChat has no user info for this verification.
 pub const WXFACE_ERR_USER_INFO_NOT_FOUND: i32 = 26;
-/// The face verification did not pass; see `verify_ret`.
+/// 84022: the verify_id has expired (it lives one hour); the user must start again.
+pub const WXFACE_ERR_VERIFY_ID_EXPIRED: i32 = 27;
+/// 84019: the out_seq_no was already used; start again with a new one.
+pub const WXFACE_ERR_OUT_SEQ_NO_USED: i32 = 28;
+/// The face verification did not pass; see `verify_ret` (the message names the reason).
 pub const WXFACE_ERR_NOT_PASSED: i32 = 30;
 /// The verified ID number is not the expected one.
 pub const WXFACE_ERR_ID_MISMATCH: i32 = 31;
@@ -67,12 +73,18 @@ pub const WXFACE_ERR_ID_MISMATCH: i32 = 31;
 pub const WXFACE_ERR_NAME_MISMATCH: i32 = 32;
 /// The verification was started with another user_id_key.
 pub const WXFACE_ERR_USER_ID_KEY_MISMATCH: i32 = 33;
-/// The verification was done by another WeChat user (openid).
+/// The verification was done by another WeChat user (openid); 2.0: 84017, the openid is not getverifyid's.
 pub const WXFACE_ERR_OPENID_MISMATCH: i32 = 34;
 /// The verification finished longer ago than `max_result_age_s`.
 pub const WXFACE_ERR_STALE_RESULT: i32 = 35;
 /// This client already accepted this verify_result once.
 pub const WXFACE_ERR_REPLAYED: i32 = 36;
+/// 84018: the cert_hash is not that of getverifyid's name and number.
+pub const WXFACE_ERR_CERT_HASH_MISMATCH: i32 = 37;
+/// 84020: the out_seq_no is not getverifyid's.
+pub const WXFACE_ERR_OUT_SEQ_NO_MISMATCH: i32 = 38;
+/// verify_ret 10005 or 10300 (1.0: identify_ret 10005): not finished yet, neither a pass nor a failure; ask again later (`wxface_v2_wait`).
+pub const WXFACE_ERR_PENDING: i32 = 39;
 /// Push signature (or msg_signature) missing or wrong.
 pub const WXFACE_ERR_PUSH_SIGNATURE: i32 = 40;
 /// Push ciphertext cannot be decrypted (base64, padding, length).
@@ -171,6 +183,7 @@ mod tests {
             ("WXFACE_ERR_INVALID_ID_CARD", WXFACE_ERR_INVALID_ID_CARD),
             ("WXFACE_ERR_CONFIG", WXFACE_ERR_CONFIG),
             ("WXFACE_ERR_NOT_FOUND", WXFACE_ERR_NOT_FOUND),
+            ("WXFACE_ERR_FIELD_REJECTED", WXFACE_ERR_FIELD_REJECTED),
             ("WXFACE_ERR_NETWORK", WXFACE_ERR_NETWORK),
             ("WXFACE_ERR_TIMEOUT", WXFACE_ERR_TIMEOUT),
             ("WXFACE_ERR_TLS", WXFACE_ERR_TLS),
@@ -193,6 +206,8 @@ mod tests {
                 "WXFACE_ERR_USER_INFO_NOT_FOUND",
                 WXFACE_ERR_USER_INFO_NOT_FOUND,
             ),
+            ("WXFACE_ERR_VERIFY_ID_EXPIRED", WXFACE_ERR_VERIFY_ID_EXPIRED),
+            ("WXFACE_ERR_OUT_SEQ_NO_USED", WXFACE_ERR_OUT_SEQ_NO_USED),
             ("WXFACE_ERR_NOT_PASSED", WXFACE_ERR_NOT_PASSED),
             ("WXFACE_ERR_ID_MISMATCH", WXFACE_ERR_ID_MISMATCH),
             ("WXFACE_ERR_NAME_MISMATCH", WXFACE_ERR_NAME_MISMATCH),
@@ -203,6 +218,15 @@ mod tests {
             ("WXFACE_ERR_OPENID_MISMATCH", WXFACE_ERR_OPENID_MISMATCH),
             ("WXFACE_ERR_STALE_RESULT", WXFACE_ERR_STALE_RESULT),
             ("WXFACE_ERR_REPLAYED", WXFACE_ERR_REPLAYED),
+            (
+                "WXFACE_ERR_CERT_HASH_MISMATCH",
+                WXFACE_ERR_CERT_HASH_MISMATCH,
+            ),
+            (
+                "WXFACE_ERR_OUT_SEQ_NO_MISMATCH",
+                WXFACE_ERR_OUT_SEQ_NO_MISMATCH,
+            ),
+            ("WXFACE_ERR_PENDING", WXFACE_ERR_PENDING),
             ("WXFACE_ERR_PUSH_SIGNATURE", WXFACE_ERR_PUSH_SIGNATURE),
             ("WXFACE_ERR_PUSH_DECRYPT", WXFACE_ERR_PUSH_DECRYPT),
             ("WXFACE_ERR_PUSH_APPID", WXFACE_ERR_PUSH_APPID),

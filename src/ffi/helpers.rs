@@ -4,7 +4,10 @@ use std::ffi::c_char;
 
 use super::error::wxface_error;
 use super::{guard, utf8, write_c};
-use crate::{digest, id_card};
+use crate::{digest, id_card, out_seq_no};
+
+/// Bytes `wxface_out_seq_no_new` needs: 32 characters and a NUL.
+pub const WXFACE_OUT_SEQ_NO_SIZE: usize = 33;
 
 /// Normalises a resident ID number: full-width digits, lower-case x and
 /// surrounding spaces are accepted; the GB 11643 checksum and the birth date
@@ -86,5 +89,29 @@ pub unsafe extern "C" fn wxface_cert_hash(
         }
         // SAFETY: `out` holds 65 bytes per the header.
         unsafe { write_c(out, 65, &digest::cert_hash(t, n, no), "out") }
+    })
+}
+
+/// A fresh 2.0 out_seq_no into `buf` (`len` at least
+/// WXFACE_OUT_SEQ_NO_SIZE, 33): 32 lower-case hex digits and a NUL, a
+/// UUIDv7 whose first digits are the time, so values sort by creation.
+/// Unique across threads and processes, no personal data; valid for
+/// `wxface_v2_get_verify_id`. Use it when your system has no order number
+/// of its own; store it with the verify_id. Never blocks.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_out_seq_no_new(
+    buf: *mut c_char,
+    len: usize,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        if len < WXFACE_OUT_SEQ_NO_SIZE {
+            return Err(crate::Error::invalid_argument(
+                "len",
+                "must be at least WXFACE_OUT_SEQ_NO_SIZE (33)",
+            ));
+        }
+        // SAFETY: `buf` holds `len` >= 33 bytes per the header.
+        unsafe { write_c(buf, len, &out_seq_no::new(), "buf") }
     })
 }

@@ -1,17 +1,27 @@
 //! The 2.0 calls.
 
 use std::ffi::c_char;
+use std::time::Duration;
 
 use super::client::{client_ref, wxface_client};
 use super::error::wxface_error;
 use super::response::wxface_response;
-use super::{guard, need_out, put, texts};
+use super::{guard, guard_ptr, need_out, object, put, texts};
+use crate::wait::Cancel;
 
 /// Starts a 2.0 verification (getverifyid) for the mini-program user
 /// `openid`, with cert_type IDENTITY_CARD and the normalised number. `*out`
-/// holds `verify_id` (for `wx.requestFacialVerify`), `expires_in` and
-/// `cert_hash`: keep verify_id, out_seq_no, openid and cert_hash for
-/// `wxface_v2_query`; the raw name and number are no longer needed.
+/// holds `verify_id` (for `wx.requestFacialVerify`), `expires_in`,
+/// `expires_at` (Unix seconds) and `cert_hash`: keep verify_id, out_seq_no,
+/// openid and cert_hash for `wxface_v2_query`; the raw name and number are
+/// no longer needed.
+///
+/// `out_seq_no` must be 5 to 32 characters of `0-9 A-Z a-z _ -`, never used
+/// before with this appid (`wxface_out_seq_no_new` makes one); any other is
+/// WXFACE_ERR_INVALID_ARGUMENT before a request. WeChat's answers:
+/// WXFACE_ERR_OUT_SEQ_NO_USED (84019), WXFACE_ERR_FIELD_REJECTED (84010-84016,
+/// 40003 unknown openid; the message names the field). A write: never retried
+/// once it may have reached WeChat.
 #[no_mangle]
 pub unsafe extern "C" fn wxface_v2_get_verify_id(
     c: *mut wxface_client,
@@ -46,9 +56,15 @@ pub unsafe extern "C" fn wxface_v2_get_verify_id(
 }
 
 /// The 2.0 verdict (queryverifyinfo): WXFACE_OK only if WeChat answered
-/// errcode 0 and verify_ret 10000; WXFACE_ERR_NOT_PASSED with `verify_ret`
-/// otherwise. WeChat checks cert_hash and openid against getverifyid's and
-/// answers a mismatch with an errcode. `out` may be NULL.
+/// errcode 0 and verify_ret 10000. verify_ret 10300 (not completed) or
+/// 10005 (still checking): WXFACE_ERR_PENDING, ask again later
+/// (`wxface_v2_wait`). Any other verify_ret: WXFACE_ERR_NOT_PASSED with
+/// `verify_ret` and its meaning in the message. WeChat checks the fields
+/// against getverifyid's: WXFACE_ERR_OUT_SEQ_NO_MISMATCH (84020),
+/// WXFACE_ERR_OPENID_MISMATCH (84017), WXFACE_ERR_CERT_HASH_MISMATCH (84018),
+/// WXFACE_ERR_VERIFY_ID_EXPIRED (84022), WXFACE_ERR_OUT_SEQ_NO_USED (84019),
+/// WXFACE_ERR_FIELD_REJECTED (84010, 84016, 84021). out_seq_no is checked
+/// like getverifyid's before a request. `out` may be NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wxface_v2_query(
     c: *mut wxface_client,
@@ -75,6 +91,108 @@ pub unsafe extern "C" fn wxface_v2_query(
             )
         }?;
         let r = c.v2_query(&vid, &seq, &openid, &hash)?;
+        if !out.is_null() {
+            // SAFETY: non-NULL out-pointer from the caller.
+            unsafe { put(out, wxface_response::from_core(&r)) };
+        }
+        Ok(())
+    })
+}
+
+/// Lets one thread end another's `wxface_v2_wait` early. Safe to share
+/// between threads; free it with `wxface_cancel_free` once no wait uses it.
+pub struct wxface_cancel {
+    inner: Cancel,
+}
+
+/// A new cancel token, not fired; NULL only if memory ran out.
+#[no_mangle]
+pub extern "C" fn wxface_cancel_new() -> *mut wxface_cancel {
+    guard_ptr(|| {
+        Box::into_raw(Box::new(wxface_cancel {
+            inner: Cancel::new(),
+        }))
+    })
+}
+
+/// Fires the token: every `wxface_v2_wait` using it returns
+/// WXFACE_ERR_PENDING at once (after the query in flight, if any), and later
+/// ones after their first query. NULL is ignored. Never blocks for long.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_cancel_fire(cancel: *const wxface_cancel) {
+    let _ = guard_ptr(|| {
+        // SAFETY: NULL or a live token from wxface_cancel_new (header contract).
+        if let Some(c) = unsafe { cancel.as_ref() } {
+            c.inner.fire();
+        }
+        std::ptr::null_mut::<wxface_cancel>()
+    });
+}
+
+/// Frees a cancel token; NULL is fine. No wait may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn wxface_cancel_free(cancel: *mut wxface_cancel) {
+    // SAFETY: from wxface_cancel_new, freed once (header contract).
+    unsafe { super::free(cancel) }
+}
+
+/// `wxface_v2_query`, asked again while the answer is WXFACE_ERR_PENDING:
+/// the first pause is `wait_interval_ms` (default 1000), then each doubles
+/// up to 8 times it. Blocks at most `timeout_ms` (at least 1), and never
+/// past the end of the verify_id's life when this client made its
+/// getverifyid call (from `expires_in`); no query or pause runs past either
+/// bound (each query's timeout is cut to the time left; retries that could
+/// not finish are not started). A verify_id from another process or client
+/// is capped by `timeout_ms` alone: pass at most `expires_at` minus now.
+///
+/// Returns the first answer that is not PENDING, exactly as
+/// `wxface_v2_query` would (WXFACE_OK, WXFACE_ERR_NOT_PASSED, a mismatch,
+/// WXFACE_ERR_VERIFY_ID_EXPIRED for 84022, ...); WXFACE_ERR_PENDING with
+/// the last `verify_ret` if the deadline came or `cancel` (may be NULL)
+/// fired first; WXFACE_ERR_VERIFY_ID_EXPIRED if the verify_id's life ends
+/// before another query could be made. `out` may be NULL.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn wxface_v2_wait(
+    c: *mut wxface_client,
+    verify_id: *const c_char,
+    out_seq_no: *const c_char,
+    openid: *const c_char,
+    cert_hash: *const c_char,
+    timeout_ms: u32,
+    cancel: *const wxface_cancel,
+    out: *mut *mut wxface_response,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        let c = client_ref(c)?;
+        if timeout_ms == 0 {
+            return Err(crate::Error::invalid_argument(
+                "timeout_ms",
+                "must be at least 1",
+            ));
+        }
+        let cancel = if cancel.is_null() {
+            None
+        } else {
+            // SAFETY: non-NULL, a live token from wxface_cancel_new (header contract).
+            Some(&unsafe { object(cancel, "cancel") }?.inner)
+        };
+        let enc = c.input_encoding();
+        // SAFETY: NUL-terminated strings per the header (NULL checked).
+        let [vid, seq, openid, hash] = unsafe {
+            texts(
+                [
+                    (verify_id, "verify_id"),
+                    (out_seq_no, "out_seq_no"),
+                    (openid, "openid"),
+                    (cert_hash, "cert_hash"),
+                ],
+                enc,
+            )
+        }?;
+        let timeout = Duration::from_millis(u64::from(timeout_ms));
+        let r = c.v2_wait(&vid, &seq, &openid, &hash, timeout, cancel)?;
         if !out.is_null() {
             // SAFETY: non-NULL out-pointer from the caller.
             unsafe { put(out, wxface_response::from_core(&r)) };

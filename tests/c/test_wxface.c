@@ -3,7 +3,7 @@
  * the committed header, the built shared library, and the sandbox playing
  * WeChat on loopback. Usage: test_wxface REPO_ROOT
  *
- * The shared scenario lists (v1_verify.json and v2_query.json) run first, one test per
+ * The shared scenario lists (v1_verify.json, v2_start.json and v2_query.json) run first, one test per
  * scenario; then bad input, tokens, faults, callbacks, offline helpers and
  * push; last, the PII check over every error message and log line the run
  * produced.
@@ -27,11 +27,13 @@
 
 #define GETUSERIDKEY "/cityservice/face/identify/getuseridkey"
 #define GETINFO "/cityservice/face/identify/getinfo"
+#define GETVERIFYID "/cityservice/face/identify/getverifyid"
+#define QUERYVERIFYINFO "/cityservice/face/identify/queryverifyinfo"
 
 /* ---- fixtures ------------------------------------------------------------ */
 
 static const char *repo_root;
-static json *v1_list, *v2_list;
+static json *v1_list, *v2_list, *v2_start_list;
 /* The people of the scenario lists (both lists name the same two). */
 static const char *expected_name, *expected_id, *other_name, *other_id;
 
@@ -210,6 +212,27 @@ static void check_expectations(const json *s, int32_t rc, const wxface_error *er
               wxface_code_name(rc), expect ? expect : "?", err->message);
     if (json_int(json_get(s, "verify_ret"), &n)) CHECK_INT(err->verify_ret, n);
     if (json_int(json_get(s, "wechat_errcode"), &n)) CHECK_INT(err->wechat_errcode, n);
+    if (json_str(json_get(s, "message_contains")) != NULL) {
+        const char *part = json_str(json_get(s, "message_contains"));
+        CHECK_MSG(rc != WXFACE_OK && strstr(err->message, part) != NULL, "message lacks \"%s\": %s", part,
+                  err->message);
+    }
+}
+
+/* `wechat_answers`: WeChat answers that errcode to the next call on `path`. */
+static void inject(const json *s, const char *path) {
+    long long errcode;
+    strbuf body = {0};
+    if (!json_int(json_get(s, "wechat_answers"), &errcode)) return;
+    sb_printf(&body, "{\"path\":\"%s\",\"kind\":\"errcode\",\"errcode\":%lld}", path, errcode);
+    CHECK_MSG(sandbox_post(&shared_sb, "/sandbox/faults", sb_str(&body)), "fault not queued");
+    sb_free(&body);
+}
+
+/* `sent: false`: the call made no request on `path`. */
+static int is_local_only(const json *s) {
+    const json *sent = json_get(s, "sent");
+    return sent != NULL && sent->type == JSON_BOOL && !sent->boolean;
 }
 
 static void v1_scenario(const void *arg) {
@@ -254,15 +277,15 @@ static void v1_scenario(const void *arg) {
 
 static void v2_scenario(const void *arg) {
     const json *s = arg;
-    static int seq_counter;
     const char *openid0 = "o_v2_expected_user_0000000001";
-    char seq0[32], *verify_id0, *cert_hash0, *verify_id, *seq, *openid, *cert_hash;
+    char seq0[WXFACE_OUT_SEQ_NO_SIZE], *verify_id0, *cert_hash0, *verify_id, *seq, *openid, *cert_hash;
     const json *complete = json_get(s, "complete");
     wxface_response *r = NULL;
     wxface_error err;
+    long long age_s, wait_ms, sent_before;
     int32_t rc;
 
-    snprintf(seq0, sizeof seq0, "seq-c-%d", seq_counter++);
+    CHECK_CODE(wxface_out_seq_no_new(seq0, sizeof seq0, &err), &err, WXFACE_OK);
     CHECK_CODE(wxface_v2_get_verify_id(shared_client, seq0, openid0, expected_name, expected_id, &r, &err), &err,
                WXFACE_OK);
     verify_id0 = dup_str(wxface_response_str(r, "verify_id"));
@@ -284,19 +307,67 @@ static void v2_scenario(const void *arg) {
         CHECK_MSG(sandbox_post(&shared_sb, "/sandbox/v2/complete", sb_str(&body)), "v2 complete failed");
         sb_free(&body);
     }
+    if (json_int(json_get(s, "age_s"), &age_s)) {
+        strbuf body = {0};
+        sb_puts(&body, "{\"verify_id\":");
+        sb_json_string(&body, verify_id0);
+        sb_printf(&body, ",\"by_s\":%lld}", age_s);
+        CHECK_MSG(sandbox_post(&shared_sb, "/sandbox/v2/age", sb_str(&body)), "v2 age failed");
+        sb_free(&body);
+    }
+    inject(s, QUERYVERIFYINFO);
     verify_id = with_field(s, "query_with", "verify_id", verify_id0);
     seq = with_field(s, "query_with", "out_seq_no", seq0);
     openid = with_field(s, "query_with", "openid", openid0);
     cert_hash = with_field(s, "query_with", "cert_hash", cert_hash0);
-    rc = wxface_v2_query(shared_client, verify_id, seq, openid, cert_hash, NULL, &err);
+    sent_before = sandbox_requests(&shared_sb, QUERYVERIFYINFO);
+    if (json_int(json_get(s, "wait_ms"), &wait_ms)) {
+        rc = wxface_v2_wait(shared_client, verify_id, seq, openid, cert_hash, (uint32_t)wait_ms, NULL, NULL, &err);
+    } else {
+        rc = wxface_v2_query(shared_client, verify_id, seq, openid, cert_hash, NULL, &err);
+    }
     pii_note_message(err.message);
     check_expectations(s, rc, &err);
+    if (is_local_only(s)) CHECK_INT(sandbox_requests(&shared_sb, QUERYVERIFYINFO), sent_before);
     free(verify_id0);
     free(cert_hash0);
     free(verify_id);
     free(seq);
     free(openid);
     free(cert_hash);
+}
+
+static void v2_start_scenario(const void *arg) {
+    const json *s = arg;
+    const char *given_seq = json_str(json_get(s, "out_seq_no"));
+    const char *openid = json_str(json_get(s, "openid"));
+    const char *again = json_str(json_get(s, "then_again"));
+    char seq[WXFACE_OUT_SEQ_NO_SIZE];
+    wxface_response *r = NULL;
+    wxface_error err;
+    long long sent_before, n;
+    int32_t rc;
+
+    if (given_seq == NULL) CHECK_CODE(wxface_out_seq_no_new(seq, sizeof seq, &err), &err, WXFACE_OK);
+    if (openid == NULL) openid = "o_v2_expected_user_0000000001";
+    inject(s, GETVERIFYID);
+    sent_before = sandbox_requests(&shared_sb, GETVERIFYID);
+    rc = wxface_v2_get_verify_id(shared_client, given_seq ? given_seq : seq, openid, expected_name, expected_id, &r,
+                                 &err);
+    pii_note_message(err.message);
+    check_expectations(s, rc, &err);
+    wxface_response_free(r);
+    r = NULL;
+    if (is_local_only(s)) CHECK_INT(sandbox_requests(&shared_sb, GETVERIFYID), sent_before);
+    if (again != NULL) {
+        rc = wxface_v2_get_verify_id(shared_client, given_seq ? given_seq : seq, openid, expected_name, expected_id,
+                                     &r, &err);
+        pii_note_message(err.message);
+        CHECK_MSG(strcmp(wxface_code_name(rc), again) == 0, "again: got %s, expected %s", wxface_code_name(rc),
+                  again);
+        if (json_int(json_get(s, "then_again_wechat_errcode"), &n)) CHECK_INT(err.wechat_errcode, n);
+        wxface_response_free(r);
+    }
 }
 
 static void run_scenarios(const char *prefix, const json *list, test_fn fn) {
@@ -402,7 +473,6 @@ static void test_v1_image_is_a_jpeg_read_with_response_bytes(const void *arg) {
     CHECK_INT(err.wechat_errcode, 84001);
     CHECK(r == NULL);
     CHECK_NULL_ARG(wxface_v1_get_image(shared_client, NULL, &r, &err), &err, "verify_result");
-    CHECK_NULL_ARG(wxface_v2_get_image(shared_client, NULL, "s", "o", "h", &r, &err), &err, "verify_id");
     free(vr);
 }
 
@@ -561,13 +631,13 @@ static void test_bad_input_never_reaches_wechat(const void *arg) {
     CHECK_NAMED(wxface_v1_get_info(c, "", &r, &err), &err, WXFACE_ERR_INVALID_ARGUMENT, "verify_result");
     CHECK_NAMED(wxface_v2_get_verify_id(c, "", "o_x_00000001", expected_name, expected_id, &r, &err), &err,
                 WXFACE_ERR_INVALID_ARGUMENT, "out_seq_no");
-    CHECK_NAMED(wxface_v2_get_verify_id(c, "s1", "", expected_name, expected_id, &r, &err), &err,
+    CHECK_NAMED(wxface_v2_get_verify_id(c, "seq-1", "", expected_name, expected_id, &r, &err), &err,
                 WXFACE_ERR_INVALID_ARGUMENT, "openid");
-    CHECK_NAMED(wxface_v2_get_verify_id(c, "s1", "o_x_00000001", "", expected_id, &r, &err), &err,
+    CHECK_NAMED(wxface_v2_get_verify_id(c, "seq-1", "o_x_00000001", "", expected_id, &r, &err), &err,
                 WXFACE_ERR_INVALID_ARGUMENT, "name");
-    CHECK_NAMED(wxface_v2_query(c, "", "s1", "o_x_00000001", "h", NULL, &err), &err, WXFACE_ERR_INVALID_ARGUMENT,
+    CHECK_NAMED(wxface_v2_query(c, "", "seq-1", "o_x_00000001", "h", NULL, &err), &err, WXFACE_ERR_INVALID_ARGUMENT,
                 "verify_id");
-    CHECK_NAMED(wxface_v2_query(c, "v", "s1", "o_x_00000001", "", NULL, &err), &err, WXFACE_ERR_INVALID_ARGUMENT,
+    CHECK_NAMED(wxface_v2_query(c, "v", "seq-1", "o_x_00000001", "", NULL, &err), &err, WXFACE_ERR_INVALID_ARGUMENT,
                 "cert_hash");
     CHECK_NAMED(wxface_md5_name("", hex, &err), &err, WXFACE_ERR_INVALID_ARGUMENT, "name");
     CHECK_NAMED(wxface_cert_hash("", expected_name, expected_id, hex, &err), &err, WXFACE_ERR_INVALID_ARGUMENT,
@@ -594,7 +664,7 @@ static void test_bad_input_never_reaches_wechat(const void *arg) {
                 WXFACE_ERR_INVALID_ENCODING, "verify_result");
     CHECK_NAMED(wxface_v1_verify(c, "vr", expected_name, "1101\xFF", NULL, NULL, NULL, &err), &err,
                 WXFACE_ERR_INVALID_ENCODING, "id_card_number");
-    CHECK_NAMED(wxface_v2_get_verify_id(c, "s1", "o_x_00000001", bad_utf8, expected_id, &r, &err), &err,
+    CHECK_NAMED(wxface_v2_get_verify_id(c, "seq-1", "o_x_00000001", bad_utf8, expected_id, &r, &err), &err,
                 WXFACE_ERR_INVALID_ENCODING, "name");
     CHECK_NAMED(wxface_md5_name(bad_utf8, hex, &err), &err, WXFACE_ERR_INVALID_ENCODING, "name");
     CHECK_NAMED(wxface_cert_hash("IDENTITY_CARD", bad_utf8, expected_id, hex, &err), &err,
@@ -622,7 +692,7 @@ static void test_ten_kib_name_is_an_invalid_argument(const void *arg) {
                 WXFACE_ERR_INVALID_ARGUMENT, "name");
     CHECK_NAMED(wxface_v1_verify(shared_client, "vr", name, expected_id, NULL, NULL, NULL, &err), &err,
                 WXFACE_ERR_INVALID_ARGUMENT, "name");
-    CHECK_NAMED(wxface_v2_get_verify_id(shared_client, "s", "o_x_00000001", name, expected_id, &r, &err), &err,
+    CHECK_NAMED(wxface_v2_get_verify_id(shared_client, "seq-1", "o_x_00000001", name, expected_id, &r, &err), &err,
                 WXFACE_ERR_INVALID_ARGUMENT, "name");
     /* The offline digest hashes what it is given, however long. */
     CHECK_CODE(wxface_md5_name(name, hex, &err), &err, WXFACE_OK);
@@ -645,7 +715,7 @@ static void test_id_with_wrong_checksum_is_invalid_id_card(const void *arg) {
     CHECK_CODE(wxface_md5_id_card_number("110105194912310021", out, &err), &err, WXFACE_ERR_INVALID_ID_CARD);
     CHECK_CODE(wxface_v1_get_user_id_key(shared_client, expected_name, "110105194912310021", NULL, &r, &err), &err,
                WXFACE_ERR_INVALID_ID_CARD);
-    CHECK_CODE(wxface_v2_get_verify_id(shared_client, "s", "o_x_00000001", expected_name, "110105194912310021", &r,
+    CHECK_CODE(wxface_v2_get_verify_id(shared_client, "seq-1", "o_x_00000001", expected_name, "110105194912310021", &r,
                                        &err),
                &err, WXFACE_ERR_INVALID_ID_CARD);
     CHECK(r == NULL);
@@ -1827,6 +1897,158 @@ static void test_no_error_message_or_log_line_contains_pii(const void *arg) {
 
 #define RUN(fn) test_run(#fn + 5, fn, NULL)
 
+/* ---- 2.0: out_seq_no and the bounded wait -------------------------------- */
+
+static void *make_out_seq_nos(void *arg) {
+    char (*seqs)[WXFACE_OUT_SEQ_NO_SIZE] = arg;
+    wxface_error err;
+    int i;
+    for (i = 0; i < 500; i++) {
+        if (wxface_out_seq_no_new(seqs[i], WXFACE_OUT_SEQ_NO_SIZE, &err) != WXFACE_OK) seqs[i][0] = '\0';
+    }
+    return NULL;
+}
+
+static int compare_seqs(const void *a, const void *b) { return strcmp(a, b); }
+
+static void test_fresh_out_seq_nos_are_valid_ordered_and_unique_across_threads(const void *arg) {
+    enum { THREADS = 8, EACH = 500 };
+    static char seqs[THREADS * EACH][WXFACE_OUT_SEQ_NO_SIZE];
+    pthread_t t[THREADS];
+    char small[WXFACE_OUT_SEQ_NO_SIZE - 1], a[WXFACE_OUT_SEQ_NO_SIZE], b[WXFACE_OUT_SEQ_NO_SIZE];
+    wxface_error err;
+    size_t i, j;
+    (void)arg;
+    CHECK_CODE(wxface_out_seq_no_new(a, sizeof a, &err), &err, WXFACE_OK);
+    CHECK_CODE(wxface_out_seq_no_new(b, sizeof b, &err), &err, WXFACE_OK);
+    CHECK_INT(strlen(a), 32);
+    CHECK_MSG(strspn(a, "0123456789abcdef") == 32, "not 32 hex digits: %s", a);
+    CHECK_MSG(strcmp(a, b) < 0, "not in creation order: %s then %s", a, b);
+    CHECK_NAMED(wxface_out_seq_no_new(small, sizeof small, &err), &err, WXFACE_ERR_INVALID_ARGUMENT, "len");
+    CHECK_NAMED(wxface_out_seq_no_new(NULL, 64, &err), &err, WXFACE_ERR_INVALID_ARGUMENT, "buf");
+    for (i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, make_out_seq_nos, seqs[i * EACH]);
+    for (i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
+    for (i = 0; i < THREADS; i++) {
+        for (j = 1; j < EACH; j++) {
+            CHECK_MSG(strcmp(seqs[i * EACH + j - 1], seqs[i * EACH + j]) < 0, "thread %zu: out of order", i);
+        }
+    }
+    qsort(seqs, THREADS * EACH, WXFACE_OUT_SEQ_NO_SIZE, compare_seqs);
+    for (i = 1; i < THREADS * EACH; i++) {
+        CHECK_MSG(seqs[i][0] != '\0' && strcmp(seqs[i - 1], seqs[i]) != 0, "duplicate or empty at %zu", i);
+    }
+}
+
+/* A started 2.0 verification on `c`: verify_id and cert_hash (malloc'd), seq filled. */
+static int start_v2(wxface_client *c, char seq[WXFACE_OUT_SEQ_NO_SIZE], char **verify_id, char **cert_hash) {
+    wxface_response *r = NULL;
+    wxface_error err;
+    *verify_id = *cert_hash = NULL;
+    if (wxface_out_seq_no_new(seq, WXFACE_OUT_SEQ_NO_SIZE, &err) != WXFACE_OK) return 0;
+    CHECK_CODE(wxface_v2_get_verify_id(c, seq, "o_v2_wait_user_000000000001", expected_name, expected_id, &r, &err),
+               &err, WXFACE_OK);
+    if (r == NULL) return 0;
+    *verify_id = dup_str(wxface_response_str(r, "verify_id"));
+    *cert_hash = dup_str(wxface_response_str(r, "cert_hash"));
+    CHECK_MSG(wxface_response_str(r, "expires_at") != NULL, "no expires_at");
+    wxface_response_free(r);
+    return *verify_id != NULL && *cert_hash != NULL;
+}
+
+static void test_wait_never_runs_past_its_deadline(const void *arg) {
+    char seq[WXFACE_OUT_SEQ_NO_SIZE], *vid, *hash;
+    wxface_error err;
+    double started, took;
+    (void)arg;
+    if (!start_v2(shared_client, seq, &vid, &hash)) goto done;
+    started = now_s();
+    CHECK_CODE(wxface_v2_wait(shared_client, vid, seq, "o_v2_wait_user_000000000001", hash, 700, NULL, NULL, &err),
+               &err, WXFACE_ERR_PENDING);
+    took = now_s() - started;
+    CHECK_INT(err.verify_ret, 10300);
+    CHECK_MSG(took <= 0.7 + 0.25, "waited %.3f s for a 700 ms deadline", took); /* scheduling slack under valgrind */
+    CHECK_MSG(took >= 0.3, "gave up after %.3f s of a 700 ms deadline", took);
+done:
+    free(vid);
+    free(hash);
+}
+
+static void test_wait_rejects_a_zero_timeout_and_null_arguments(const void *arg) {
+    wxface_error err;
+    (void)arg;
+    CHECK_NAMED(wxface_v2_wait(shared_client, "v", "seq-1", "o_x_00000001", "h", 0, NULL, NULL, &err), &err,
+                WXFACE_ERR_INVALID_ARGUMENT, "timeout_ms");
+    CHECK_NULL_ARG(wxface_v2_wait(NULL, "v", "seq-1", "o", "h", 10, NULL, NULL, &err), &err, "client");
+    CHECK_NULL_ARG(wxface_v2_wait(shared_client, NULL, "seq-1", "o", "h", 10, NULL, NULL, &err), &err, "verify_id");
+    CHECK_NULL_ARG(wxface_v2_wait(shared_client, "v", "seq-1", "o", NULL, 10, NULL, NULL, &err), &err, "cert_hash");
+    wxface_cancel_fire(NULL);
+    wxface_cancel_free(NULL);
+}
+
+typedef struct {
+    wxface_cancel *cancel;
+} firing;
+
+static void *fire_after_200_ms(void *arg) {
+    struct timespec pause = {0, 200 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    wxface_cancel_fire(((firing *)arg)->cancel);
+    return NULL;
+}
+
+static void test_cancel_from_another_thread_ends_the_wait(const void *arg) {
+    char seq[WXFACE_OUT_SEQ_NO_SIZE], *vid, *hash;
+    firing f;
+    pthread_t t;
+    wxface_error err;
+    double started, took;
+    (void)arg;
+    f.cancel = wxface_cancel_new();
+    CHECK(f.cancel != NULL);
+    if (!start_v2(shared_client, seq, &vid, &hash)) goto done;
+    pthread_create(&t, NULL, fire_after_200_ms, &f);
+    started = now_s();
+    CHECK_CODE(wxface_v2_wait(shared_client, vid, seq, "o_v2_wait_user_000000000001", hash, 60000, f.cancel, NULL,
+                              &err),
+               &err, WXFACE_ERR_PENDING);
+    took = now_s() - started;
+    pthread_join(t, NULL);
+    CHECK_MSG(strstr(err.message, "cancelled") != NULL, "%s", err.message);
+    CHECK_MSG(took < 2.0, "a cancelled wait took %.3f s", took);
+done:
+    wxface_cancel_free(f.cancel);
+    free(vid);
+    free(hash);
+}
+
+static void test_wait_ends_with_the_verify_id_life_it_learned_from_getverifyid(const void *arg) {
+    static const char *const fast[] = {"wait_interval_ms", "20", NULL};
+    sandbox sb;
+    wxface_client *c;
+    char seq[WXFACE_OUT_SEQ_NO_SIZE], *vid = NULL, *hash = NULL;
+    wxface_error err;
+    double started, took;
+    (void)arg;
+    if (!start(&sb)) return;
+    c = client_with(&sb, fast);
+    if (c == NULL) {
+        stop(&sb);
+        return;
+    }
+    CHECK(sandbox_post(&sb, "/sandbox/v2/verify-id-life", "{\"expires_in\":1}"));
+    if (!start_v2(c, seq, &vid, &hash)) goto done;
+    started = now_s();
+    CHECK_CODE(wxface_v2_wait(c, vid, seq, "o_v2_wait_user_000000000001", hash, 60000, NULL, NULL, &err), &err,
+               WXFACE_ERR_VERIFY_ID_EXPIRED);
+    took = now_s() - started;
+    CHECK_MSG(took <= 1.25, "waited %.3f s on a verify_id living 1 s", took);
+done:
+    free(vid);
+    free(hash);
+    wxface_client_free(c);
+    stop(&sb);
+}
+
 int main(int argc, char **argv) {
     int status;
     signal(SIGPIPE, SIG_IGN);
@@ -1844,6 +2066,7 @@ int main(int argc, char **argv) {
     }
     v1_list = load_list("v1_verify.json");
     v2_list = load_list("v2_query.json");
+    v2_start_list = load_list("v2_start.json");
     {
         const json *people = json_get(v1_list, "people");
         expected_name = json_str(json_get(json_get(people, "expected"), "name"));
@@ -1862,7 +2085,9 @@ int main(int argc, char **argv) {
     {
         wxface_config *cfg = sandbox_config(&shared_sb, pii_log_callback);
         wxface_error err;
-        if (cfg == NULL || wxface_client_new(cfg, &shared_client, &err) != WXFACE_OK) {
+        /* Short pauses so the wait scenarios take milliseconds. */
+        if (cfg == NULL || wxface_config_set(cfg, "wait_interval_ms", "20", &err) != WXFACE_OK ||
+            wxface_client_new(cfg, &shared_client, &err) != WXFACE_OK) {
             fprintf(stderr, "cannot make the shared client\n");
             return 2;
         }
@@ -1870,6 +2095,7 @@ int main(int argc, char **argv) {
     }
 
     run_scenarios("v1_verify_scenario_", v1_list, v1_scenario);
+    run_scenarios("v2_start_scenario_", v2_start_list, v2_start_scenario);
     run_scenarios("v2_query_scenario_", v2_list, v2_scenario);
     RUN(test_verify_accepts_null_user_id_key_openid_and_out);
     RUN(test_verify_returns_getinfo_fields_on_success);
@@ -1924,6 +2150,11 @@ int main(int argc, char **argv) {
     RUN(test_md5_of_name_is_md5_of_its_utf8_bytes);
     RUN(test_cert_hash_matches_the_protocol_definition);
     RUN(test_get_verify_id_returns_the_cert_hash_of_the_normalised_number);
+    RUN(test_fresh_out_seq_nos_are_valid_ordered_and_unique_across_threads);
+    RUN(test_wait_never_runs_past_its_deadline);
+    RUN(test_wait_rejects_a_zero_timeout_and_null_arguments);
+    RUN(test_cancel_from_another_thread_ends_the_wait);
+    RUN(test_wait_ends_with_the_verify_id_life_it_learned_from_getverifyid);
 
     RUN(test_push_seal_then_open_round_trips_encrypted);
     RUN(test_push_seal_then_open_round_trips_plain);
@@ -1947,6 +2178,7 @@ int main(int argc, char **argv) {
     status = test_summary();
     json_free(v1_list);
     json_free(v2_list);
+    json_free(v2_start_list);
     pii_free_all();
     return status;
 }
