@@ -1,8 +1,14 @@
 /* wxface 2.0 (getverifyid / queryverifyinfo): start a verification for a
  * mini-program user, let the phone verify the face, then ask WeChat.
  *
+ *   quickstart_v2 CONFIG new-order                                     -> a fresh out_seq_no
  *   quickstart_v2 CONFIG start OUT_SEQ_NO OPENID                      -> verify_id cert_hash
  *   quickstart_v2 CONFIG finish OUT_SEQ_NO OPENID VERIFY_ID CERT_HASH  -> the verdict
+ *
+ * out_seq_no: 5 to 32 of 0-9 A-Z a-z _ -, never used before with this
+ * appid; use your order number, or new-order's (time-ordered, unique).
+ * finish waits while the user has not finished (WXFACE_ERR_PENDING), at
+ * most 30 seconds.
  *
  * Between the two steps keep verify_id, out_seq_no, openid and cert_hash
  * with the order: cert_hash stands for the name and ID number, which the
@@ -33,7 +39,7 @@ int main(int argc, char **argv) {
     int32_t rc;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: %s CONFIG start OUT_SEQ_NO OPENID | CONFIG finish OUT_SEQ_NO OPENID VERIFY_ID CERT_HASH\n",
+        fprintf(stderr, "usage: %s CONFIG new-order | CONFIG start OUT_SEQ_NO OPENID | CONFIG finish OUT_SEQ_NO OPENID VERIFY_ID CERT_HASH\n",
                 argv[0]);
         return 64;
     }
@@ -43,7 +49,13 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    if (strcmp(argv[2], "start") == 0 && argc == 5) {
+    if (strcmp(argv[2], "new-order") == 0 && argc == 3) {
+        char seq[WXFACE_OUT_SEQ_NO_SIZE];
+        rc = wxface_out_seq_no_new(seq, sizeof seq, &err);
+        if (rc == WXFACE_OK) {
+            printf("%s\n", seq);
+        }
+    } else if (strcmp(argv[2], "start") == 0 && argc == 5) {
         /* 1. verify_id goes to wx.requestFacialVerify in the mini program. */
         wxface_response *r = NULL;
         rc = wxface_v2_get_verify_id(client, argv[3], argv[4], NAME, ID_CARD_NUMBER, &r, &err);
@@ -52,13 +64,14 @@ int main(int argc, char **argv) {
             wxface_response_free(r);
         }
     } else if (strcmp(argv[2], "finish") == 0 && argc == 7) {
-        /* 2. wx.requestFacialVerify's success only means "ask the back end". */
-        rc = wxface_v2_query(client, argv[5], argv[3], argv[4], argv[6], NULL, &err);
+        /* 2. wx.requestFacialVerify's success only means "ask the back end";
+              ask until the answer is final, at most 30 s. */
+        rc = wxface_v2_wait(client, argv[5], argv[3], argv[4], argv[6], 30000, NULL, NULL, &err);
         if (rc == WXFACE_OK) {
             printf("VERIFIED: verify_ret 10000\n");
         }
     } else {
-        fprintf(stderr, "usage: %s CONFIG start OUT_SEQ_NO OPENID | CONFIG finish OUT_SEQ_NO OPENID VERIFY_ID CERT_HASH\n",
+        fprintf(stderr, "usage: %s CONFIG new-order | CONFIG start OUT_SEQ_NO OPENID | CONFIG finish OUT_SEQ_NO OPENID VERIFY_ID CERT_HASH\n",
                 argv[0]);
         wxface_client_free(client);
         return 64;

@@ -1,9 +1,8 @@
-"""getimage, 1.0 and 2.0: the photo comes back as bytes (NULs and all);
+"""getimage (1.0 only; WeChat's 2.0 has none): the photo comes back as bytes (NULs and all);
 WeChat's JSON refusals are the usual exceptions."""
 
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
-from typing import Tuple
 
 import pytest
 
@@ -14,7 +13,6 @@ from .conftest import Sandbox
 
 NAME = "张三"
 NUMBER = "11010519491231002X"
-OPENID = "o_image_py_user_0000000000001"
 GETIMAGE = "/cityservice/face/identify/getimage"
 JPEG_START = b"\xff\xd8\xff"
 JPEG_END = b"\xff\xd9"
@@ -24,11 +22,6 @@ def finished_v1(client: wxface.Client, sandbox: Sandbox) -> str:
     key = client.v1_get_user_id_key(NAME, NUMBER)
     verify_result, _ = sandbox.complete_v1(key.user_id_key)
     return verify_result
-
-
-def started_v2(client: wxface.Client, seq: str) -> Tuple[str, str, str, str]:
-    started = client.v2_get_verify_id(seq, OPENID, NAME, NUMBER)
-    return started.verify_id, seq, OPENID, started.cert_hash
 
 
 def assert_whole_jpeg(image: wxface.Image) -> None:
@@ -81,26 +74,10 @@ def test_v1_image_of_an_unknown_verify_result_is_verify_result_invalid(client: w
     assert "forged-by-the-front-end-0000" not in str(info.value)
 
 
-def test_v2_image_is_refused_before_the_phone_finishes_and_a_jpeg_after(
-    client: wxface.Client, sandbox: Sandbox
-):
-    args = started_v2(client, "py-image-1")
-    # The library maps 84003 to its own code (include/wxface.h), not WXFACE_ERR_WECHAT.
-    with pytest.raises(wxface.UserInfoNotFound) as info:
-        client.v2_get_image(*args)
-    assert info.value.code_name == "WXFACE_ERR_USER_INFO_NOT_FOUND"
-    assert info.value.wechat_errcode == 84003
-    sandbox.complete_v2(args[0])
-    assert_whole_jpeg(client.v2_get_image(*args))
-
-
-def test_v2_image_needs_the_same_cert_hash(client: wxface.Client, sandbox: Sandbox):
-    verify_id, seq, openid, _ = started_v2(client, "py-image-2")
-    sandbox.complete_v2(verify_id)
-    wrong = wxface.cert_hash("IDENTITY_CARD", "李四", NUMBER)
-    with pytest.raises(wxface.WxFaceError) as info:
-        client.v2_get_image(verify_id, seq, openid, wrong)
-    assert info.value.wechat_errcode != 0
+def test_there_is_no_2_0_getimage(client: wxface.Client):
+    # WeChat's 2.0 API has no getimage: 0.2 removed it from the library.
+    assert not hasattr(client, "v2_get_image")
+    assert not hasattr(wxface._native.lib(), "wxface_v2_get_image")
 
 
 def test_an_http_error_on_getimage_carries_the_status(clean_sandbox: Sandbox, client: wxface.Client):
@@ -120,10 +97,6 @@ def test_an_http_error_on_getimage_carries_the_status(clean_sandbox: Sandbox, cl
 def test_bad_getimage_arguments_raise_python_errors(client: wxface.Client, bad, error):
     with pytest.raises(error):
         client.v1_get_image(bad)
-    with pytest.raises(error):
-        client.v2_get_image(bad, "seq", OPENID, "hash")
-    with pytest.raises(error):
-        client.v2_get_image("verify-id", "seq", OPENID, bad)
 
 
 def test_eight_threads_fetch_images_through_one_client(client: wxface.Client, sandbox: Sandbox):

@@ -107,10 +107,11 @@ _PROTOTYPES = {
         [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR],
     ),
     "wxface_v2_query": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR]),
-    "wxface_v2_get_image": (
+    "wxface_v2_wait": (
         c_int32,
-        [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _ERR],
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_uint32, c_void_p, _OUT, _ERR],
     ),
+    "wxface_out_seq_no_new": (c_int32, [c_char_p, c_size_t, _ERR]),
 }
 
 

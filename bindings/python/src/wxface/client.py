@@ -2,12 +2,13 @@
 
 import contextlib
 import logging
+import math
 import os
 import secrets
 import threading
 import time
 from contextlib import contextmanager
-from ctypes import byref, c_void_p
+from ctypes import byref, c_uint32, c_void_p
 from typing import Any, Iterator, List, Mapping, Optional, Union
 
 from . import _ffi, _native
@@ -283,7 +284,10 @@ class Client:
     # -- 2.0 ----------------------------------------------------------------
 
     def v2_get_verify_id(self, out_seq_no: Text, openid: Text, name: Text, id_card_number: Text) -> VerifyId:
-        """Starts a 2.0 verification for the mini-program user `openid`."""
+        """Starts a 2.0 verification for the mini-program user `openid`.
+        `out_seq_no`: 5 to 32 of 0-9 A-Z a-z _ -, never used before
+        (`wxface.out_seq_no_new()` makes one); InvalidArgument otherwise,
+        OutSeqNoUsed if WeChat saw it before."""
         args = (
             self._t(out_seq_no, "out_seq_no"),
             self._t(openid, "openid"),
@@ -299,8 +303,10 @@ class Client:
         )
 
     def v2_query(self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text) -> V2Result:
-        """The 2.0 verdict: returns only on verify_ret 10000, else raises
-        NotPassed (see `verify_ret`) or WeChat's refusal."""
+        """The 2.0 verdict: returns only on verify_ret 10000. Raises Pending
+        (10300/10005: not finished, ask again, see `v2_wait`), NotPassed (see
+        `verify_ret`), CertHashMismatch, OpenidMismatch, OutSeqNoMismatch,
+        VerifyIdExpired or another WeChat refusal."""
         args = (
             self._t(verify_id, "verify_id"),
             self._t(out_seq_no, "out_seq_no"),
@@ -313,10 +319,21 @@ class Client:
             )
         return V2Result(ints.get("verify_ret"), fields)
 
-    def v2_get_image(self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text) -> Image:
-        """The photo of a finished 2.0 verification (getimage); before the user
-        has finished, WeChat refuses with errcode 84003 (`Wechat`).
-        Biometric data: store it only where the law allows, never log it."""
+    def v2_wait(
+        self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text, timeout: float
+    ) -> V2Result:
+        """`v2_query`, asked again while the user has not finished (Pending),
+        with growing pauses (`wait_interval_ms`, doubling up to 8 times it),
+        for at most `timeout` seconds and never past the verify_id's life
+        when this client started it. Returns on verify_ret 10000; raises the
+        first answer that is not Pending (NotPassed, CertHashMismatch, ...),
+        Pending if the timeout came first, VerifyIdExpired if the
+        verify_id's life ended first."""
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise TypeError("timeout must be a number of seconds")
+        timeout_ms = math.ceil(timeout * 1000)
+        if not 0 < timeout_ms < 1 << 32:
+            raise ValueError("timeout must be from 0.001 to 4294967.295 seconds")
         args = (
             self._t(verify_id, "verify_id"),
             self._t(out_seq_no, "out_seq_no"),
@@ -324,8 +341,10 @@ class Client:
             self._t(cert_hash, "cert_hash"),
         )
         with self._use() as h:
-            answer = _ffi.call_for_response(_native.lib().wxface_v2_get_image, h, *args, binary=_IMAGE)
-        return _image(answer)
+            fields, ints, _ = _ffi.call_for_response(
+                _native.lib().wxface_v2_wait, h, *args, c_uint32(timeout_ms), None, ints=("verify_ret",)
+            )
+        return V2Result(ints.get("verify_ret"), fields)
 
     # -- push ---------------------------------------------------------------
 

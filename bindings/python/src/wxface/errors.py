@@ -74,6 +74,13 @@ class NotFound(WxFaceError):
     code = 5
 
 
+class FieldRejected(WxFaceError, ValueError):
+    """WeChat refused a request field (84010-84016, 84021, 40003); the
+    message names the field."""
+
+    code = 6
+
+
 class Network(WxFaceError):
     code = 10
 
@@ -126,6 +133,18 @@ class UserInfoNotFound(WxFaceError):
     code = 26
 
 
+class VerifyIdExpired(WxFaceError):
+    """84022: the verify_id's hour is over; the user must start again."""
+
+    code = 27
+
+
+class OutSeqNoUsed(WxFaceError):
+    """84019: the out_seq_no was used before; start again with a new one."""
+
+    code = 28
+
+
 class NotPassed(WxFaceError):
     code = 30
 
@@ -152,6 +171,25 @@ class StaleResult(WxFaceError):
 
 class Replayed(WxFaceError):
     code = 36
+
+
+class CertHashMismatch(WxFaceError):
+    """84018: the cert_hash is not that of getverifyid's person."""
+
+    code = 37
+
+
+class OutSeqNoMismatch(WxFaceError):
+    """84020: the out_seq_no is not getverifyid's."""
+
+    code = 38
+
+
+class Pending(WxFaceError):
+    """verify_ret 10300 or 10005: the user has not finished; not a pass, not
+    a failure. Ask again later (`Client.v2_wait`)."""
+
+    code = 39
 
 
 class PushSignature(WxFaceError):
@@ -185,12 +223,12 @@ class Internal(WxFaceError):
 BY_CODE: Dict[int, Type[WxFaceError]] = {
     cls.code: cls
     for cls in (
-        InvalidArgument, InvalidEncoding, InvalidIdCard, Config, NotFound,
+        InvalidArgument, InvalidEncoding, InvalidIdCard, Config, NotFound, FieldRejected,
         Network, Timeout, Tls, Http, BadResponse, Proxy,
         Wechat, AccessToken, RateLimited, SystemBusy,
-        VerifyResultInvalid, VerifyResultExpired, UserInfoNotFound,
+        VerifyResultInvalid, VerifyResultExpired, UserInfoNotFound, VerifyIdExpired, OutSeqNoUsed,
         NotPassed, IdMismatch, NameMismatch, UserIdKeyMismatch, OpenidMismatch,
-        StaleResult, Replayed,
+        StaleResult, Replayed, CertHashMismatch, OutSeqNoMismatch, Pending,
         PushSignature, PushDecrypt, PushAppid, PushFormat, PushStale, PushTooLarge,
         Internal,
     )

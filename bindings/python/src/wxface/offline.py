@@ -48,6 +48,16 @@ def cert_hash(cert_type: Text, cert_name: Text, cert_no: Text) -> str:
     )
 
 
+def out_seq_no_new() -> str:
+    """A fresh 2.0 out_seq_no: 32 lower-case hex digits (a UUIDv7), sorting
+    by creation time, unique across threads and processes, no personal
+    data. For when your system has no order number of its own."""
+    out = create_string_buffer(33)  # WXFACE_OUT_SEQ_NO_SIZE
+    err = _native.ErrorStruct()
+    _ffi.check(_native.lib().wxface_out_seq_no_new(out, len(out), byref(err)), err)
+    return out.value.decode("ascii")
+
+
 def _int32(code: Any) -> int:
     if isinstance(code, bool) or not isinstance(code, int):
         raise TypeError("code must be int, not %s" % type(code).__name__)
