@@ -50,7 +50,6 @@ func TestStringsWithNULBytesAreInvalidArguments(t *testing.T) {
 		"V2GetVerifyID openid":    func() error { _, err := client.V2GetVerifyID("seq", nul, zhangName, zhangID); return err },
 		"V2Query certHash":        func() error { _, err := client.V2Query("vid", "seq", "o", nul); return err },
 		"V1GetImage":              func() error { _, err := client.V1GetImage(nul); return err },
-		"V2GetImage outSeqNo":     func() error { _, err := client.V2GetImage("vid", nul, "o", "h"); return err },
 		"PushCheckURL":            func() error { _, err := client.PushCheckURL(nul); return err },
 		"PushOpen query":          func() error { _, err := client.PushOpen(nul, []byte("{}")); return err },
 		"PushSeal nonce": func() error {
@@ -100,7 +99,6 @@ func TestEmptyStringsGetTheLibrarysError(t *testing.T) {
 		{"V2GetVerifyID", func() error { _, err := client.V2GetVerifyID("", "o", zhangName, zhangID); return err }, wxface.CodeInvalidArgument},
 		{"V2Query", func() error { _, err := client.V2Query("", "seq", "o", "h"); return err }, wxface.CodeInvalidArgument},
 		{"V1GetImage", func() error { _, err := client.V1GetImage(""); return err }, wxface.CodeInvalidArgument},
-		{"V2GetImage", func() error { _, err := client.V2GetImage("vid", "seq", "o", ""); return err }, wxface.CodeInvalidArgument},
 		{"NormalizeIDCard", func() error { _, err := wxface.NormalizeIDCard(""); return err }, wxface.CodeInvalidIDCard},
 		{"MD5Name", func() error { _, err := wxface.MD5Name(""); return err }, wxface.CodeInvalidArgument},
 		{"CertHash", func() error { _, err := wxface.CertHash("", zhangName, zhangID); return err }, wxface.CodeInvalidArgument},

@@ -15,6 +15,7 @@ const (
 	CodeInvalidIDCard       Code = C.WXFACE_ERR_INVALID_ID_CARD
 	CodeConfig              Code = C.WXFACE_ERR_CONFIG
 	CodeNotFound            Code = C.WXFACE_ERR_NOT_FOUND
+	CodeFieldRejected       Code = C.WXFACE_ERR_FIELD_REJECTED
 	CodeNetwork             Code = C.WXFACE_ERR_NETWORK
 	CodeTimeout             Code = C.WXFACE_ERR_TIMEOUT
 	CodeTLS                 Code = C.WXFACE_ERR_TLS
@@ -28,6 +29,8 @@ const (
 	CodeVerifyResultInvalid Code = C.WXFACE_ERR_VERIFY_RESULT_INVALID
 	CodeVerifyResultExpired Code = C.WXFACE_ERR_VERIFY_RESULT_EXPIRED
 	CodeUserInfoNotFound    Code = C.WXFACE_ERR_USER_INFO_NOT_FOUND
+	CodeVerifyIDExpired     Code = C.WXFACE_ERR_VERIFY_ID_EXPIRED
+	CodeOutSeqNoUsed        Code = C.WXFACE_ERR_OUT_SEQ_NO_USED
 	CodeNotPassed           Code = C.WXFACE_ERR_NOT_PASSED
 	CodeIDMismatch          Code = C.WXFACE_ERR_ID_MISMATCH
 	CodeNameMismatch        Code = C.WXFACE_ERR_NAME_MISMATCH
@@ -35,6 +38,9 @@ const (
 	CodeOpenIDMismatch      Code = C.WXFACE_ERR_OPENID_MISMATCH
 	CodeStaleResult         Code = C.WXFACE_ERR_STALE_RESULT
 	CodeReplayed            Code = C.WXFACE_ERR_REPLAYED
+	CodeCertHashMismatch    Code = C.WXFACE_ERR_CERT_HASH_MISMATCH
+	CodeOutSeqNoMismatch    Code = C.WXFACE_ERR_OUT_SEQ_NO_MISMATCH
+	CodePending             Code = C.WXFACE_ERR_PENDING
 	CodePushSignature       Code = C.WXFACE_ERR_PUSH_SIGNATURE
 	CodePushDecrypt         Code = C.WXFACE_ERR_PUSH_DECRYPT
 	CodePushAppID           Code = C.WXFACE_ERR_PUSH_APPID
@@ -55,6 +61,7 @@ var (
 	ErrInvalidIDCard       = sentinel(CodeInvalidIDCard)
 	ErrConfig              = sentinel(CodeConfig)
 	ErrNotFound            = sentinel(CodeNotFound)
+	ErrFieldRejected       = sentinel(CodeFieldRejected)
 	ErrNetwork             = sentinel(CodeNetwork)
 	ErrTimeout             = sentinel(CodeTimeout)
 	ErrTLS                 = sentinel(CodeTLS)
@@ -68,6 +75,8 @@ var (
 	ErrVerifyResultInvalid = sentinel(CodeVerifyResultInvalid)
 	ErrVerifyResultExpired = sentinel(CodeVerifyResultExpired)
 	ErrUserInfoNotFound    = sentinel(CodeUserInfoNotFound)
+	ErrVerifyIDExpired     = sentinel(CodeVerifyIDExpired)
+	ErrOutSeqNoUsed        = sentinel(CodeOutSeqNoUsed)
 	ErrNotPassed           = sentinel(CodeNotPassed)
 	ErrIDMismatch          = sentinel(CodeIDMismatch)
 	ErrNameMismatch        = sentinel(CodeNameMismatch)
@@ -75,6 +84,9 @@ var (
 	ErrOpenIDMismatch      = sentinel(CodeOpenIDMismatch)
 	ErrStaleResult         = sentinel(CodeStaleResult)
 	ErrReplayed            = sentinel(CodeReplayed)
+	ErrCertHashMismatch    = sentinel(CodeCertHashMismatch)
+	ErrOutSeqNoMismatch    = sentinel(CodeOutSeqNoMismatch)
+	ErrPending             = sentinel(CodePending)
 	ErrPushSignature       = sentinel(CodePushSignature)
 	ErrPushDecrypt         = sentinel(CodePushDecrypt)
 	ErrPushAppID           = sentinel(CodePushAppID)

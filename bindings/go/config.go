@@ -36,6 +36,7 @@ type Config struct {
 	MaxResultAge    time.Duration // max_result_age_s for 1.0 results (rounded up to s)
 	ReplayCacheSize int           // replay_cache_size
 	InputEncoding   string        // input_encoding: "utf-8", "gbk" or "gb18030"
+	WaitInterval    time.Duration // wait_interval_ms: V2Wait's first pause (rounded up to ms)
 
 	PushToken   string        // push_token: the message-push Token
 	PushAESKey  string        // push_aes_key: the 43-character EncodingAESKey
@@ -80,6 +81,7 @@ func (cfg *Config) settings() []setting {
 	number("max_result_age_s", ceilDiv(cfg.MaxResultAge, time.Second))
 	number("replay_cache_size", int64(cfg.ReplayCacheSize))
 	text("input_encoding", cfg.InputEncoding)
+	number("wait_interval_ms", ceilDiv(cfg.WaitInterval, time.Millisecond))
 	text("push_token", cfg.PushToken)
 	text("push_aes_key", cfg.PushAESKey)
 	number("push_max_skew_s", ceilDiv(cfg.PushMaxSkew, time.Second))

@@ -70,3 +70,15 @@ func CertHash(certType, certName, certNo string) (string, error) {
 	}
 	return C.GoString(&out[0]), nil
 }
+
+// OutSeqNoNew is a fresh 2.0 out_seq_no: 32 lower-case hex digits (a
+// UUIDv7) that sort by creation time, unique across goroutines and
+// processes, with no personal data. For when there is no order number.
+func OutSeqNoNew() (string, error) {
+	var out [C.WXFACE_OUT_SEQ_NO_SIZE]C.char
+	var cerr C.wxface_error
+	if err := check(C.wxface_out_seq_no_new(&out[0], C.size_t(len(out)), &cerr), &cerr); err != nil {
+		return "", err
+	}
+	return C.GoString(&out[0]), nil
+}

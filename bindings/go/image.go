@@ -38,28 +38,6 @@ func (c *Client) V1GetImageContext(ctx context.Context, verifyResult string) (*I
 	return readImage(out)
 }
 
-// V2GetImage fetches the photo of a finished 2.0 verification, with the
-// four values kept for V2Query. Before the phone has finished WeChat
-// answers 84003: ErrUserInfoNotFound with WechatErrcode 84003.
-func (c *Client) V2GetImage(verifyID, outSeqNo, openID, certHash string) (*Image, error) {
-	return c.V2GetImageContext(context.Background(), verifyID, outSeqNo, openID, certHash)
-}
-
-// V2GetImageContext is V2GetImage bounded by ctx's deadline.
-func (c *Client) V2GetImageContext(ctx context.Context, verifyID, outSeqNo, openID, certHash string) (*Image, error) {
-	s, err := toC(required("verify_id", verifyID), required("out_seq_no", outSeqNo), required("openid", openID), required("cert_hash", certHash))
-	if err != nil {
-		return nil, err
-	}
-	var out *C.wxface_response
-	if err := c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_v2_get_image(h, s.ptr(0), s.ptr(1), s.ptr(2), s.ptr(3), &out, e)
-	}); err != nil {
-		return nil, err
-	}
-	return readImage(out)
-}
-
 // readImage copies the photo and its content type, then frees r.
 func readImage(r *C.wxface_response) (*Image, error) {
 	defer C.wxface_response_free(r)

@@ -55,26 +55,3 @@ func TestV1ImageOfAnUnknownVerifyResultIsVerifyResultInvalid(t *testing.T) {
 		t.Fatalf("wechat_errcode %d, want 84001", e.WechatErrcode)
 	}
 }
-
-func TestV2ImageBeforeAndAfterThePhoneFinishes(t *testing.T) {
-	const seq, openID = "go-image-seq-1", "o_go_image_user_0000000000001"
-	client := newClient(t, sandboxConfig())
-	vid, err := client.V2GetVerifyID(seq, openID, zhangName, zhangID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = client.V2GetImage(vid.VerifyID, seq, openID, vid.CertHash)
-	// The header maps 84003 to its own code, not to the generic WXFACE_ERR_WECHAT.
-	e := wantCode(t, err, wxface.CodeUserInfoNotFound)
-	if e.WechatErrcode != 84003 {
-		t.Fatalf("before completion: wechat_errcode %d, want 84003", e.WechatErrcode)
-	}
-	control(t, "POST", "/sandbox/v2/complete", map[string]any{"verify_id": vid.VerifyID})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	img, err := client.V2GetImageContext(ctx, vid.VerifyID, seq, openID, vid.CertHash)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantJPEG(t, img)
-}

@@ -1,13 +1,14 @@
 package wxface_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	wxface "github.com/wxface/wxface/bindings/go"
 )
@@ -38,6 +39,15 @@ type scenario struct {
 	VerifyRet         *int              `json:"verify_ret"`
 	WechatErrcode     *int              `json:"wechat_errcode"`
 	ThenAgain         string            `json:"then_again"`
+	// The 2.0 lists' fields (tests/scenarios/README.md).
+	OutSeqNo               string `json:"out_seq_no"`
+	OpenID                 string `json:"openid"`
+	WechatAnswers          *int   `json:"wechat_answers"`
+	MessageContains        string `json:"message_contains"`
+	Sent                   *bool  `json:"sent"`
+	AgeS                   *int   `json:"age_s"`
+	WaitMs                 *int   `json:"wait_ms"`
+	ThenAgainWechatErrcode *int   `json:"then_again_wechat_errcode"`
 }
 
 func loadScenarios(t *testing.T, file string) scenarioList {
@@ -152,15 +162,93 @@ func TestV1VerifyScenarios(t *testing.T) {
 	}
 }
 
+const (
+	getVerifyIDPath = "/cityservice/face/identify/getverifyid"
+	queryPath       = "/cityservice/face/identify/queryverifyinfo"
+	v2OpenID        = "o_v2_expected_user_0000000001"
+)
+
+// inject makes WeChat answer the scenario's errcode to the next call on path.
+func inject(t *testing.T, s scenario, path string) {
+	t.Helper()
+	if s.WechatAnswers != nil {
+		control(t, "POST", "/sandbox/faults", map[string]any{"path": path, "kind": "errcode", "errcode": *s.WechatAnswers})
+	}
+}
+
+// requests is the sandbox's count of requests on path.
+func requests(t *testing.T, path string) float64 {
+	t.Helper()
+	counts, _ := control(t, "GET", "/sandbox/stats", nil)["requests"].(map[string]any)
+	n, _ := counts[path].(float64)
+	return n
+}
+
+// checkMessage checks message_contains and sent of a scenario.
+func checkMessage(t *testing.T, s scenario, err error) {
+	t.Helper()
+	if s.MessageContains == "" {
+		return
+	}
+	var e *wxface.Error
+	if !errors.As(err, &e) || !strings.Contains(e.Message, s.MessageContains) {
+		t.Errorf("message of %v lacks %q", err, s.MessageContains)
+	}
+}
+
+// fastConfig is sandboxConfig with 20 ms wait pauses, so the wait scenarios run fast.
+func fastConfig() wxface.Config {
+	cfg := sandboxConfig()
+	cfg.WaitInterval = 20 * time.Millisecond
+	return cfg
+}
+
+func TestV2StartScenarios(t *testing.T) {
+	list := loadScenarios(t, "v2_start.json")
+	client := newClient(t, fastConfig())
+	me := list.People.Expected
+	for _, s := range list.Scenarios {
+		s := s
+		t.Run(s.Name, func(t *testing.T) {
+			seq := s.OutSeqNo
+			if seq == "" {
+				var err error
+				if seq, err = wxface.OutSeqNoNew(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			openID := s.OpenID
+			if openID == "" {
+				openID = v2OpenID
+			}
+			inject(t, s, getVerifyIDPath)
+			before := requests(t, getVerifyIDPath)
+			_, err := client.V2GetVerifyID(seq, openID, me.Name, me.IDCardNumber)
+			checkOutcome(t, err, s.Expect, s.VerifyRet, s.WechatErrcode)
+			checkMessage(t, s, err)
+			if s.Sent != nil && !*s.Sent && requests(t, getVerifyIDPath) != before {
+				t.Errorf("a request was sent")
+			}
+			if s.ThenAgain != "" {
+				_, err := client.V2GetVerifyID(seq, openID, me.Name, me.IDCardNumber)
+				checkOutcome(t, err, s.ThenAgain, nil, s.ThenAgainWechatErrcode)
+			}
+		})
+	}
+}
+
 func TestV2QueryScenarios(t *testing.T) {
 	list := loadScenarios(t, "v2_query.json")
-	client := newClient(t, sandboxConfig())
+	client := newClient(t, fastConfig())
 	me := list.People.Expected
-	const openID = "o_v2_expected_user_0000000001"
-	for i, s := range list.Scenarios {
-		i, s := i, s
+	const openID = v2OpenID
+	for _, s := range list.Scenarios {
+		s := s
 		t.Run(s.Name, func(t *testing.T) {
-			seq := fmt.Sprintf("go-seq-%d", i)
+			seq, err := wxface.OutSeqNoNew()
+			if err != nil {
+				t.Fatal(err)
+			}
 			vid, err := client.V2GetVerifyID(seq, openID, me.Name, me.IDCardNumber)
 			if err != nil {
 				t.Fatalf("V2GetVerifyID: %v", err)
@@ -175,14 +263,31 @@ func TestV2QueryScenarios(t *testing.T) {
 				}
 				control(t, "POST", "/sandbox/v2/complete", body)
 			}
+			if s.AgeS != nil {
+				control(t, "POST", "/sandbox/v2/age", map[string]any{"verify_id": vid.VerifyID, "by_s": *s.AgeS})
+			}
+			inject(t, s, queryPath)
 			with := func(field, fallback string) string {
 				if v, ok := s.QueryWith[field]; ok {
 					return list.subst(t, v)
 				}
 				return fallback
 			}
-			res, err := client.V2Query(with("verify_id", vid.VerifyID), with("out_seq_no", seq), with("openid", openID), with("cert_hash", vid.CertHash))
+			args := []string{with("verify_id", vid.VerifyID), with("out_seq_no", seq), with("openid", openID), with("cert_hash", vid.CertHash)}
+			before := requests(t, queryPath)
+			var res *wxface.QueryResult
+			if s.WaitMs != nil {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(*s.WaitMs)*time.Millisecond)
+				defer cancel()
+				res, err = client.V2Wait(ctx, args[0], args[1], args[2], args[3])
+			} else {
+				res, err = client.V2Query(args[0], args[1], args[2], args[3])
+			}
 			checkOutcome(t, err, s.Expect, s.VerifyRet, s.WechatErrcode)
+			checkMessage(t, s, err)
+			if s.Sent != nil && !*s.Sent && requests(t, queryPath) != before {
+				t.Errorf("a request was sent")
+			}
 			if err == nil && res.VerifyRet != 10000 {
 				t.Errorf("passed query has verify_ret %d", res.VerifyRet)
 			}
