@@ -132,8 +132,18 @@ final class Lib {
     static native int wxface_v2_query(
             Pointer c, byte[] verifyId, byte[] outSeqNo, byte[] openid, byte[] certHash, Pointer out, Pointer err);
 
-    static native int wxface_v2_get_image(
-            Pointer c, byte[] verifyId, byte[] outSeqNo, byte[] openid, byte[] certHash, Pointer out, Pointer err);
+    static native int wxface_v2_wait(
+            Pointer c,
+            byte[] verifyId,
+            byte[] outSeqNo,
+            byte[] openid,
+            byte[] certHash,
+            int timeoutMs,
+            Pointer cancel,
+            Pointer out,
+            Pointer err);
+
+    static native int wxface_out_seq_no_new(byte[] buf, SizeT len, Pointer err);
 
     // Push.
     static native int wxface_push_url_echo(Pointer c, byte[] query, Pointer out, Pointer err);

@@ -1,5 +1,7 @@
 package io.wxface;
 
+import io.wxface.internal.SizeT;
+
 /**
  * Offline helpers and library facts. Each is one call into libwxface: the
  * ID rules and digests live there, not here.
@@ -81,6 +83,19 @@ public final class WxFace {
         byte[] out = new byte[65];
         Scratch s = Scratch.get();
         s.check(Lib.wxface_cert_hash(type, name, no, out, s.error));
+        return CStrings.fromBuffer(out);
+    }
+
+    /**
+     * A fresh 2.0 out_seq_no: 32 lower-case hex digits (a UUIDv7) that sort
+     * by creation time, unique across threads and processes, with no
+     * personal data. For when there is no order number of your own.
+     */
+    public static String outSeqNoNew() {
+        Lib.ensureLoaded();
+        byte[] out = new byte[33]; // WXFACE_OUT_SEQ_NO_SIZE
+        Scratch s = Scratch.get();
+        s.check(Lib.wxface_out_seq_no_new(out, new SizeT(out.length), s.error));
         return CStrings.fromBuffer(out);
     }
 }

@@ -145,7 +145,12 @@ public final class WxFaceClient implements AutoCloseable {
         return Image.from(callFields((c, s) -> Lib.wxface_v1_get_image(c, vr, s.out, s.error)));
     }
 
-    /** 2.0 getverifyid for the mini-program user {@code openid}. */
+    /**
+     * 2.0 getverifyid for the mini-program user {@code openid}.
+     * {@code outSeqNo}: 5 to 32 of 0-9 A-Z a-z _ -, never used before
+     * ({@link WxFace#outSeqNoNew()} makes one); INVALID_ARGUMENT otherwise,
+     * OUT_SEQ_NO_USED if WeChat saw it before.
+     */
     public VerifyIdResult v2GetVerifyId(String outSeqNo, String openid, String name, String idCardNumber) {
         byte[] seq = CStrings.required(outSeqNo, "outSeqNo");
         byte[] oid = CStrings.required(openid, "openid");
@@ -157,7 +162,10 @@ public final class WxFaceClient implements AutoCloseable {
 
     /**
      * The 2.0 verdict (queryverifyinfo): returns only if verify_ret is
-     * 10000; otherwise throws NOT_PASSED with {@link WxFaceException#getVerifyRet()}.
+     * 10000. Throws PENDING (10300/10005: not finished, ask again, see
+     * {@link #v2Wait}), NOT_PASSED with {@link WxFaceException#getVerifyRet()}
+     * and the reason, CERT_HASH_MISMATCH, OPENID_MISMATCH,
+     * OUT_SEQ_NO_MISMATCH, VERIFY_ID_EXPIRED or another WeChat refusal.
      */
     public QueryResult v2Query(String verifyId, String outSeqNo, String openid, String certHash) {
         byte[] vid = CStrings.required(verifyId, "verifyId");
@@ -168,18 +176,28 @@ public final class WxFaceClient implements AutoCloseable {
     }
 
     /**
-     * 2.0 getimage: the photo of a finished verification, with the same four
-     * fields as {@link #v2Query}. Before the user has finished, WeChat refuses
-     * with errcode 84003 (USER_INFO_NOT_FOUND). Biometric data: store it only where the
-     * law allows, never log it.
+     * {@link #v2Query}, asked again while the answer is PENDING, with growing
+     * pauses ({@code wait_interval_ms}, doubling up to 8 times it), for at
+     * most {@code timeout} and never past the verify_id's life when this
+     * client started it. Returns on verify_ret 10000; throws the first answer
+     * that is not PENDING (NOT_PASSED, CERT_HASH_MISMATCH, ...), PENDING if
+     * the timeout came first, VERIFY_ID_EXPIRED if the verify_id's life
+     * ended first. Blocks the calling thread.
+     *
+     * @param timeout at least 1 ms; longer than about 24 days is cut to that
      */
-    public Image v2GetImage(String verifyId, String outSeqNo, String openid, String certHash) {
+    public QueryResult v2Wait(String verifyId, String outSeqNo, String openid, String certHash, Duration timeout) {
         byte[] vid = CStrings.required(verifyId, "verifyId");
         byte[] seq = CStrings.required(outSeqNo, "outSeqNo");
         byte[] oid = CStrings.required(openid, "openid");
         byte[] hash = CStrings.required(certHash, "certHash");
-        return Image.from(callFields(
-                (c, s) -> Lib.wxface_v2_get_image(c, vid, seq, oid, hash, s.out, s.error)));
+        if (timeout == null) {
+            throw new WxFaceException(WxFaceException.Code.INVALID_ARGUMENT, "timeout: is null");
+        }
+        long ms = timeout.isNegative() ? 0 : Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        int timeoutMs = (int) ms;
+        return new QueryResult(call(
+                (c, s) -> Lib.wxface_v2_wait(c, vid, seq, oid, hash, timeoutMs, null, s.out, s.error)));
     }
 
     /**

@@ -18,6 +18,8 @@ public class WxFaceException extends RuntimeException {
         INVALID_ID_CARD(3),
         CONFIG(4),
         NOT_FOUND(5),
+        /** WeChat refused a request field (84010-84016, 84021, 40003); the message names it. */
+        FIELD_REJECTED(6),
         NETWORK(10),
         TIMEOUT(11),
         TLS(12),
@@ -31,6 +33,10 @@ public class WxFaceException extends RuntimeException {
         VERIFY_RESULT_INVALID(24),
         VERIFY_RESULT_EXPIRED(25),
         USER_INFO_NOT_FOUND(26),
+        /** 84022: the verify_id's hour is over; the user must start again. */
+        VERIFY_ID_EXPIRED(27),
+        /** 84019: the out_seq_no was used before; start again with a new one. */
+        OUT_SEQ_NO_USED(28),
         NOT_PASSED(30),
         ID_MISMATCH(31),
         NAME_MISMATCH(32),
@@ -38,6 +44,12 @@ public class WxFaceException extends RuntimeException {
         OPENID_MISMATCH(34),
         STALE_RESULT(35),
         REPLAYED(36),
+        /** 84018: the cert_hash is not that of getverifyid's person. */
+        CERT_HASH_MISMATCH(37),
+        /** 84020: the out_seq_no is not getverifyid's. */
+        OUT_SEQ_NO_MISMATCH(38),
+        /** verify_ret 10300 or 10005: not finished; not a pass, not a failure. Ask again ({@link WxFaceClient#v2Wait}). */
+        PENDING(39),
         PUSH_SIGNATURE(40),
         PUSH_DECRYPT(41),
         PUSH_APPID(42),

@@ -2,6 +2,7 @@ package io.wxface;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,16 +75,11 @@ class ImageTest {
     }
 
     @Test
-    void v2ImageIsRefusedBeforeThePhoneFinishesAndAJpegAfter() {
-        String seq = "java-image-seq-1";
-        VerifyIdResult v = client.v2GetVerifyId(seq, OPENID, NAME, ID);
-        WxFaceException before = assertThrows(WxFaceException.class,
-                () -> client.v2GetImage(v.getVerifyId(), seq, OPENID, v.getCertHash()));
-        assertEquals(WxFaceException.Code.USER_INFO_NOT_FOUND, before.getCode(), before.getMessage());
-        assertEquals(84003, before.getWechatErrcode());
-
-        sandbox.post("/sandbox/v2/complete", new JSONObject().put("verify_id", v.getVerifyId()));
-        assertJpeg(client.v2GetImage(v.getVerifyId(), seq, OPENID, v.getCertHash()));
+    void thereIsNo20GetImage() {
+        // WeChat's 2.0 API has no getimage: 0.2 removed it.
+        for (java.lang.reflect.Method m : WxFaceClient.class.getMethods()) {
+            assertFalse(m.getName().equals("v2GetImage"), "v2GetImage still exists");
+        }
     }
 
     @Test
@@ -101,12 +97,8 @@ class ImageTest {
         long sent = sandbox.requests(GET_IMAGE);
         assertEquals("verifyResult",
                 assertThrows(NullPointerException.class, () -> client.v1GetImage(null)).getMessage());
-        assertEquals("certHash", assertThrows(NullPointerException.class,
-                () -> client.v2GetImage("vid", "seq", OPENID, null)).getMessage());
         assertEquals(WxFaceException.Code.INVALID_ARGUMENT, assertThrows(WxFaceException.class,
                 () -> client.v1GetImage("vr\0tail")).getCode());
-        assertEquals(WxFaceException.Code.INVALID_ARGUMENT, assertThrows(WxFaceException.class,
-                () -> client.v2GetImage("vid", "se\0q", OPENID, "hash")).getCode());
         assertEquals(sent, sandbox.requests(GET_IMAGE), "no getimage request was sent");
     }
 }

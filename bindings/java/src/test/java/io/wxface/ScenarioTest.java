@@ -1,12 +1,14 @@
 package io.wxface;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -30,7 +32,8 @@ class ScenarioTest {
     @BeforeAll
     static void start() throws IOException {
         sandbox = Sandbox.start();
-        client = sandbox.client();
+        // Short pauses so the wait scenarios take milliseconds.
+        client = sandbox.builder().set("wait_interval_ms", "20").build();
     }
 
     @AfterAll
@@ -61,6 +64,67 @@ class ScenarioTest {
 
     static Stream<Arguments> v2() throws IOException {
         return scenarios("v2_query.json");
+    }
+
+    static Stream<Arguments> v2Start() throws IOException {
+        return scenarios("v2_start.json");
+    }
+
+    static final String GET_VERIFY_ID = "/cityservice/face/identify/getverifyid";
+    static final String QUERY = "/cityservice/face/identify/queryverifyinfo";
+
+    /** wechat_answers: WeChat answers that errcode to the next call on path. */
+    static void inject(JSONObject s, String path) {
+        if (s.has("wechat_answers")) {
+            sandbox.fault(new JSONObject().put("path", path).put("kind", "errcode")
+                    .put("errcode", s.getInt("wechat_answers")));
+        }
+    }
+
+    /** The expectations of a scenario that is not WXFACE_OK. */
+    static void checkFailure(JSONObject s, String title, Runnable call) {
+        WxFaceException e = failure(call, title);
+        assertEquals(s.getString("expect"), e.getCodeName(), title + ": " + e.getMessage());
+        if (s.has("verify_ret")) {
+            assertEquals(s.getInt("verify_ret"), e.getVerifyRet(), title);
+        }
+        if (s.has("wechat_errcode")) {
+            assertEquals(s.getInt("wechat_errcode"), e.getWechatErrcode(), title);
+        }
+        if (s.has("message_contains")) {
+            assertTrue(e.getDetail().contains(s.getString("message_contains")), title + ": " + e.getDetail());
+        }
+    }
+
+    static void check(JSONObject s, String title, Runnable call, String path) {
+        long sent = sandbox.requests(path);
+        if (s.getString("expect").equals("WXFACE_OK")) {
+            call.run(); // a WxFaceException here fails the test with its message
+        } else {
+            checkFailure(s, title, call);
+        }
+        if (s.has("sent") && !s.getBoolean("sent")) {
+            assertEquals(sent, sandbox.requests(path), title + ": a request was sent");
+        }
+    }
+
+    @ParameterizedTest(name = "v2 start {0}")
+    @MethodSource("v2Start")
+    void v2StartScenario(String title, int index, JSONObject s, JSONObject people) {
+        String name = people.getJSONObject("expected").getString("name");
+        String id = people.getJSONObject("expected").getString("id_card_number");
+        String seq = s.has("out_seq_no") ? s.getString("out_seq_no") : WxFace.outSeqNoNew();
+        String openid = s.optString("openid", "o_v2_expected_user_0000000001");
+        inject(s, GET_VERIFY_ID);
+        Runnable start = () -> client.v2GetVerifyId(seq, openid, name, id);
+        check(s, title, start, GET_VERIFY_ID);
+        if (s.has("then_again")) {
+            WxFaceException again = failure(start, title + " (again)");
+            assertEquals(s.getString("then_again"), again.getCodeName(), title + " (again)");
+            if (s.has("then_again_wechat_errcode")) {
+                assertEquals(s.getInt("then_again_wechat_errcode"), again.getWechatErrcode(), title);
+            }
+        }
     }
 
     /** "$other.x" becomes the other person's x; cert_hash is computed by libwxface. */
@@ -144,7 +208,7 @@ class ScenarioTest {
     void v2QueryScenario(String title, int index, JSONObject s, JSONObject people) {
         String name = people.getJSONObject("expected").getString("name");
         String id = people.getJSONObject("expected").getString("id_card_number");
-        String seq = "java-seq-" + index;
+        String seq = WxFace.outSeqNoNew();
         String openid = "o_v2_expected_user_0000000001";
         VerifyIdResult started = client.v2GetVerifyId(seq, openid, name, id);
 
@@ -156,24 +220,19 @@ class ScenarioTest {
             }
             sandbox.post("/sandbox/v2/complete", body);
         }
+        if (s.has("age_s")) {
+            sandbox.post("/sandbox/v2/age",
+                    new JSONObject().put("verify_id", started.getVerifyId()).put("by_s", s.getInt("age_s")));
+        }
+        inject(s, QUERY);
         String verifyId = with(s, "query_with", "verify_id", started.getVerifyId(), people);
         String qseq = with(s, "query_with", "out_seq_no", seq, people);
         String qopenid = with(s, "query_with", "openid", openid, people);
         String hash = with(s, "query_with", "cert_hash", started.getCertHash(), people);
 
-        Runnable query = () -> client.v2Query(verifyId, qseq, qopenid, hash);
-        String expect = s.getString("expect");
-        if (expect.equals("WXFACE_OK")) {
-            query.run(); // a WxFaceException here fails the test with its message
-            return;
-        }
-        WxFaceException e = failure(query, title);
-        assertEquals(expect, e.getCodeName(), title + ": " + e.getMessage());
-        if (s.has("verify_ret")) {
-            assertEquals(s.getInt("verify_ret"), e.getVerifyRet(), title);
-        }
-        if (s.has("wechat_errcode")) {
-            assertEquals(s.getInt("wechat_errcode"), e.getWechatErrcode(), title);
-        }
+        Runnable query = s.has("wait_ms")
+                ? () -> client.v2Wait(verifyId, qseq, qopenid, hash, Duration.ofMillis(s.getLong("wait_ms")))
+                : () -> client.v2Query(verifyId, qseq, qopenid, hash);
+        check(s, title, query, QUERY);
     }
 }
