@@ -94,6 +94,13 @@ fn step(n: &str, what: &str) {
 fn verdict(r: &wxface::Result<wxface::Response>) -> String {
     match r {
         Ok(_) => "VERIFIED".to_owned(),
+        // Not finished yet: neither a pass nor a failure.
+        Err(e) if e.code == wxface::Code::Pending => format!(
+            "PENDING {} ({}): {}",
+            e.code.name(),
+            e.code as i32,
+            e.message
+        ),
         Err(e) => format!(
             "REJECTED {} ({}): {}",
             e.code.name(),
@@ -170,6 +177,8 @@ fn main() {
         ("proxy", "none"),
         ("push_token", PUSH_TOKEN),
         ("push_aes_key", PUSH_AES_KEY),
+        // The 2.0 wait's first pause (default 1000 ms), short for the demo.
+        ("wait_interval_ms", "250"),
     ] {
         cfg.set(k, v).expect("valid demo configuration");
     }
@@ -265,8 +274,13 @@ fn main() {
 
     println!("\n== 2.0 API (getverifyid / queryverifyinfo) ==");
     let openid2 = "o_demo_user_00000000000000001";
+    let seq = wxface::out_seq_no::new();
+    step(
+        "0",
+        &format!("order number: your own, or a fresh out_seq_no -> {seq} (time-ordered, unique, no personal data)"),
+    );
     let r = client
-        .v2_get_verify_id("his-20261126-0001", openid2, NAME, ID)
+        .v2_get_verify_id(&seq, openid2, NAME, ID)
         .expect("getverifyid");
     let (verify_id, cert_hash) = (
         r.text("verify_id").unwrap_or_default(),
@@ -281,22 +295,44 @@ fn main() {
             &cert_hash[..12]
         ),
     );
+    let q = client.v2_query(&verify_id, &seq, openid2, &cert_hash);
+    step(
+        "2",
+        &format!(
+            "back end asks before the user has finished -> {}",
+            verdict(&q)
+        ),
+    );
     control(
         &sb,
         "/sandbox/v2/complete",
-        json!({ "verify_id": verify_id }),
+        json!({ "verify_id": verify_id, "checking_queries": 2 }),
     );
-    step(
-        "2",
-        "phone: wx.requestFacialVerify done (only \"ask the back end\")",
-    );
-    let q = client.v2_query(&verify_id, "his-20261126-0001", openid2, &cert_hash);
     step(
         "3",
+        "phone: wx.requestFacialVerify done (only \"ask the back end\"); WeChat is still checking",
+    );
+    let started = std::time::Instant::now();
+    let q = client.v2_wait(
+        &verify_id,
+        &seq,
+        openid2,
+        &cert_hash,
+        std::time::Duration::from_secs(30),
+        None,
+    );
+    step(
+        "4",
         &format!(
-            "back end: queryverifyinfo (verify_ret must be 10000) -> {}",
-            verdict(&q)
+            "back end: wait (queryverifyinfo again while 10005/10300, at most 30 s) -> {} after {} ms",
+            verdict(&q),
+            started.elapsed().as_millis()
         ),
+    );
+    let again = client.v2_get_verify_id(&seq, openid2, NAME, ID);
+    step(
+        "5",
+        &format!("the same order number again -> {}", verdict(&again)),
     );
     let r = client
         .v2_get_verify_id("his-20261126-0002", openid2, NAME, ID)
@@ -308,7 +344,7 @@ fn main() {
         json!({ "verify_id": verify_id, "verify_ret": 10004 }),
     );
     step(
-        "4",
+        "6",
         "tampered: the front end claims success, but the face did not match (verify_ret 10004)",
     );
     let q = client.v2_query(
@@ -318,7 +354,7 @@ fn main() {
         &r.text("cert_hash").unwrap_or_default(),
     );
     step(
-        "5",
+        "7",
         &format!("back end: queryverifyinfo -> {}", verdict(&q)),
     );
 
