@@ -112,8 +112,8 @@ bench: export WXFACE_LIBRARY := $(ROOT)/target/release/libwxface.so
 bench: export WXFACE_SANDBOX := $(ROOT)/target/release/wxface-sandbox
 bench:
 	cargo build --release --lib --bins --examples
-	cargo run --release --example bench_push
-	bash benches/c/run.sh
+	scripts/soname-link.sh $(ROOT)/target/release
+	bash benches/run.sh
 
 clean:
 	cargo clean

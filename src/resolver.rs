@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use ureq::config::Config as AgentConfig;
@@ -34,7 +34,9 @@ pub struct CachingResolver {
 
 struct Shared {
     ttl: Duration,
-    hosts: Mutex<HashMap<String, Slot>>,
+    /// Read-locked on every request (ureq resolves before it looks in its
+    /// pool), so threads sharing a client do not queue on it.
+    hosts: RwLock<HashMap<String, Slot>>,
     log: Log,
 }
 
@@ -61,7 +63,7 @@ impl CachingResolver {
         CachingResolver {
             shared: Arc::new(Shared {
                 ttl,
-                hosts: Mutex::new(HashMap::new()),
+                hosts: RwLock::new(HashMap::new()),
                 log,
             }),
         }
@@ -89,6 +91,11 @@ impl CachingResolver {
         key: String,
         timeout: NextTimeout,
     ) -> Result<Arc<[SocketAddr]>, ureq::Error> {
+        if let Some(Slot::Cached { addrs, until }) = self.shared.read().get(&key) {
+            if Instant::now() < *until {
+                return Ok(addrs.clone());
+            }
+        }
         let (lookup, start) = {
             let mut hosts = self.shared.lock();
             match hosts.get(&key) {
@@ -136,8 +143,12 @@ impl CachingResolver {
 }
 
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, Slot>> {
-        self.hosts.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> RwLockWriteGuard<'_, HashMap<String, Slot>> {
+        self.hosts.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, HashMap<String, Slot>> {
+        self.hosts.read().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Hands what a lookup found to its waiters and, in place of the

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, side by side with its reference in the same
+# run, printing ratios (the machines are shared and noisy; absolute figures
+# move, ratios much less). Not a test: nothing here fails on a figure.
+#
+# Installs what it needs on a fresh machine: Debian's nginx-light (the
+# WeChat double), and the Python references (requests, wechatpy) at the
+# versions pinned in benches/python/requirements.txt into target/bench/venv.
+# Uses the release library: WXFACE_LIBRARY and WXFACE_SANDBOX as set by the
+# Makefile. Optional: WXFACE_BENCH_ROUND_S, WXFACE_BENCH_ROUNDS.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+out="$root/target/bench"
+mkdir -p "$out"
+
+if ! command -v nginx > /dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+    echo "bench: installing nginx-light (the double)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light > /dev/null
+fi
+if [[ ! -x $out/venv/bin/python ]]; then
+    python3 -m venv "$out/venv"
+fi
+"$out/venv/bin/python" -m pip install -q --disable-pip-version-check -r "$here/python/requirements.txt"
+
+# Counts threads started and host-name lookups in a process it is preloaded into.
+gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -shared -fPIC -o "$out/libcount.so" "$here/count/count.c" -ldl
+
+eval "$("$here/double/start.sh" "$out/double")"
+trap 'kill "$WXFACE_BENCH_DOUBLE" 2> /dev/null || true' EXIT
+echo "== the double: $("$(command -v nginx || echo /usr/sbin/nginx)" -v 2>&1) at $WXFACE_BENCH_BASE"
+
+echo
+echo "== wxface_v1_verify through the C ABI vs a bare ureq keep-alive loop (examples/bench_verify_ratio.rs)"
+LD_PRELOAD="$out/libcount.so" "$root/target/release/examples/bench_verify_ratio"
+
+echo
+echo "== Python binding vs raw ctypes vs requests / wechatpy (benches/python/bench_bindings.py)"
+"$out/venv/bin/python" "$here/python/bench_bindings.py"
+
+echo
+echo "== safe-mode JSON pushes opened by the Rust core, one thread (examples/bench_push.rs)"
+"$root/target/release/examples/bench_push"
+
+echo
+echo "== C ABI: offline call cost and verify against the sandbox (benches/c/run.sh)"
+bash "$here/c/run.sh"

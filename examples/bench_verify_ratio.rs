@@ -1,0 +1,419 @@
+//! `wxface_v1_verify` through the C ABI against a bare ureq keep-alive loop
+//! doing the same POST and JSON parse, in alternating rounds in this one
+//! process, on 1, 4 and 16 threads sharing one client (one agent). Prints
+//! each side's calls per second, the ratio, and the threads started and
+//! host-name lookups per 1,000 library calls.
+//!
+//! Needs the nginx double (`benches/double/start.sh`): WXFACE_BENCH_BASE is
+//! its `http://127.0.0.1:PORT`, WXFACE_BENCH_DOUBLE its master's pid (for
+//! its CPU figures). Thread and lookup counts need `benches/count/count.c`
+//! preloaded (LD_PRELOAD); without it they print as n/a. Optional:
+//! WXFACE_BENCH_ROUND_S (seconds per round, default 1), WXFACE_BENCH_ROUNDS
+//! (rounds per side and thread count, default 3), WXFACE_BENCH_THREADS
+//! (default `1,4,16`). `make bench` runs it.
+
+use std::ffi::{c_char, CStr, CString};
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+// The C ABI as a C program declares it from include/wxface.h; the symbols
+// come from the library this example links (the same exported functions).
+#[allow(non_camel_case_types)]
+type wxface_config = std::ffi::c_void;
+#[allow(non_camel_case_types)]
+type wxface_client = std::ffi::c_void;
+
+#[allow(non_camel_case_types)]
+#[repr(C)]
+struct wxface_error {
+    code: i32,
+    wechat_errcode: i32,
+    verify_ret: i32,
+    http_status: i32,
+    message: [c_char; 512],
+}
+
+extern "C" {
+    fn wxface_config_new() -> *mut wxface_config;
+    fn wxface_config_set(
+        cfg: *mut wxface_config,
+        key: *const c_char,
+        value: *const c_char,
+        err: *mut wxface_error,
+    ) -> i32;
+    fn wxface_config_free(cfg: *mut wxface_config);
+    fn wxface_client_new(
+        cfg: *const wxface_config,
+        out: *mut *mut wxface_client,
+        err: *mut wxface_error,
+    ) -> i32;
+    #[allow(clippy::too_many_arguments)]
+    fn wxface_v1_verify(
+        c: *mut wxface_client,
+        verify_result: *const c_char,
+        name: *const c_char,
+        id_card_number: *const c_char,
+        user_id_key: *const c_char,
+        openid: *const c_char,
+        out: *mut *mut std::ffi::c_void,
+        err: *mut wxface_error,
+    ) -> i32;
+}
+
+// Keeps the library (and its exported symbols) linked into this example.
+use wxface as _;
+
+const NAME: &CStr = c"张三";
+const ID: &CStr = c"11010519491231002X";
+
+fn main() {
+    let base = std::env::var("WXFACE_BENCH_BASE")
+        .expect("WXFACE_BENCH_BASE=http://127.0.0.1:PORT of the double (benches/double/start.sh)");
+    let port = base.rsplit(':').next().unwrap_or_default().to_owned();
+    let round = Duration::from_secs_f64(env_num("WXFACE_BENCH_ROUND_S", 1.0));
+    let rounds = env_num("WXFACE_BENCH_ROUNDS", 3.0) as usize;
+    let double = Double::find();
+    let counts = Counters::find();
+
+    // The library reaches the double by name, as it reaches WeChat: the
+    // cached resolver is part of what is measured. The bare loop gets the
+    // address literal, its fastest case.
+    let lib = Library::new(&format!("http://localhost:{port}"));
+    let bare = Bare::new(&base);
+
+    println!("double: nginx (Debian's nginx-light, 2 workers) at {base}, fixed answers");
+    println!(
+        "{rounds} alternating rounds of {:.1} s per side and thread count; medians",
+        round.as_secs_f64()
+    );
+    println!(
+        "{:>7} | {:>12} | {:>12} | {:>6} | {:>9} {:>9} | {:>9} {:>9} | {:>16}",
+        "threads",
+        "wxface/s",
+        "ureq/s",
+        "ratio",
+        "us CPU wx",
+        "ureq",
+        "threads",
+        "lookups",
+        "double CPU/call"
+    );
+    let thread_counts: Vec<usize> = std::env::var("WXFACE_BENCH_THREADS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|t| t.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 4, 16]);
+    for threads in thread_counts {
+        let mut lib_rates = Vec::new();
+        let mut bare_rates = Vec::new();
+        let mut lib_cpu = Vec::new();
+        let mut bare_cpu = Vec::new();
+        let (mut lib_calls, mut started, mut looked_up) = (0u64, 0u64, 0u64);
+        let (mut double_cpu, mut all_calls) = (0.0f64, 0u64);
+        // Warm: the token, the connections and the resolver's cache.
+        run_round(
+            threads,
+            Duration::from_millis(200),
+            &|_, _| lib.verify(),
+            &counts,
+        );
+        run_round(
+            threads,
+            Duration::from_millis(200),
+            &|_, i| bare.verify(i),
+            &counts,
+        );
+        for _ in 0..rounds {
+            let before = double.cpu_s();
+            let r = run_round(threads, round, &|_, _| lib.verify(), &counts);
+            lib_rates.push(r.calls as f64 / r.elapsed);
+            lib_cpu.push(r.cpu_s * 1e6 / r.calls as f64);
+            lib_calls += r.calls;
+            started += r.threads_started;
+            looked_up += r.lookups;
+            let b = run_round(threads, round, &|_, i| bare.verify(i), &counts);
+            bare_rates.push(b.calls as f64 / b.elapsed);
+            bare_cpu.push(b.cpu_s * 1e6 / b.calls as f64);
+            double_cpu += double.cpu_s() - before;
+            all_calls += r.calls + b.calls;
+        }
+        let (l, b) = (median(&mut lib_rates), median(&mut bare_rates));
+        let per_k = |n: u64| match counts {
+            Some(_) => format!("{:.2}", n as f64 * 1000.0 / lib_calls as f64),
+            None => "n/a".to_owned(),
+        };
+        println!(
+            "{threads:>7} | {l:>12.0} | {b:>12.0} | {:>5.2}x | {:>9.1} {:>9.1} | {:>9} {:>9} | {:>13.1} us",
+            l / b,
+            median(&mut lib_cpu),
+            median(&mut bare_cpu),
+            per_k(started),
+            per_k(looked_up),
+            double_cpu * 1e6 / all_calls as f64
+        );
+    }
+    println!("(threads, lookups: started per 1,000 wxface calls after warm-up; us CPU: this process's CPU per call)");
+    if lib.failures.load(Ordering::Relaxed) > 0 || bare.failures.load(Ordering::Relaxed) > 0 {
+        eprintln!(
+            "bench_verify_ratio: {} library and {} bare calls failed",
+            lib.failures.load(Ordering::Relaxed),
+            bare.failures.load(Ordering::Relaxed)
+        );
+        std::process::exit(1);
+    }
+}
+
+fn env_num(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+struct Round {
+    calls: u64,
+    elapsed: f64,
+    cpu_s: f64,
+    threads_started: u64,
+    lookups: u64,
+}
+
+/// `threads` threads call `work(thread, i)` until `length` has passed; the
+/// threads are started before the clock and the counters start.
+fn run_round(
+    threads: usize,
+    length: Duration,
+    work: &(dyn Fn(usize, u64) + Sync),
+    counts: &Option<Counters>,
+) -> Round {
+    let stop = AtomicBool::new(false);
+    let calls = AtomicU64::new(0);
+    let start = Barrier::new(threads + 1);
+    let (t0, cpu0, c0) = std::thread::scope(|s| {
+        for t in 0..threads {
+            let (stop, calls, start) = (&stop, &calls, &start);
+            s.spawn(move || {
+                start.wait();
+                let mut i = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    work(t, i);
+                    i += 1;
+                }
+                calls.fetch_add(i, Ordering::Relaxed);
+            });
+        }
+        start.wait();
+        let marks = (Instant::now(), cpu_s(), counts.map(|c| c.read()));
+        std::thread::sleep(length);
+        stop.store(true, Ordering::Relaxed);
+        marks
+    });
+    // After the join: the calls still running at `stop` are counted and timed.
+    let elapsed = t0.elapsed().as_secs_f64();
+    let (threads_started, lookups) = match (counts.map(|c| c.read()), c0) {
+        (Some(after), Some(before)) => (after.0 - before.0, after.1 - before.1),
+        _ => (0, 0),
+    };
+    Round {
+        calls: calls.into_inner(),
+        elapsed,
+        cpu_s: cpu_s() - cpu0,
+        threads_started,
+        lookups,
+    }
+}
+
+fn cpu_s() -> f64 {
+    // SAFETY: getrusage writes into the zeroed struct we own.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: as above; RUSAGE_SELF covers every thread of the process.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+/// The library through its C ABI, one client shared by every thread.
+struct Library {
+    client: *mut wxface_client,
+    failures: AtomicU64,
+    /// Numbers verify_results across rounds and threads.
+    issued: AtomicU64,
+}
+
+// SAFETY: the header declares a client safe to share between threads.
+unsafe impl Sync for Library {}
+
+impl Library {
+    fn new(base: &str) -> Library {
+        // SAFETY: a fresh config, freed below; keys and values are C strings.
+        unsafe {
+            let cfg = wxface_config_new();
+            for (k, v) in [
+                ("appid", "wx5a3d6f1e2b4c8d90"),
+                ("secret", "bench-secret-0123456789abcdef"),
+                ("api_base", base),
+                ("proxy", "none"),
+                // The double's answer has a fixed finish_time.
+                ("max_result_age_s", "0"),
+            ] {
+                let (k, v) = (CString::new(k).unwrap(), CString::new(v).unwrap());
+                let rc = wxface_config_set(cfg, k.as_ptr(), v.as_ptr(), ptr::null_mut());
+                assert_eq!(rc, 0, "wxface_config_set");
+            }
+            let mut client = ptr::null_mut();
+            let rc = wxface_client_new(cfg, &mut client, ptr::null_mut());
+            assert_eq!(rc, 0, "wxface_client_new");
+            wxface_config_free(cfg);
+            Library {
+                client,
+                failures: AtomicU64::new(0),
+                issued: AtomicU64::new(0),
+            }
+        }
+    }
+
+    /// A distinct verify_result per call: the replay guard works as usual.
+    fn verify(&self) {
+        let n = self.issued.fetch_add(1, Ordering::Relaxed);
+        let vr = CString::new(format!("bench-{n}")).unwrap();
+        let mut err = std::mem::MaybeUninit::<wxface_error>::uninit();
+        // SAFETY: live client, NUL-terminated strings, `err` is written by the call.
+        let rc = unsafe {
+            wxface_v1_verify(
+                self.client,
+                vr.as_ptr(),
+                NAME.as_ptr(),
+                ID.as_ptr(),
+                ptr::null::<c_char>(),
+                ptr::null::<c_char>(),
+                ptr::null_mut(),
+                err.as_mut_ptr(),
+            )
+        };
+        if rc != 0 && self.failures.fetch_add(1, Ordering::Relaxed) == 0 {
+            // SAFETY: the call filled `err` on failure.
+            let e = unsafe { err.assume_init() };
+            // SAFETY: the message is NUL-terminated within its array.
+            let m = unsafe { CStr::from_ptr(e.message.as_ptr()) };
+            eprintln!("wxface_v1_verify failed: {rc}: {}", m.to_string_lossy());
+        }
+    }
+}
+
+/// What a user would write with ureq alone: one agent, keep-alive, the
+/// same POST and JSON parse, the pass checked.
+struct Bare {
+    agent: ureq::Agent,
+    url: String,
+    failures: AtomicU64,
+}
+
+impl Bare {
+    fn new(base: &str) -> Bare {
+        let agent = ureq::Agent::new_with_defaults();
+        let token = agent
+            .post(&format!("{base}/cgi-bin/stable_token"))
+            .send(r#"{"grant_type":"client_credential"}"#)
+            .and_then(|mut r| r.body_mut().read_to_vec())
+            .expect("stable_token from the double");
+        let token: serde_json::Value =
+            serde_json::from_slice(&token).expect("stable_token from the double is JSON");
+        let token = token["access_token"].as_str().unwrap_or_default();
+        Bare {
+            url: format!("{base}/cityservice/face/identify/getinfo?access_token={token}"),
+            agent,
+            failures: AtomicU64::new(0),
+        }
+    }
+
+    fn verify(&self, i: u64) {
+        let body = format!("{{\"verify_result\":\"bench-{i}\"}}");
+        let passed = self
+            .agent
+            .post(&self.url)
+            .header("Content-Type", "application/json; charset=utf-8")
+            .send(body.as_bytes())
+            .and_then(|mut r| r.body_mut().read_to_vec())
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .is_some_and(|v| v["errcode"] == 0 && v["identify_ret"] == 0);
+        if !passed {
+            self.failures.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The CPU time of the double's worker processes, from /proc.
+struct Double {
+    workers: Vec<u32>,
+}
+
+impl Double {
+    fn find() -> Double {
+        let master: Option<u32> = std::env::var("WXFACE_BENCH_DOUBLE")
+            .ok()
+            .and_then(|p| p.parse().ok());
+        let workers = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| master.is_some() && stat(*pid).map(|s| s.0) == master)
+            .collect();
+        Double { workers }
+    }
+
+    fn cpu_s(&self) -> f64 {
+        // SAFETY: sysconf has no preconditions.
+        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+        self.workers
+            .iter()
+            .filter_map(|p| stat(*p))
+            .map(|s| s.1 as f64 / ticks)
+            .sum()
+    }
+}
+
+/// (parent pid, utime + stime in clock ticks) of a process.
+fn stat(pid: u32) -> Option<(u32, u64)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces; fields resume after its ')'.
+    let fields: Vec<&str> = text.rsplit_once(')')?.1.split_whitespace().collect();
+    let ppid = fields.get(1)?.parse().ok()?;
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some((ppid, ticks))
+}
+
+/// benches/count/count.c's counters, when it is preloaded.
+#[derive(Clone, Copy)]
+struct Counters {
+    threads: extern "C" fn() -> libc::c_ulong,
+    lookups: extern "C" fn() -> libc::c_ulong,
+}
+
+impl Counters {
+    fn find() -> Option<Counters> {
+        let get = |name: &CStr| {
+            // SAFETY: dlsym with a NUL-terminated name; NULL if absent.
+            let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) };
+            // SAFETY: the shim defines these as `unsigned long f(void)`.
+            (!p.is_null()).then(|| unsafe {
+                std::mem::transmute::<*mut libc::c_void, extern "C" fn() -> libc::c_ulong>(p)
+            })
+        };
+        Some(Counters {
+            threads: get(c"wxface_bench_threads_started")?,
+            lookups: get(c"wxface_bench_lookups")?,
+        })
+    }
+
+    fn read(&self) -> (u64, u64) {
+        ((self.threads)() as u64, (self.lookups)() as u64)
+    }
+}
