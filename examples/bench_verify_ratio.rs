@@ -413,6 +413,8 @@ impl Counters {
         })
     }
 
+    // c_ulong is u64 here but 32 bits on other targets.
+    #[allow(clippy::unnecessary_cast)]
     fn read(&self) -> (u64, u64) {
         ((self.threads)() as u64, (self.lookups)() as u64)
     }
