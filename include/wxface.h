@@ -18,9 +18,9 @@
 #include <stddef.h>
 
 /* The version of this header; wxface_version() gives the library's. */
-#define WXFACE_VERSION "0.1.0"
+#define WXFACE_VERSION "0.2.0"
 #define WXFACE_VERSION_MAJOR 0
-#define WXFACE_VERSION_MINOR 1
+#define WXFACE_VERSION_MINOR 2
 #define WXFACE_VERSION_PATCH 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes DIR/<soname> -> libwxface.so, so that programs linked with -lwxface
-# (which record the SONAME, e.g. libwxface.so.0.1) find the library in a
+# (which record the SONAME, e.g. libwxface.so.0.2) find the library in a
 # build directory as they would in an installed one.
 set -euo pipefail
 dir=${1:?usage: soname-link.sh DIR}

@@ -17,7 +17,7 @@ import (
 	wxface "github.com/wxface/wxface/bindings/go"
 )
 
-// The sandbox's fixed credentials (src/bin/wxface-sandbox).
+// The sandbox's fixed credentials (sandbox/src).
 const (
 	sandboxAppID  = "wx5a3d6f1e2b4c8d90"
 	sandboxSecret = "sandbox-secret-0123456789abcdef"

@@ -23,12 +23,12 @@ cd "$here"
 mvn -B -q verify
 
 # The jar alone (plus JNA) must be enough: no WXFACE_LIBRARY, no library path.
-jar="$here/target/wxface-0.1.0.jar"
+jar="$here/target/wxface-0.2.0.jar"
 smoke="$(cd /tmp && env -u WXFACE_LIBRARY -u LD_LIBRARY_PATH \
     java -cp "$jar:$(cat "$here/target/runtime-classpath.txt")" io.wxface.WxFace)"
 echo "$smoke"
 case "$smoke" in
-    "libwxface 0.1.0 loaded from "*) ;;
+    "libwxface 0.2.0 loaded from "*) ;;
     *) echo "test.sh: unexpected smoke output" >&2; exit 1 ;;
 esac
 

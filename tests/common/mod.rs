@@ -10,6 +10,20 @@ use wxface::{Client, Config};
 pub const APPID: &str = "wx5a3d6f1e2b4c8d90";
 pub const SECRET: &str = "sandbox-secret-0123456789abcdef";
 
+/// The emulator lives in its own crate (`sandbox/`), so cargo gives this
+/// package no path to it; every suite of every language finds it the same
+/// way, through `WXFACE_SANDBOX`, which the Makefile exports.
+pub fn sandbox_binary() -> String {
+    match std::env::var("WXFACE_SANDBOX") {
+        Ok(path) if !path.is_empty() => path,
+        _ => panic!(
+            "WXFACE_SANDBOX is not set: build the workspace and point it at the emulator, \
+             e.g. `cargo build && WXFACE_SANDBOX=$PWD/target/debug/wxface-sandbox cargo test` \
+             (`make test` does this)"
+        ),
+    }
+}
+
 /// A sandbox process, killed when dropped.
 pub struct Sandbox {
     child: Child,
@@ -24,13 +38,14 @@ impl Sandbox {
     }
 
     pub fn start_with(args: &[&str]) -> Sandbox {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wxface-sandbox"))
+        let binary = sandbox_binary();
+        let mut child = Command::new(&binary)
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .expect("sandbox starts");
+            .unwrap_or_else(|e| panic!("cannot start the sandbox {binary} (WXFACE_SANDBOX): {e}"));
         let mut line = String::new();
         BufReader::new(child.stdout.take().expect("stdout piped"))
             .read_line(&mut line)

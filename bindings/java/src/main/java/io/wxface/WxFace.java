@@ -11,7 +11,7 @@ public final class WxFace {
 
     /**
      * Prints the loaded library's version and file, e.g. to check that the
-     * jar alone provides it: {@code java -cp wxface-0.1.0.jar:jna-5.14.0.jar io.wxface.WxFace}.
+     * jar alone provides it: {@code java -cp wxface-0.2.0.jar:jna-5.14.0.jar io.wxface.WxFace}.
      */
     public static void main(String[] args) {
         System.out.println("libwxface " + version() + " loaded from " + Lib.library().getFile());

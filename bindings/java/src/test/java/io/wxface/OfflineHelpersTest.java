@@ -22,7 +22,7 @@ class OfflineHelpersTest {
 
     @Test
     void libraryVersionIsTheOneThisBindingWasWrittenFor() {
-        assertEquals("0.1.0", WxFace.version());
+        assertEquals("0.2.0", WxFace.version());
     }
 
     @Test

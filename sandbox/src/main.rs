@@ -1,6 +1,6 @@
 //! wxface-sandbox: WeChat's face verification API on loopback, with a
 //! control API that plays the user's phone, counts requests and injects
-//! faults. See docs/sandbox.md.
+//! faults. See sandbox/README.md.
 
 mod cli;
 mod control;

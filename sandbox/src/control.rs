@@ -1,5 +1,5 @@
 //! The control API under /sandbox/: plays the user's phone, reads counters,
-//! injects faults and configures push. Documented in docs/sandbox.md.
+//! injects faults and configures push. Documented in sandbox/README.md.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -110,7 +110,7 @@ pub fn handle(sandbox: &Arc<Sandbox>, request: &Request) -> (Reply, After) {
         }
         ("POST", "/sandbox/shutdown") => return (ok(), After::Shutdown),
         (_, path) if ROUTES.contains(&path) => problem(405, "method not allowed on this route"),
-        _ => problem(404, "no such control route (see docs/sandbox.md)"),
+        _ => problem(404, "no such control route (see sandbox/README.md)"),
     };
     (reply, After::Continue)
 }
