@@ -6,6 +6,9 @@
 # Installs what it needs on a fresh machine: Debian's nginx-light (the
 # WeChat double), and the Python references (requests, wechatpy) at the
 # versions pinned in benches/python/requirements.txt into target/bench/venv.
+# Go (net/http, crypto/aes) and Java (HttpClient, javax.crypto) references
+# are their standard libraries; the Java binding's jar and JNA come from
+# its pom (mvn package).
 # Uses the release library: WXFACE_LIBRARY and WXFACE_SANDBOX as set by the
 # Makefile. Optional: WXFACE_BENCH_ROUND_S, WXFACE_BENCH_ROUNDS.
 set -euo pipefail
@@ -39,6 +42,20 @@ LD_PRELOAD="$out/libcount.so" "$root/target/release/examples/bench_verify_ratio"
 echo
 echo "== Python binding vs raw ctypes vs requests / wechatpy (benches/python/bench_bindings.py)"
 "$out/venv/bin/python" "$here/python/bench_bindings.py"
+
+echo
+echo "== Go binding vs raw cgo vs net/http / crypto/aes (benches/go)"
+export PATH="$PATH:/usr/local/go/bin"
+libdir="$(dirname "$WXFACE_LIBRARY")"
+(cd "$here/go" && CGO_ENABLED=1 CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir" \
+    go build -tags wxface_dynamic -o "$out/gobench" .)
+"$out/gobench"
+
+echo
+echo "== Java binding vs raw JNA vs HttpClient / javax.crypto (benches/java/BenchBindings.java)"
+(cd "$root/bindings/java" && mvn -B -q -DskipTests package)
+jar="$(ls "$root"/bindings/java/target/wxface-*.jar | head -n 1)"
+java -cp "$jar:$(cat "$root/bindings/java/target/runtime-classpath.txt")" "$here/java/BenchBindings.java"
 
 echo
 echo "== safe-mode JSON pushes opened by the Rust core, one thread (examples/bench_push.rs)"

@@ -259,8 +259,6 @@ impl Library {
                 ("secret", "bench-secret-0123456789abcdef"),
                 ("api_base", base),
                 ("proxy", "none"),
-                // The double's answer has a fixed finish_time.
-                ("max_result_age_s", "0"),
             ] {
                 let (k, v) = (CString::new(k).unwrap(), CString::new(v).unwrap());
                 let rc = wxface_config_set(cfg, k.as_ptr(), v.as_ptr(), ptr::null_mut());

@@ -140,7 +140,6 @@ def main() -> int:
         # The library reaches the double by name, as it reaches WeChat.
         "api_base": "http://localhost:%s" % PORT,
         "proxy": "none",
-        "max_result_age_s": "0",
     }
     client = wxface.Client(settings)
     lib = raw_library()

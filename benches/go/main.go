@@ -1,0 +1,329 @@
+// Command bench compares the Go binding with the raw cgo call it wraps and
+// with what a Go user would write by hand (net/http, crypto/aes), in
+// alternating rounds in one process against the nginx double.
+//
+// Needs WXFACE_BENCH_BASE (the double, benches/double/start.sh) and a
+// release libwxface linked through CGO_LDFLAGS; `make bench` builds and
+// runs it (benches/run.sh). Optional: WXFACE_BENCH_ROUND_S (default 1),
+// WXFACE_BENCH_ROUNDS (default 3).
+package main
+
+// #cgo CFLAGS: -I${SRCDIR}/../../include
+// #cgo LDFLAGS: -lwxface
+// #include <stdlib.h>
+// #include <wxface.h>
+import "C"
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+
+	wxface "github.com/wxface/wxface/bindings/go"
+)
+
+const (
+	name       = "张三"
+	idNumber   = "11010519491231002X"
+	appID      = "wx5a3d6f1e2b4c8d90"
+	pushToken  = "wxfaceToken2024"
+	pushAESKey = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
+)
+
+var (
+	base     = os.Getenv("WXFACE_BENCH_BASE")
+	roundLen = time.Duration(envFloat("WXFACE_BENCH_ROUND_S", 1) * float64(time.Second))
+	rounds   = int(envFloat("WXFACE_BENCH_ROUNDS", 3))
+	seq      atomic.Uint64
+	failures atomic.Uint64
+)
+
+func envFloat(k string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(k), 64); err == nil {
+		return v
+	}
+	return def
+}
+
+func cpuSeconds() float64 {
+	var u syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &u)
+	return float64(u.Utime.Nano()+u.Stime.Nano()) / 1e9
+}
+
+// round: calls per second of n goroutines calling work, and CPU us per call.
+func round(n int, work func()) (float64, float64) {
+	var stop atomic.Bool
+	var calls atomic.Uint64
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	ready.Add(n)
+	done.Add(n)
+	for g := 0; g < n; g++ {
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-start
+			var i uint64
+			for !stop.Load() {
+				work()
+				i++
+			}
+			calls.Add(i)
+		}()
+	}
+	ready.Wait()
+	t0, c0 := time.Now(), cpuSeconds()
+	close(start)
+	time.Sleep(roundLen)
+	stop.Store(true)
+	done.Wait()
+	c := float64(calls.Load())
+	if c == 0 {
+		c = 1
+	}
+	return c / time.Since(t0).Seconds(), (cpuSeconds() - c0) * 1e6 / c
+}
+
+type side struct {
+	name string
+	work func()
+}
+
+// compare: median calls/s and CPU us/call per side over alternating rounds.
+func compare(n int, sides []side) (map[string]float64, map[string]float64) {
+	rates, cpus := map[string][]float64{}, map[string][]float64{}
+	for _, s := range sides {
+		round(n, s.work)
+	}
+	for r := 0; r < rounds; r++ {
+		for _, s := range sides {
+			rate, cpu := round(n, s.work)
+			rates[s.name] = append(rates[s.name], rate)
+			cpus[s.name] = append(cpus[s.name], cpu)
+		}
+	}
+	med := func(m map[string][]float64) map[string]float64 {
+		out := map[string]float64{}
+		for k, v := range m {
+			sort.Float64s(v)
+			out[k] = v[len(v)/2]
+		}
+		return out
+	}
+	return med(rates), med(cpus)
+}
+
+func fail(what string, err error) {
+	if failures.Add(1) == 1 {
+		fmt.Fprintf(os.Stderr, "bench: %s: %v\n", what, err)
+	}
+}
+
+// rawClient: a client made through the C ABI directly.
+func rawClient(settings map[string]string) *C.wxface_client {
+	cfg := C.wxface_config_new()
+	defer C.wxface_config_free(cfg)
+	var e C.wxface_error
+	for k, v := range settings {
+		ck, cv := C.CString(k), C.CString(v)
+		rc := C.wxface_config_set(cfg, ck, cv, &e)
+		C.free(unsafe.Pointer(ck))
+		C.free(unsafe.Pointer(cv))
+		if rc != 0 {
+			panic("wxface_config_set " + k)
+		}
+	}
+	var c *C.wxface_client
+	if C.wxface_client_new(cfg, &c, &e) != 0 {
+		panic("wxface_client_new")
+	}
+	return c
+}
+
+func main() {
+	if base == "" {
+		fmt.Fprintln(os.Stderr, "bench: WXFACE_BENCH_BASE is not set (benches/double/start.sh)")
+		os.Exit(2)
+	}
+	port := base[strings.LastIndex(base, ":")+1:]
+	// The library reaches the double by name, as it reaches WeChat.
+	libBase := "http://localhost:" + port
+	client, err := wxface.NewClient(wxface.Config{AppID: appID, Secret: "bench-secret-0123456789abcdef", APIBase: libBase, Proxy: "none"})
+	if err != nil {
+		panic(err)
+	}
+	defer client.Close()
+	raw := rawClient(map[string]string{"appid": appID, "secret": "bench-secret-0123456789abcdef", "api_base": libBase, "proxy": "none"})
+	cName, cID := C.CString(name), C.CString(idNumber)
+	hc := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	token := fetchToken(hc)
+	getinfo := base + "/cityservice/face/identify/getinfo?access_token=" + url.QueryEscape(token)
+
+	binding := func() {
+		vr := "go-" + strconv.FormatUint(seq.Add(1), 10)
+		if _, err := client.V1Verify(vr, wxface.Expected{Name: name, IDCardNumber: idNumber}); err != nil {
+			fail("binding V1Verify", err)
+		}
+	}
+	rawCall := func() {
+		vr := C.CString("raw-" + strconv.FormatUint(seq.Add(1), 10))
+		var e C.wxface_error
+		if rc := C.wxface_v1_verify(raw, vr, cName, cID, nil, nil, nil, &e); rc != 0 {
+			fail("raw wxface_v1_verify", errors.New(C.GoString(&e.message[0])))
+		}
+		C.free(unsafe.Pointer(vr))
+	}
+	byHand := func() {
+		body, _ := json.Marshal(map[string]string{"verify_result": "nh-" + strconv.FormatUint(seq.Add(1), 10)})
+		resp, err := hc.Post(getinfo, "application/json", bytes.NewReader(body))
+		if err != nil {
+			fail("net/http", err)
+			return
+		}
+		var answer struct {
+			ErrCode     *int `json:"errcode"`
+			IdentifyRet *int `json:"identify_ret"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&answer)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || answer.ErrCode == nil || *answer.ErrCode != 0 || answer.IdentifyRet == nil || *answer.IdentifyRet != 0 {
+			fail("net/http answer", err)
+		}
+	}
+
+	fmt.Printf("%s, GOMAXPROCS %d\n", runtime.Version(), runtime.GOMAXPROCS(0))
+	fmt.Printf("verify calls/s (median of %d alternating %.1f s rounds); ratios are binding / other\n", rounds, roundLen.Seconds())
+	fmt.Printf("%10s | %9s %9s %9s | %11s %8s | %25s\n", "goroutines", "binding", "raw cgo", "net/http", "vs net/http", "vs raw", "CPU us/call: binding raw")
+	for _, n := range []int{1, 8} {
+		r, cpu := compare(n, []side{{"binding", binding}, {"raw", rawCall}, {"hand", byHand}})
+		fmt.Printf("%10d | %9.0f %9.0f %9.0f | %10.2fx %7.2fx | %16.1f %8.1f\n", n, r["binding"], r["raw"], r["hand"],
+			r["binding"]/r["hand"], r["binding"]/r["raw"], cpu["binding"], cpu["raw"])
+	}
+
+	benchPush(libBase)
+	C.free(unsafe.Pointer(cName))
+	C.free(unsafe.Pointer(cID))
+	if failures.Load() > 0 {
+		fmt.Fprintf(os.Stderr, "bench: %d calls failed\n", failures.Load())
+		os.Exit(1)
+	}
+}
+
+func fetchToken(hc *http.Client) string {
+	resp, err := hc.Post(base+"/cgi-bin/stable_token", "application/json", strings.NewReader(`{"grant_type":"client_credential"}`))
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	var t struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&t); err != nil {
+		panic(err)
+	}
+	return t.AccessToken
+}
+
+// benchPush: a safe-mode JSON push opened by the binding, by the raw C
+// call, and by hand with the standard library (signature, AES-CBC, JSON).
+func benchPush(libBase string) {
+	settings := wxface.Config{AppID: appID, Secret: "bench-secret-0123456789abcdef", APIBase: libBase, Proxy: "none",
+		PushToken: pushToken, PushAESKey: pushAESKey}
+	client, err := wxface.NewClient(settings)
+	if err != nil {
+		panic(err)
+	}
+	defer client.Close()
+	raw := rawClient(map[string]string{"appid": appID, "secret": "bench-secret-0123456789abcdef", "api_base": libBase,
+		"proxy": "none", "push_token": pushToken, "push_aes_key": pushAESKey})
+	event := `{"ToUserName":"gh_3f1c9a7b2e4d","FromUserName":"oU2c95XhnP8Tp9rAJ7Jq7tZ1zKwM","CreateTime":` +
+		strconv.FormatInt(time.Now().Unix(), 10) + `,"MsgType":"event","Event":"face_identify",` +
+		`"openid":"oU2c95XhnP8Tp9rAJ7Jq7tZ1zKwM","out_seq_no":"test1234","verify_result":"XXIzTtMqCxwOaawoE91"}`
+	sealed, err := client.PushSeal(wxface.PushJSON, wxface.PushSafe, []byte(event), time.Now(), "1320562132")
+	if err != nil {
+		panic(err)
+	}
+	q, _ := url.ParseQuery(sealed.Query)
+	key, _ := base64.StdEncoding.DecodeString(pushAESKey + "=")
+	block, _ := aes.NewCipher(key)
+	cq := C.CString(sealed.Query)
+	cb := C.CBytes(sealed.Body)
+
+	binding := func() {
+		if _, err := client.PushOpen(sealed.Query, sealed.Body); err != nil {
+			fail("binding PushOpen", err)
+		}
+	}
+	rawCall := func() {
+		var out *C.wxface_response
+		var e C.wxface_error
+		if C.wxface_push_open(raw, cq, (*C.char)(cb), C.size_t(len(sealed.Body)), &out, &e) != 0 {
+			fail("raw wxface_push_open", errors.New(C.GoString(&e.message[0])))
+		}
+		C.wxface_response_free(out)
+	}
+	byHand := func() {
+		var envelope struct{ Encrypt string }
+		if err := json.Unmarshal(sealed.Body, &envelope); err != nil {
+			fail("hand push", err)
+			return
+		}
+		parts := []string{pushToken, q.Get("timestamp"), q.Get("nonce"), envelope.Encrypt}
+		sort.Strings(parts)
+		sum := sha1.Sum([]byte(strings.Join(parts, "")))
+		if hex.EncodeToString(sum[:]) != q.Get("msg_signature") {
+			fail("hand push", errors.New("signature"))
+			return
+		}
+		ct, err := base64.StdEncoding.DecodeString(envelope.Encrypt)
+		if err != nil || len(ct)%aes.BlockSize != 0 || len(ct) < 32 {
+			fail("hand push", errors.New("ciphertext"))
+			return
+		}
+		pt := make([]byte, len(ct))
+		cipher.NewCBCDecrypter(block, key[:16]).CryptBlocks(pt, ct)
+		pad := int(pt[len(pt)-1])
+		if pad < 1 || pad > 32 || pad > len(pt) {
+			fail("hand push", errors.New("padding"))
+			return
+		}
+		pt = pt[:len(pt)-pad]
+		n := int(binary.BigEndian.Uint32(pt[16:20]))
+		if 20+n > len(pt) || string(pt[20+n:]) != appID {
+			fail("hand push", errors.New("appid"))
+			return
+		}
+		var ev map[string]any
+		if err := json.Unmarshal(pt[20:20+n], &ev); err != nil || ev["Event"] != "face_identify" {
+			fail("hand push", err)
+		}
+	}
+	r, cpu := compare(1, []side{{"binding", binding}, {"raw", rawCall}, {"hand", byHand}})
+	fmt.Printf("push opening, 1 goroutine: binding %.0f/s, raw cgo %.0f/s, by hand (crypto/aes) %.0f/s: "+
+		"binding %.2fx by hand, %.2fx raw; CPU us/call binding %.1f, raw %.1f, by hand %.1f\n",
+		r["binding"], r["raw"], r["hand"], r["binding"]/r["hand"], r["binding"]/r["raw"], cpu["binding"], cpu["raw"], cpu["hand"])
+	C.free(unsafe.Pointer(cq))
+	C.free(cb)
+}
