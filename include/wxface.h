@@ -108,6 +108,13 @@
 #define WXFACE_ERR_PROXY 15
 
 /*
+ The shared state store (`state_store` Redis, or the replay callback) did
+ not answer within `state_timeout_ms`, refused the credentials, or the
+ callback reported an error. A verdict is never OK then; retry later.
+ */
+#define WXFACE_ERR_STATE_STORE 16
+
+/*
  WeChat answered with an errcode not listed below; see `wechat_errcode`.
  */
 #define WXFACE_ERR_WECHAT 20

@@ -18,8 +18,9 @@ use crate::mask;
 use crate::push::PushConfig;
 use crate::replay::ReplayGuard;
 use crate::response::Response;
+use crate::store::{self, Keys, StateStore};
 use crate::text::InputEncoding;
-use crate::token::{FetchedToken, TokenCache, TokenProvider};
+use crate::token::{self as tokens, FetchedToken, TokenCache, TokenProvider};
 use crate::transport::Transport;
 use crate::wait::Lives;
 
@@ -38,6 +39,12 @@ pub(crate) struct Inner {
     source: TokenSource,
     tokens: TokenCache,
     pub(crate) replay: ReplayGuard,
+    /// Shares the token with other processes when it can (Redis).
+    store: Arc<dyn StateStore>,
+    keys: Keys,
+    /// How long one process may hold the shared token lock: its own fetch
+    /// with every retry, so a crashed holder blocks the others no longer.
+    token_lock_ttl: Duration,
     pub(crate) max_result_age_s: u64,
     /// When the verify_ids this client obtained stop living (the 2.0 wait).
     pub(crate) lives: Lives,
@@ -104,6 +111,7 @@ impl Client {
                 )?)
             }
         };
+        let (store, keys) = store::open(cfg)?;
         let log = Log::new(cfg.logger.clone(), cfg.log_level);
         let caller = Caller {
             transport: Transport::new(cfg, &log)?,
@@ -132,7 +140,10 @@ impl Client {
             caller,
             source,
             tokens: TokenCache::new(),
-            replay: ReplayGuard::new(cfg.replay_cache_size),
+            replay: ReplayGuard::new(store.clone(), keys.clone(), cfg.max_result_age_s),
+            token_lock_ttl: cfg.timeout * (cfg.max_retries + 1) + Duration::from_secs(5),
+            store,
+            keys,
             max_result_age_s: cfg.max_result_age_s,
             lives: Lives::default(),
             wait_interval: cfg.wait_interval,
@@ -236,6 +247,7 @@ impl Client {
                     format!("{path}: token rejected (errcode {errcode}); refreshing once")
                 });
                 self.inner.tokens.invalidate(token.as_str());
+                self.drop_shared_token(token.as_str());
                 retried = true;
                 continue;
             }
@@ -270,10 +282,50 @@ impl Client {
                 appid,
                 secret,
                 endpoint,
-            } => self
-                .inner
-                .tokens
-                .get(|_| self.fetch_from_wechat(appid, secret, *endpoint)),
+            } => self.inner.tokens.get(|stale| {
+                let own = || self.fetch_from_wechat(appid, secret, *endpoint);
+                let Some(shared) = self.inner.store.shared_tokens() else {
+                    return own();
+                };
+                let log = self.log();
+                match tokens::fetch_shared(
+                    shared,
+                    &self.inner.keys,
+                    stale,
+                    self.inner.token_lock_ttl,
+                    log,
+                    own,
+                ) {
+                    // stable_token never invalidates another holder's token,
+                    // so fetching our own while the store is away is safe;
+                    // the legacy endpoint would start the 40001 storm.
+                    Err(e) if e.code == Code::StateStore && *endpoint == TokenEndpoint::Stable => {
+                        log.emit(Level::Warn, || {
+                            format!(
+                                "{}; fetching this process's own token from stable_token",
+                                e.message
+                            )
+                        });
+                        self.fetch_from_wechat(appid, secret, *endpoint)
+                    }
+                    other => other,
+                }
+            }),
+        }
+    }
+
+    /// Drops the token WeChat rejected from the shared store too, unless
+    /// another process has already replaced it.
+    fn drop_shared_token(&self, failed: &str) {
+        if !matches!(self.inner.source, TokenSource::Wechat { .. }) {
+            return;
+        }
+        if let Some(shared) = self.inner.store.shared_tokens() {
+            if let Err(e) = shared.delete_if(&self.inner.keys.token(), failed) {
+                self.log().emit(Level::Warn, || {
+                    format!("rejected token not dropped from the store: {}", e.message)
+                });
+            }
         }
     }
 

@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Code, Error, Result};
 use crate::log::{Level, Logger};
+use crate::store::{ReplayCallback, StoreSetting};
 use crate::text::InputEncoding;
 use crate::token::TokenProvider;
 
@@ -55,6 +56,16 @@ pub struct Config {
     pub push_max_skew_s: u64,
     pub logger: Option<Arc<dyn Logger>>,
     pub log_level: Level,
+    /// Where accepted results (and, for Redis, the token) are kept.
+    pub state_store: StoreSetting,
+    /// `None`: `wxface:{appid}:`.
+    pub state_key_prefix: Option<String>,
+    /// Connecting to the store and each answer from it.
+    pub state_timeout: Duration,
+    /// CA bundle for `rediss://`; `None`: `ca_file`, else webpki-roots.
+    pub state_ca_file: Option<PathBuf>,
+    /// The integrator's replay store, instead of `state_store`.
+    pub replay_callback: Option<Arc<dyn ReplayCallback>>,
 }
 
 impl Default for Config {
@@ -81,6 +92,11 @@ impl Default for Config {
             push_max_skew_s: 300,
             logger: None,
             log_level: Level::Info,
+            state_store: StoreSetting::Memory,
+            state_key_prefix: None,
+            state_timeout: Duration::from_millis(1000),
+            state_ca_file: None,
+            replay_callback: None,
         }
     }
 }
@@ -106,6 +122,10 @@ pub const KEYS: &[&str] = &[
     "push_aes_key",
     "push_max_skew_s",
     "log_level",
+    "state_store",
+    "state_key_prefix",
+    "state_timeout_ms",
+    "state_ca_file",
 ];
 
 impl Config {
@@ -187,6 +207,29 @@ impl Config {
                 self.push_aes_key = Some(Zeroizing::new(v.to_owned()));
             }
             "push_max_skew_s" => self.push_max_skew_s = number(key, value, 0, 86_400 * 365)?,
+            "state_store" => {
+                self.state_store = StoreSetting::parse(value).map_err(|why| bad(key, &why))?
+            }
+            "state_key_prefix" => {
+                let v = non_empty(key, value)?;
+                if v.len() > 128 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(bad(
+                        key,
+                        "must be 1 to 128 printable ASCII characters without spaces",
+                    ));
+                }
+                self.state_key_prefix = Some(v.to_owned());
+            }
+            "state_timeout_ms" => {
+                self.state_timeout = Duration::from_millis(number(key, value, 1, 60_000)?)
+            }
+            "state_ca_file" => {
+                self.state_ca_file = if value.is_empty() {
+                    None
+                } else {
+                    Some(PathBuf::from(value))
+                }
+            }
             "log_level" => {
                 self.log_level = Level::parse(value)
                     .ok_or_else(|| bad(key, "must be error, warn, info, debug or trace"))?
@@ -260,6 +303,7 @@ impl std::fmt::Debug for Config {
             .field("token_endpoint", &self.token_endpoint)
             .field("api_base", &self.api_base)
             .field("timeout", &self.timeout)
+            .field("state_store", &self.state_store)
             .finish_non_exhaustive()
     }
 }
@@ -360,6 +404,17 @@ mod tests {
         c.load_str("appid = wx1\nsecret= s \n").unwrap();
         assert_eq!(c.appid.as_deref(), Some("wx1"));
         assert_eq!(c.secret.as_deref().map(String::as_str), Some("s"));
+    }
+
+    #[test]
+    fn a_state_store_password_is_never_echoed() {
+        let mut c = Config::new();
+        let e = c.set("state_store", "redis://u:hunter2@host").unwrap_err();
+        assert!(e.message.starts_with("state_store"), "{}", e.message);
+        assert!(!e.message.contains("hunter2"));
+        c.set("state_store", "redis://u:hunter2@host:6379/1")
+            .unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
     }
 
     #[test]

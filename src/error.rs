@@ -20,13 +20,14 @@ pub enum Code {
     NotFound = 5,
     FieldRejected = 6,
 
-    // 10-19: getting bytes to and from WeChat.
+    // 10-19: getting bytes to and from WeChat (and the shared state store).
     Network = 10,
     Timeout = 11,
     Tls = 12,
     Http = 13,
     BadResponse = 14,
     Proxy = 15,
+    StateStore = 16,
 
     // 20-29: WeChat answered with an errcode.
     Wechat = 20,
@@ -65,7 +66,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in numeric order.
-    pub const ALL: [Code; 39] = [
+    pub const ALL: [Code; 40] = [
         Code::Ok,
         Code::InvalidArgument,
         Code::InvalidEncoding,
@@ -79,6 +80,7 @@ impl Code {
         Code::Http,
         Code::BadResponse,
         Code::Proxy,
+        Code::StateStore,
         Code::Wechat,
         Code::AccessToken,
         Code::RateLimited,
@@ -127,6 +129,7 @@ impl Code {
             Code::Http => "WXFACE_ERR_HTTP",
             Code::BadResponse => "WXFACE_ERR_BAD_RESPONSE",
             Code::Proxy => "WXFACE_ERR_PROXY",
+            Code::StateStore => "WXFACE_ERR_STATE_STORE",
             Code::Wechat => "WXFACE_ERR_WECHAT",
             Code::AccessToken => "WXFACE_ERR_ACCESS_TOKEN",
             Code::RateLimited => "WXFACE_ERR_RATE_LIMITED",
@@ -172,6 +175,7 @@ impl Code {
             Code::Http => "WeChat or a gateway answered with an HTTP error status; retry later",
             Code::BadResponse => "the answer is not the JSON WeChat sends (truncated, too large, wrong shape); retry later",
             Code::Proxy => "the proxy refused the connection or the credentials; check the proxy setting",
+            Code::StateStore => "the shared state store (state_store: Redis or the replay callback) did not answer within state_timeout_ms or refused the request; no verdict is OK until it answers again",
             Code::Wechat => "WeChat answered with an error code; see wechat_errcode",
             Code::AccessToken => "no valid access token: check appid, secret, the IP whitelist or the token callback",
             Code::RateLimited => "WeChat's call quota or rate limit was hit (45009, 45011); slow down",

@@ -19,6 +19,7 @@ pub mod push;
 mod replay;
 mod resolver;
 pub mod response;
+pub mod store;
 pub mod text;
 pub mod token;
 pub mod transport;

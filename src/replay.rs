@@ -1,72 +1,64 @@
-//! Remembers accepted verify_results so one cannot be accepted twice.
+//! Remembers accepted verify_results so one cannot be accepted twice, by
+//! this process or (with a shared store) by any other server.
 //!
-//! Memory is bounded: a fixed number of 16-byte digests (never the results
-//! themselves), oldest forgotten first. A result old enough to be forgotten
-//! is normally rejected as stale anyway.
+//! The store sees a digest of the verify_result, never the value.
 
-use std::collections::{HashSet, VecDeque};
-use std::sync::Mutex;
+use std::sync::Arc;
+use std::time::Duration;
 
-use sha2::{Digest, Sha256};
+use crate::error::Result;
+use crate::store::{Keys, Remembered, StateStore};
 
-type Key = [u8; 16];
+/// How long a result is remembered when the age check is off
+/// (`max_result_age_s=0`): WeChat forgets a verify_result within minutes
+/// (84002), so a day outlives any that can still be fetched.
+pub const TTL_WITHOUT_AGE_CHECK: Duration = Duration::from_secs(86_400);
+
+/// A result whose finish_time lies this far in the future is still
+/// accepted (clock skew), so it must be remembered that much longer.
+const SKEW_ALLOWANCE: Duration = Duration::from_secs(300);
 
 pub struct ReplayGuard {
-    capacity: usize,
-    /// The set answers "seen?"; the queue remembers which to forget first.
-    seen: Mutex<(HashSet<Key>, VecDeque<Key>)>,
+    store: Arc<dyn StateStore>,
+    keys: Keys,
+    ttl: Duration,
 }
 
 impl ReplayGuard {
-    pub fn new(capacity: usize) -> ReplayGuard {
-        ReplayGuard {
-            capacity,
-            seen: Mutex::new((HashSet::new(), VecDeque::new())),
-        }
+    pub fn new(store: Arc<dyn StateStore>, keys: Keys, max_result_age_s: u64) -> ReplayGuard {
+        // Remembered at least as long as the age check would still let the
+        // result through; after that the age check rejects it by itself.
+        let ttl = if max_result_age_s == 0 {
+            TTL_WITHOUT_AGE_CHECK
+        } else {
+            Duration::from_secs(max_result_age_s) + SKEW_ALLOWANCE
+        };
+        ReplayGuard { store, keys, ttl }
     }
 
-    /// Records `value`; false if it was recorded before. Check and insert
-    /// are one step, so two threads racing with the same value cannot both win.
-    pub fn first_use(&self, value: &str) -> bool {
-        if self.capacity == 0 {
-            return true;
-        }
-        let mut key: Key = [0; 16];
-        key.copy_from_slice(&Sha256::digest(value.as_bytes())[..16]);
-        let mut guard = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        let (set, order) = &mut *guard;
-        if !set.insert(key) {
-            return false;
-        }
-        order.push_back(key);
-        if order.len() > self.capacity {
-            if let Some(old) = order.pop_front() {
-                set.remove(&old);
-            }
-        }
-        true
+    /// Records `verify_result`; `Ok(false)` if it was recorded before. One
+    /// atomic step in the store, so racing callers cannot both win; an
+    /// unreachable store is an error, never a "first use".
+    pub fn first_use(&self, verify_result: &str) -> Result<bool> {
+        let key = self.keys.replay(verify_result);
+        Ok(self.store.remember(&key, self.ttl)? == Remembered::New)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::MemoryStore;
 
     #[test]
     fn a_value_is_accepted_once() {
-        let g = ReplayGuard::new(10);
-        assert!(g.first_use("a"));
-        assert!(!g.first_use("a"));
-        assert!(g.first_use("b"));
-    }
-
-    #[test]
-    fn memory_is_bounded_by_forgetting_the_oldest() {
-        let g = ReplayGuard::new(2);
-        assert!(g.first_use("a"));
-        assert!(g.first_use("b"));
-        assert!(g.first_use("c"));
-        assert!(g.first_use("a"), "the oldest entry was forgotten");
-        assert!(!g.first_use("c"));
+        let g = ReplayGuard::new(
+            Arc::new(MemoryStore::new(10)),
+            Keys::new(String::new()),
+            600,
+        );
+        assert!(g.first_use("a").unwrap());
+        assert!(!g.first_use("a").unwrap());
+        assert!(g.first_use("b").unwrap());
     }
 }

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 use crate::error::{Code, Error, Result};
+use crate::log::{Level, Log};
+use crate::store::{Keys, SharedTokens};
 
 /// A token from the caller (e.g. a central token server), for deployments
 /// where only one service may talk to WeChat's token endpoints.
@@ -112,11 +114,7 @@ impl TokenCache {
                 // Refresh early: at 90% of the lifetime, at most 5 minutes before.
                 // Lifetimes come from outside: a day at most (WeChat's are
                 // two hours), so an absurd one cannot overflow the clock.
-                let refresh_at = t.expires_in.map(|d| {
-                    let d = d.min(Duration::from_secs(86_400));
-                    let margin = (d / 10).min(Duration::from_secs(300));
-                    Instant::now() + d.saturating_sub(margin)
-                });
+                let refresh_at = t.expires_in.map(|d| Instant::now() + refresh_after(d));
                 st.current = Some(Cached {
                     value: value.clone(),
                     refresh_at,
@@ -145,6 +143,95 @@ impl TokenCache {
             st.stale = st.current.take().map(|c| c.value);
         }
     }
+}
+
+/// When to fetch again a token valid for `lifetime`: at 90% of it, at
+/// most 5 minutes early. Lifetimes come from outside: a day at most
+/// (WeChat's are two hours), so an absurd one cannot overflow the clock.
+fn refresh_after(lifetime: Duration) -> Duration {
+    let d = lifetime.min(Duration::from_secs(86_400));
+    let margin = (d / 10).min(Duration::from_secs(300));
+    d.saturating_sub(margin)
+}
+
+/// How often a process waiting for another's token fetch looks again.
+const SHARED_POLL: Duration = Duration::from_millis(20);
+
+/// One token for every process sharing `store`: the token is read from the
+/// store when there; otherwise one process takes the lock key and fetches,
+/// and the others wait and read what it wrote. `stale` (the token WeChat
+/// just rejected) is never taken from the store, and is dropped from it only
+/// if nobody has replaced it yet, so a rejection seen by many processes
+/// still causes a single refresh.
+///
+/// `Code::StateStore` comes only from store operations before `fetch` ran,
+/// so the caller may fall back to its own fetch; once `fetch` ran, its
+/// result is returned whatever the store does afterwards.
+pub(crate) fn fetch_shared(
+    store: &dyn SharedTokens,
+    keys: &Keys,
+    stale: Option<&str>,
+    lock_ttl: Duration,
+    log: &Log,
+    fetch: impl FnOnce() -> Result<FetchedToken>,
+) -> Result<FetchedToken> {
+    let (token_key, lock_key) = (keys.token(), keys.token_lock());
+    let fresh = |found: Option<(Zeroizing<String>, Option<Duration>)>| {
+        found.filter(|(value, _)| Some(value.as_str()) != stale)
+    };
+    let give_up_at = Instant::now() + lock_ttl + SHARED_POLL * 5;
+    let owner = lock_owner();
+    loop {
+        if let Some((value, expires_in)) = fresh(store.get(&token_key)?) {
+            return Ok(FetchedToken { value, expires_in });
+        }
+        if let Some(failed) = stale {
+            store.delete_if(&token_key, failed)?;
+        }
+        if store.put_new(&lock_key, &owner, lock_ttl)? {
+            break;
+        }
+        if Instant::now() >= give_up_at {
+            return Err(Error::new(
+                Code::AccessToken,
+                "another server holds the shared token lock and wrote no token in time",
+            ));
+        }
+        std::thread::sleep(SHARED_POLL);
+    }
+    // The previous holder may have written its token just before we locked.
+    let result = match fresh(store.get(&token_key)?) {
+        Some((value, expires_in)) => Ok(FetchedToken { value, expires_in }),
+        None => {
+            let fetched = fetch();
+            if let Ok(t) = &fetched {
+                // The key expires when every process should refresh.
+                if let Err(e) = store.put(&token_key, &t.value, t.expires_in.map(refresh_after)) {
+                    log.emit(Level::Warn, || {
+                        format!("token fetched but not shared: {}", e.message)
+                    });
+                }
+            }
+            fetched
+        }
+    };
+    if let Err(e) = store.delete_if(&lock_key, &owner) {
+        log.emit(Level::Warn, || {
+            format!(
+                "token lock not released (it expires by itself): {}",
+                e.message
+            )
+        });
+    }
+    result
+}
+
+/// A random lock value, so a holder releases only its own lock.
+fn lock_owner() -> String {
+    let mut r = [0u8; 16];
+    // A failing system RNG leaves zeros: the lock still expires by itself.
+    let _ = getrandom::getrandom(&mut r);
+    r.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -115,12 +115,14 @@ impl Client {
             unix_now(),
         )
         .and_then(|()| {
-            if self.inner.replay.first_use(verify_result) {
+            // Last, so that only a result that passed every other check is
+            // remembered; an unreachable store fails the verdict.
+            if self.inner.replay.first_use(verify_result)? {
                 Ok(())
             } else {
                 Err(Error::new(
                     Code::Replayed,
-                    "this verify_result was already accepted by this client",
+                    "this verify_result was already accepted (by this client or another sharing its state_store)",
                 ))
             }
         });

@@ -22,6 +22,7 @@ const (
 	CodeHTTP                Code = C.WXFACE_ERR_HTTP
 	CodeBadResponse         Code = C.WXFACE_ERR_BAD_RESPONSE
 	CodeProxy               Code = C.WXFACE_ERR_PROXY
+	CodeStateStore          Code = C.WXFACE_ERR_STATE_STORE
 	CodeWechat              Code = C.WXFACE_ERR_WECHAT
 	CodeAccessToken         Code = C.WXFACE_ERR_ACCESS_TOKEN
 	CodeRateLimited         Code = C.WXFACE_ERR_RATE_LIMITED
@@ -68,6 +69,7 @@ var (
 	ErrHTTP                = sentinel(CodeHTTP)
 	ErrBadResponse         = sentinel(CodeBadResponse)
 	ErrProxy               = sentinel(CodeProxy)
+	ErrStateStore          = sentinel(CodeStateStore)
 	ErrWechat              = sentinel(CodeWechat)
 	ErrAccessToken         = sentinel(CodeAccessToken)
 	ErrRateLimited         = sentinel(CodeRateLimited)

@@ -75,6 +75,7 @@ func TestCodesNamesAndSentinelsAgree(t *testing.T) {
 		{wxface.CodeHTTP, "WXFACE_ERR_HTTP", wxface.ErrHTTP},
 		{wxface.CodeBadResponse, "WXFACE_ERR_BAD_RESPONSE", wxface.ErrBadResponse},
 		{wxface.CodeProxy, "WXFACE_ERR_PROXY", wxface.ErrProxy},
+		{wxface.CodeStateStore, "WXFACE_ERR_STATE_STORE", wxface.ErrStateStore},
 		{wxface.CodeWechat, "WXFACE_ERR_WECHAT", wxface.ErrWechat},
 		{wxface.CodeAccessToken, "WXFACE_ERR_ACCESS_TOKEN", wxface.ErrAccessToken},
 		{wxface.CodeRateLimited, "WXFACE_ERR_RATE_LIMITED", wxface.ErrRateLimited},

@@ -47,6 +47,10 @@ pub const WXFACE_ERR_HTTP: i32 = 13;
 pub const WXFACE_ERR_BAD_RESPONSE: i32 = 14;
 /// The proxy refused the connection or the credentials.
 pub const WXFACE_ERR_PROXY: i32 = 15;
+/// The shared state store (`state_store` Redis, or the replay callback) did
+/// not answer within `state_timeout_ms`, refused the credentials, or the
+/// callback reported an error. A verdict is never OK then; retry later.
+pub const WXFACE_ERR_STATE_STORE: i32 = 16;
 /// WeChat answered with an errcode not listed below; see `wechat_errcode`.
 pub const WXFACE_ERR_WECHAT: i32 = 20;
 /// No valid access token (wrong appid or secret, IP whitelist, token errors after one refresh, callback failure).
@@ -190,6 +194,7 @@ mod tests {
             ("WXFACE_ERR_HTTP", WXFACE_ERR_HTTP),
             ("WXFACE_ERR_BAD_RESPONSE", WXFACE_ERR_BAD_RESPONSE),
             ("WXFACE_ERR_PROXY", WXFACE_ERR_PROXY),
+            ("WXFACE_ERR_STATE_STORE", WXFACE_ERR_STATE_STORE),
             ("WXFACE_ERR_WECHAT", WXFACE_ERR_WECHAT),
             ("WXFACE_ERR_ACCESS_TOKEN", WXFACE_ERR_ACCESS_TOKEN),
             ("WXFACE_ERR_RATE_LIMITED", WXFACE_ERR_RATE_LIMITED),

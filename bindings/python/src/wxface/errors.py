@@ -105,6 +105,12 @@ class Proxy(WxFaceError):
     code = 15
 
 
+class StateStore(WxFaceError):
+    """The shared state store (Redis or the replay callback) did not answer."""
+
+    code = 16
+
+
 class Wechat(WxFaceError):
     code = 20
 
@@ -224,7 +230,7 @@ BY_CODE: Dict[int, Type[WxFaceError]] = {
     cls.code: cls
     for cls in (
         InvalidArgument, InvalidEncoding, InvalidIdCard, Config, NotFound, FieldRejected,
-        Network, Timeout, Tls, Http, BadResponse, Proxy,
+        Network, Timeout, Tls, Http, BadResponse, Proxy, StateStore,
         Wechat, AccessToken, RateLimited, SystemBusy,
         VerifyResultInvalid, VerifyResultExpired, UserInfoNotFound, VerifyIdExpired, OutSeqNoUsed,
         NotPassed, IdMismatch, NameMismatch, UserIdKeyMismatch, OpenidMismatch,

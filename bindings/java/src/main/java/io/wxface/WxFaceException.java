@@ -26,6 +26,7 @@ public class WxFaceException extends RuntimeException {
         HTTP(13),
         BAD_RESPONSE(14),
         PROXY(15),
+        STATE_STORE(16),
         WECHAT(20),
         ACCESS_TOKEN(21),
         RATE_LIMITED(22),
