@@ -194,6 +194,13 @@ pub fn validate_proxy_url(url: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// The proxy URL the client will use for `cfg` (the `proxy` key, or the
+/// environment by curl's rules), `None` for a direct connection. For tools
+/// that diagnose the path (`wxface doctor`); the URL may hold credentials.
+pub fn effective_proxy(cfg: &Config) -> Option<String> {
+    proxy_for(cfg)
+}
+
 fn proxy_for(cfg: &Config) -> Option<String> {
     match &cfg.proxy {
         ProxySetting::None => None,
