@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Bounded libFuzzer run of every target, for CI: installs cargo-fuzz if
-# missing, builds all targets, fuzzes each for SECONDS (default 20) from the
-# committed seeds, and fails if any target crashes.
+# Bounded libFuzzer run of every target, for CI: installs the pinned
+# cargo-fuzz if missing, builds all targets once, fuzzes each for SECONDS
+# (default 20) from the committed seeds, and fails if any target crashes.
 #
 #   fuzz/run.sh [seconds_per_target] [target...]
 #
@@ -16,17 +16,18 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE"
 export RUSTC_BOOTSTRAP=1
 
-if ! cargo fuzz --version >/dev/null 2>&1; then
-    echo "== installing cargo-fuzz"
+# Pinned like every other input of the run: this version, with its own
+# Cargo.lock (--locked), and the targets' dependencies by fuzz/Cargo.lock.
+CARGO_FUZZ_VERSION=0.13.2
+if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    echo "== installing cargo-fuzz $CARGO_FUZZ_VERSION"
     start=$(date +%s)
-    cargo install cargo-fuzz --locked || { echo "0 passed, 1 failed"; exit 1; }
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked || { echo "0 passed, 1 failed"; exit 1; }
     echo "== cargo-fuzz installed in $(( $(date +%s) - start )) s"
 fi
 
-# The fuzz crate is its own workspace; start from the main crate's lock so
-# both build wxface against the same dependency versions.
-cp ../Cargo.lock Cargo.lock
-
+# One build of every target; the runs below use its binaries directly.
+cp Cargo.lock "${TMPDIR:-/tmp}/wxface-fuzz-Cargo.lock.$$"
 start=$(date +%s)
 if ! cargo fuzz build; then
     echo "fuzz build failed"
@@ -34,6 +35,13 @@ if ! cargo fuzz build; then
     exit 1
 fi
 echo "== built in $(( $(date +%s) - start )) s"
+# Cargo never moves a locked version by itself; it only adds what a changed
+# wxface now needs. Say so, so that the addition gets committed.
+if ! cmp -s Cargo.lock "${TMPDIR:-/tmp}/wxface-fuzz-Cargo.lock.$$"; then
+    echo "== note: fuzz/Cargo.lock changed (wxface's dependencies did): commit it"
+fi
+rm -f "${TMPDIR:-/tmp}/wxface-fuzz-Cargo.lock.$$"
+bin_dir="target/$(rustc -vV | sed -n 's/^host: //p')/release"
 
 if [ "$#" -gt 0 ]; then
     targets=("$@")
@@ -49,8 +57,8 @@ for t in "${targets[@]}"; do
     log="artifacts/$t/run.log"
     echo "== $t: ${SECONDS_PER_TARGET} s"
     # corpus/ (first) receives new inputs; seeds/ is read only.
-    if cargo fuzz run "$t" "corpus/$t" "seeds/$t" -- \
-        -max_total_time="$SECONDS_PER_TARGET" -max_len=8192 -timeout=10 \
+    if "$bin_dir/$t" "corpus/$t" "seeds/$t" \
+        -artifact_prefix="artifacts/$t/" -max_total_time="$SECONDS_PER_TARGET" -max_len=8192 -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1; then
         passed=$((passed + 1))
         runs=$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
