@@ -65,7 +65,7 @@ impl Report {
                     Status::Fail => "FAIL",
                     Status::Skip => "skip",
                 };
-                println!("[{label}] {:<6} {}", s.name, s.detail);
+                println!("[{label}] {:<7}{}", s.name, s.detail);
             }
         }
         let count = |st: Status| self.steps.iter().filter(|s| s.status == st).count();

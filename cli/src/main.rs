@@ -25,6 +25,8 @@ usage:
   wxface md5 name [NAME|-]            1.0 name_utf8_md5
   wxface md5 id [NUMBER|-]            1.0 id_card_number_md5 (of the normalised number)
   wxface cert-hash [-]                2.0 cert_hash; reads the name and the number, one per line
+  wxface out-seq-no                   a fresh 2.0 out_seq_no (UUIDv7, 32 hex digits)
+  wxface out-seq-no check [VALUE|-]   WeChat's out_seq_no format rule
   wxface push open [-c FILE] --query QUERY [--body FILE|-] [--now UNIX_SECONDS]
                                       open a captured push as the library would
   wxface verify [-c FILE] --verify-result V [--user-id-key K] [--openid O]
@@ -38,7 +40,7 @@ absent, so they stay out of shell history and the process list.
 -c FILE is the library's key=value configuration file (default: $WXFACE_CONFIG).
 
 exit status: 0 ok or verified; 2 failed or rejected (the code is printed);
-doctor: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (as monitoring plugins do);
+doctor: 0 OK, 1 WARNING, 2 CRITICAL (as monitoring plugins do);
 64 usage error.";
 
 /// A usage error: the message, then the exit status 64.
@@ -95,6 +97,7 @@ fn run(args: Vec<OsString>) -> Result<u8, Usage> {
             }
         }
         "cert-hash" => offline::cert_hash(&positional(&mut parser, 1)?),
+        "out-seq-no" => offline::out_seq_no(&positional(&mut parser, 2)?),
         "push" => {
             match parser.next()? {
                 Some(lexopt::Arg::Value(v)) if v == "open" => {}

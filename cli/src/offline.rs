@@ -4,7 +4,7 @@
 
 use std::io::BufRead;
 
-use wxface::{digest, id_card, mask, v2, Error};
+use wxface::{digest, id_card, mask, out_seq_no, v2, Error};
 
 use crate::Usage;
 
@@ -62,6 +62,28 @@ pub fn cert_hash(args: &[String]) -> Result<u8, Usage> {
             Ok(0)
         }
         Err(e) => Ok(refused("invalid", &e)),
+    }
+}
+
+/// `wxface out-seq-no`: a fresh one; `wxface out-seq-no check [VALUE|-]`:
+/// WeChat's format rule (84011), checked locally.
+pub fn out_seq_no(args: &[String]) -> Result<u8, Usage> {
+    match args.first().map(String::as_str) {
+        None => {
+            println!("{}", out_seq_no::new());
+            Ok(0)
+        }
+        Some("check") => {
+            let value = one_value(args.get(1))?;
+            match out_seq_no::check(value.trim_end()) {
+                Ok(()) => {
+                    println!("valid ({} characters)", value.trim_end().len());
+                    Ok(0)
+                }
+                Err(e) => Ok(refused("invalid", &e)),
+            }
+        }
+        Some(other) => Err(Usage(format!("out-seq-no takes nothing or `check`, not `{other}`"))),
     }
 }
 

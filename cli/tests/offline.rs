@@ -39,6 +39,22 @@ fn cert_hash_is_2_0s() {
 }
 
 #[test]
+fn out_seq_no_makes_fresh_values_that_pass_wechats_rule() {
+    let a = wxface(&["out-seq-no"], "");
+    let b = wxface(&["out-seq-no"], "");
+    assert_eq!(a.status, 0, "{}", a.all());
+    let (a, b) = (a.stdout.trim().to_owned(), b.stdout.trim().to_owned());
+    assert_eq!(a.len(), 32, "{a}");
+    assert!(a.bytes().all(|c| c.is_ascii_hexdigit()), "{a}");
+    assert_ne!(a, b);
+    let run = wxface(&["out-seq-no", "check", &a], "");
+    assert_eq!(run.stdout.trim(), "valid (32 characters)");
+    let run = wxface(&["out-seq-no", "check"], "order 1\n");
+    assert_eq!(run.status, 2, "{}", run.all());
+    assert!(run.stdout.starts_with("invalid WXFACE_ERR_INVALID_ARGUMENT (1): out_seq_no: must be 5 to 32"), "{}", run.stdout);
+}
+
+#[test]
 fn missing_input_is_a_usage_error() {
     let run = wxface(&["cert-hash"], "only one line\n");
     assert_eq!(run.status, 64, "{}", run.all());
