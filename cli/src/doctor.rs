@@ -89,10 +89,7 @@ impl Report {
                 "wxface doctor: CRITICAL - failed: {} ({tally})",
                 names(Status::Fail)
             ),
-            Status::Warn => println!(
-                "wxface doctor: WARNING - {} ({tally})",
-                names(Status::Warn)
-            ),
+            Status::Warn => println!("wxface doctor: WARNING - {} ({tally})", names(Status::Warn)),
             _ => println!("wxface doctor: OK ({tally})"),
         }
     }
@@ -172,7 +169,7 @@ fn check(config_path: &Path, report: &mut Report) {
                 String::new()
             };
             let literal = dns_host.parse::<std::net::IpAddr>().is_ok();
-            let via = if proxy.is_some() {
+            let via = if proxy.is_some() && target.host.parse::<std::net::IpAddr>().is_err() {
                 format!("; {} is resolved by the proxy", target.host)
             } else {
                 String::new()
@@ -274,11 +271,7 @@ fn check(config_path: &Path, report: &mut Report) {
             Status::Skip,
             "not probed through a SOCKS proxy; the token step goes through it",
         );
-        report.add(
-            "clock",
-            Status::Skip,
-            "not measured through a SOCKS proxy",
-        );
+        report.add("clock", Status::Skip, "not measured through a SOCKS proxy");
     }
 
     // 6. An access token, through the library: what every call needs first.
@@ -310,7 +303,8 @@ fn describe_config(cfg: &Config) -> String {
 #[cfg(unix)]
 fn permission_warning(path: &Path, cfg: &Config) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
-    let holds_secrets = cfg.secret.is_some() || cfg.access_token.is_some() || cfg.push_aes_key.is_some();
+    let holds_secrets =
+        cfg.secret.is_some() || cfg.access_token.is_some() || cfg.push_aes_key.is_some();
     let mode = std::fs::metadata(path).ok()?.permissions().mode();
     (holds_secrets && mode & 0o004 != 0).then(|| {
         format!(
@@ -370,12 +364,13 @@ fn check_proxy(
         }
         Err(refusal) => {
             let why = match refusal {
-                ProxyRefusal::Status(407) if proxy.has_credentials() => {
-                    "rejected the credentials (HTTP 407): check the user and password in the proxy key".to_owned()
-                }
-                ProxyRefusal::Status(407) => {
-                    "requires credentials (HTTP 407): put them in the proxy key, http://user:password@host:port".to_owned()
-                }
+                // 407 is the standard answer; some proxies (tinyproxy) send 401.
+                ProxyRefusal::Status(s @ (401 | 407)) if proxy.has_credentials() => format!(
+                    "rejected the credentials (HTTP {s}): check the user and password in the proxy key"
+                ),
+                ProxyRefusal::Status(s @ (401 | 407)) => format!(
+                    "requires credentials (HTTP {s}): put them in the proxy key, http://user:password@host:port"
+                ),
                 ProxyRefusal::Status(403) => format!(
                     "forbids a tunnel to {} (HTTP 403): ask for it to be allowed",
                     target.authority()
@@ -453,7 +448,10 @@ fn check_clock(
             report.add(
                 "clock",
                 Status::Warn,
-                format!("no HTTP answer to read the server's Date from: {}", e.kind()),
+                format!(
+                    "no HTTP answer to read the server's Date from: {}",
+                    e.kind()
+                ),
             );
             return;
         }
@@ -469,7 +467,9 @@ fn check_clock(
         );
         return;
     };
-    // Positive: the local clock is behind the server's.
+    // Date has whole seconds: the server's time was somewhere in that
+    // second, so compare with its middle.
+    let date = date + std::time::Duration::from_millis(500);
     let (skew, behind) = match date.duration_since(clock.local) {
         Ok(d) => (d, true),
         Err(e) => (e.duration(), false),
@@ -484,7 +484,7 @@ fn check_clock(
         report.add(
             "clock",
             Status::Ok,
-            format!("within {secs} s of the server's Date header"),
+            format!("{secs} s from the server's Date header (at most {CLOCK_OK_S} s is fine)"),
         );
     } else if secs <= CLOCK_FAIL_S {
         report.add(
@@ -496,7 +496,9 @@ fn check_clock(
         report.add(
             "clock",
             Status::Fail,
-            format!("{secs} s {direction} the server's Date header: fix the clock (NTP); {consequence}"),
+            format!(
+                "{secs} s {direction} the server's Date header: fix the clock (NTP); {consequence}"
+            ),
         );
     }
 }

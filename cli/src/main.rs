@@ -118,7 +118,11 @@ fn run(args: Vec<OsString>) -> Result<u8, Usage> {
             support::query(&config_path(opts.config.clone())?, &opts)
         }
         "version" => {
-            println!("wxface {} (library {})", env!("CARGO_PKG_VERSION"), wxface::VERSION);
+            println!(
+                "wxface {} (library {})",
+                env!("CARGO_PKG_VERSION"),
+                wxface::VERSION
+            );
             Ok(0)
         }
         "help" => {

@@ -55,10 +55,7 @@ pub fn cert_hash(args: &[String]) -> Result<u8, Usage> {
     let lines = stdin_lines(2)?;
     match id_card::normalize(&lines[1]) {
         Ok(id) => {
-            println!(
-                "{}",
-                digest::cert_hash(v2::CERT_TYPE, lines[0].trim(), &id)
-            );
+            println!("{}", digest::cert_hash(v2::CERT_TYPE, lines[0].trim(), &id));
             Ok(0)
         }
         Err(e) => Ok(refused("invalid", &e)),
@@ -83,14 +80,21 @@ pub fn out_seq_no(args: &[String]) -> Result<u8, Usage> {
                 Err(e) => Ok(refused("invalid", &e)),
             }
         }
-        Some(other) => Err(Usage(format!("out-seq-no takes nothing or `check`, not `{other}`"))),
+        Some(other) => Err(Usage(format!(
+            "out-seq-no takes nothing or `check`, not `{other}`"
+        ))),
     }
 }
 
 /// Prints a refusal as `WORD CODE_NAME (n): message` (messages are
 /// PII-free by the library's contract) and returns exit status 2.
 pub fn refused(word: &str, e: &Error) -> u8 {
-    println!("{word} {} ({}): {}", e.code.name(), e.code as i32, e.message);
+    println!(
+        "{word} {} ({}): {}",
+        e.code.name(),
+        e.code as i32,
+        e.message
+    );
     2
 }
 

@@ -18,7 +18,10 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, StreamOwned};
+use rustls::{
+    CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore,
+    StreamOwned,
+};
 
 /// Where api_base points.
 pub struct Endpoint {
@@ -129,7 +132,11 @@ pub fn resolve(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
 }
 
 /// The first address that accepts, with read and write timeouts set.
-pub fn connect(addrs: &[SocketAddr], connect_timeout: Duration, timeout: Duration) -> io::Result<TcpStream> {
+pub fn connect(
+    addrs: &[SocketAddr],
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> io::Result<TcpStream> {
     let mut last = io::Error::new(io::ErrorKind::NotFound, "no addresses");
     for addr in addrs {
         match TcpStream::connect_timeout(addr, connect_timeout) {
@@ -154,7 +161,11 @@ pub enum ProxyRefusal {
 
 /// Asks an HTTP proxy for a tunnel to `target`, with Basic credentials
 /// when the URL has them, and returns the tunnel.
-pub fn http_connect(mut tcp: TcpStream, proxy: &ProxyUrl, target: &Endpoint) -> Result<TcpStream, ProxyRefusal> {
+pub fn http_connect(
+    mut tcp: TcpStream,
+    proxy: &ProxyUrl,
+    target: &Endpoint,
+) -> Result<TcpStream, ProxyRefusal> {
     let authority = target.authority();
     let mut request = format!(
         "CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: wxface-doctor/{}\r\n",
@@ -165,7 +176,8 @@ pub fn http_connect(mut tcp: TcpStream, proxy: &ProxyUrl, target: &Endpoint) -> 
         request.push_str(&format!("Proxy-Authorization: Basic {token}\r\n"));
     }
     request.push_str("\r\n");
-    tcp.write_all(request.as_bytes()).map_err(ProxyRefusal::Io)?;
+    tcp.write_all(request.as_bytes())
+        .map_err(ProxyRefusal::Io)?;
     let head = read_head(&mut tcp).map_err(ProxyRefusal::Io)?;
     match status_of(&head) {
         Some(200..=299) => Ok(tcp),
@@ -184,11 +196,17 @@ pub struct TlsSeen {
 pub enum TlsFailure {
     /// The chain does not lead to a trusted root: `issuer` is the issuer of
     /// the last certificate the server sent (an intercepting gateway's CA).
-    Untrusted { issuer: String },
+    Untrusted {
+        issuer: String,
+    },
     /// Expired or not yet valid (a clock problem as often as a server one).
-    Validity { what: String },
+    Validity {
+        what: String,
+    },
     /// A valid certificate for another name.
-    WrongName { subject: String },
+    WrongName {
+        subject: String,
+    },
     Other(String),
 }
 
@@ -232,8 +250,10 @@ pub fn tls_handshake(
         .dangerous()
         .with_custom_certificate_verifier(recorder.clone())
         .with_no_client_auth();
-    let name = ServerName::try_from(host.to_owned()).map_err(|e| TlsFailure::Other(e.to_string()))?;
-    let conn = ClientConnection::new(Arc::new(config), name).map_err(|e| TlsFailure::Other(e.to_string()))?;
+    let name =
+        ServerName::try_from(host.to_owned()).map_err(|e| TlsFailure::Other(e.to_string()))?;
+    let conn = ClientConnection::new(Arc::new(config), name)
+        .map_err(|e| TlsFailure::Other(e.to_string()))?;
     let mut stream = StreamOwned::new(conn, tcp);
     while stream.conn.is_handshaking() {
         if let Err(e) = stream.conn.complete_io(&mut stream.sock) {
@@ -244,32 +264,48 @@ pub fn tls_handshake(
     let chain = recorder.chain.lock().map(|c| c.clone()).unwrap_or_default();
     let leaf = chain.first().and_then(|c| names_of(c));
     let (subject, issuer) = leaf.unwrap_or_default();
-    let version = stream
-        .conn
-        .protocol_version()
-        .map_or_else(|| "TLS".to_owned(), |v| format!("{v:?}").replace("TLSv1_", "TLS 1."));
-    Ok((stream, TlsSeen { version, subject, issuer }))
+    let version = stream.conn.protocol_version().map_or_else(
+        || "TLS".to_owned(),
+        |v| format!("{v:?}").replace("TLSv1_", "TLS 1."),
+    );
+    Ok((
+        stream,
+        TlsSeen {
+            version,
+            subject,
+            issuer,
+        },
+    ))
 }
 
 fn explain_tls(e: &io::Error, chain: &[CertificateDer<'static>]) -> TlsFailure {
     let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) else {
-        return TlsFailure::Other(format!("connection failed during the handshake: {}", e.kind()));
+        return TlsFailure::Other(format!(
+            "connection failed during the handshake: {}",
+            e.kind()
+        ));
     };
     let top_issuer = || {
-        chain
-            .last()
-            .and_then(|c| names_of(c))
-            .map_or_else(|| "an unreadable certificate".to_owned(), |(_, issuer)| issuer)
+        chain.last().and_then(|c| names_of(c)).map_or_else(
+            || "an unreadable certificate".to_owned(),
+            |(_, issuer)| issuer,
+        )
     };
     match tls {
         rustls::Error::InvalidCertificate(ce) => match ce {
-            CertificateError::UnknownIssuer => TlsFailure::Untrusted { issuer: top_issuer() },
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => TlsFailure::Validity {
-                what: "has expired".into(),
+            CertificateError::UnknownIssuer => TlsFailure::Untrusted {
+                issuer: top_issuer(),
             },
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => TlsFailure::Validity {
-                what: "is not valid yet".into(),
-            },
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                TlsFailure::Validity {
+                    what: "has expired".into(),
+                }
+            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                TlsFailure::Validity {
+                    what: "is not valid yet".into(),
+                }
+            }
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 TlsFailure::WrongName {
                     subject: chain
@@ -286,8 +322,10 @@ fn explain_tls(e: &io::Error, chain: &[CertificateDer<'static>]) -> TlsFailure {
 
 /// (subject, issuer) distinguished names of a DER certificate.
 fn names_of(der: &CertificateDer<'_>) -> Option<(String, String)> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
-    Some((cert.subject().to_string(), cert.issuer().to_string()))
+    use x509_cert::der::Decode;
+    let cert = x509_cert::Certificate::from_der(der.as_ref()).ok()?;
+    let tbs = &cert.tbs_certificate;
+    Some((tbs.subject.to_string(), tbs.issuer.to_string()))
 }
 
 /// Verifies with webpki, unchanged, and keeps what the server presented.
@@ -348,7 +386,10 @@ pub struct ServerClock {
 }
 
 /// Sends `GET /` and reads the answer's head for its `Date` header.
-pub fn server_clock(stream: &mut (impl Read + Write), target: &Endpoint) -> io::Result<ServerClock> {
+pub fn server_clock(
+    stream: &mut (impl Read + Write),
+    target: &Endpoint,
+) -> io::Result<ServerClock> {
     let request = format!(
         "GET / HTTP/1.1\r\nHost: {}\r\nUser-Agent: wxface-doctor/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
         target.authority(),
@@ -360,7 +401,8 @@ pub fn server_clock(stream: &mut (impl Read + Write), target: &Endpoint) -> io::
     let head = read_head(stream)?;
     let received = SystemTime::now();
     let local = sent + received.duration_since(sent).unwrap_or_default() / 2;
-    let status = status_of(&head).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "not an HTTP answer"))?;
+    let status = status_of(&head)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "not an HTTP answer"))?;
     let date = head.lines().find_map(|line| {
         let (name, value) = line.split_once(':')?;
         if name.trim().eq_ignore_ascii_case("date") {
@@ -369,7 +411,11 @@ pub fn server_clock(stream: &mut (impl Read + Write), target: &Endpoint) -> io::
             None
         }
     });
-    Ok(ServerClock { date, local, status })
+    Ok(ServerClock {
+        date,
+        local,
+        status,
+    })
 }
 
 /// An HTTP response head (up to the blank line), at most 64 KiB.
@@ -378,10 +424,16 @@ fn read_head(stream: &mut impl Read) -> io::Result<String> {
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
         if head.len() > 64 * 1024 {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "answer head over 64 KiB"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "answer head over 64 KiB",
+            ));
         }
         if stream.read(&mut byte)? == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed",
+            ));
         }
         head.push(byte[0]);
     }
@@ -412,14 +464,20 @@ mod tests {
     #[test]
     fn api_base_gives_host_and_default_port() {
         let e = Endpoint::parse("https://api.weixin.qq.com").unwrap();
-        assert_eq!((e.https, e.host.as_str(), e.port), (true, "api.weixin.qq.com", 443));
+        assert_eq!(
+            (e.https, e.host.as_str(), e.port),
+            (true, "api.weixin.qq.com", 443)
+        );
         let e = Endpoint::parse("http://[::1]:8080").unwrap();
         assert_eq!(e.authority(), "[::1]:8080");
     }
 
     #[test]
     fn the_status_comes_from_the_first_line() {
-        assert_eq!(status_of("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"), Some(407));
+        assert_eq!(
+            status_of("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"),
+            Some(407)
+        );
         assert_eq!(status_of("SSH-2.0-OpenSSH\r\n\r\n"), None);
     }
 }

@@ -98,7 +98,9 @@ pub fn verify(config: &Path, opts: &Options) -> Result<u8, Usage> {
         user_id_key: opts.get("user-id-key"),
         openid: opts.get("openid"),
     };
-    Ok(verdict(client.v1_verify(verify_result, &expected).map(drop)))
+    Ok(verdict(
+        client.v1_verify(verify_result, &expected).map(drop),
+    ))
 }
 
 /// `wxface query`: the 2.0 verdict (queryverifyinfo).

@@ -9,16 +9,27 @@ use common::*;
 fn a_valid_number_is_shown_masked_and_canonical() {
     let run = wxface(&["id", "-"], "11010519491231002x\n");
     assert_eq!(run.status, 0, "{}", run.all());
-    assert_eq!(run.stdout.trim(), "valid 110***********002X (normalised: WeChat is sent the canonical form)");
+    assert_eq!(
+        run.stdout.trim(),
+        "valid 110***********002X (normalised: WeChat is sent the canonical form)"
+    );
     let run = wxface(&["id"], &format!("{ID}\n"));
-    assert_eq!(run.stdout.trim(), "valid 110***********002X (already canonical)");
+    assert_eq!(
+        run.stdout.trim(),
+        "valid 110***********002X (already canonical)"
+    );
 }
 
 #[test]
 fn an_invalid_number_gets_its_code_and_never_appears() {
     let run = wxface(&["id"], "110105194912310021\n");
     assert_eq!(run.status, 2, "{}", run.all());
-    assert!(run.stdout.starts_with("invalid WXFACE_ERR_INVALID_ID_CARD (3)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .starts_with("invalid WXFACE_ERR_INVALID_ID_CARD (3)"),
+        "{}",
+        run.stdout
+    );
     run.assert_pii_free(&["110105194912310021"]);
 }
 
@@ -35,7 +46,10 @@ fn the_md5s_are_wechats() {
 fn cert_hash_is_2_0s() {
     let run = wxface(&["cert-hash"], &format!("{NAME}\n{ID}\n"));
     assert_eq!(run.status, 0, "{}", run.all());
-    assert_eq!(run.stdout.trim(), "471b502b022b21f3e120c5deb08295259bd77cac82956ebffc055c6fced73ce0");
+    assert_eq!(
+        run.stdout.trim(),
+        "471b502b022b21f3e120c5deb08295259bd77cac82956ebffc055c6fced73ce0"
+    );
 }
 
 #[test]
@@ -51,7 +65,12 @@ fn out_seq_no_makes_fresh_values_that_pass_wechats_rule() {
     assert_eq!(run.stdout.trim(), "valid (32 characters)");
     let run = wxface(&["out-seq-no", "check"], "order 1\n");
     assert_eq!(run.status, 2, "{}", run.all());
-    assert!(run.stdout.starts_with("invalid WXFACE_ERR_INVALID_ARGUMENT (1): out_seq_no: must be 5 to 32"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .starts_with("invalid WXFACE_ERR_INVALID_ARGUMENT (1): out_seq_no: must be 5 to 32"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

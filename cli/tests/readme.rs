@@ -28,7 +28,10 @@ fn doctor_in(dir: &Path) -> String {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    format!("$ wxface doctor -c wxface.conf\n{text}$ echo $?\n{}\n", out.status.code().unwrap_or(-1))
+    format!(
+        "$ wxface doctor -c wxface.conf\n{text}$ echo $?\n{}\n",
+        out.status.code().unwrap_or(-1)
+    )
 }
 
 fn write(dir: &Path, name: &str, text: &str, mode: u32) {
@@ -80,7 +83,12 @@ fn the_readmes_doctor_output_is_what_the_doctor_prints() {
     let dir = root.join("healthy");
     std::fs::create_dir_all(&dir).unwrap();
     let (_, cert, key) = private_ca(&dir, "Example Hospital Root CA");
-    let sandbox = Sandbox::start_with(&["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
+    let sandbox = Sandbox::start_with(&[
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ]);
     let proxy = Tinyproxy::start(&dir, Some(("his", "Proxy-Pw-2026")));
     let conf = format!(
         "appid={APPID}\nsecret={SECRET}\napi_base={}\nproxy=http://his:Proxy-Pw-2026@127.0.0.1:{}\nca_file=ca.pem\n\
@@ -94,8 +102,16 @@ fn the_readmes_doctor_output_is_what_the_doctor_prints() {
     let dir = root.join("gateway");
     std::fs::create_dir_all(&dir).unwrap();
     let (_, cert, key) = private_ca(&dir, "Example Gateway Inspection CA");
-    let gateway = Sandbox::start_with(&["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
-    let conf = format!("appid={APPID}\nsecret={SECRET}\napi_base={}\n", gateway.base);
+    let gateway = Sandbox::start_with(&[
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ]);
+    let conf = format!(
+        "appid={APPID}\nsecret={SECRET}\napi_base={}\n",
+        gateway.base
+    );
     write(&dir, "wxface.conf", &conf, 0o600);
     captured.push(("gateway", doctor_in(&dir)));
 
@@ -112,14 +128,18 @@ fn the_readmes_doctor_output_is_what_the_doctor_prints() {
 
     for (_, output) in &captured {
         for secret in [SECRET, "Proxy-Pw-2026", PUSH_AES_KEY, PUSH_TOKEN] {
-            assert!(!output.contains(secret), "the doctor printed a secret:\n{output}");
+            assert!(
+                !output.contains(secret),
+                "the doctor printed a secret:\n{output}"
+            );
         }
     }
 
     let mut readme = std::fs::read_to_string(README).unwrap();
     if std::env::var_os("WXFACE_WRITE_README").is_some() {
         for (name, output) in &captured {
-            let (start, end) = readme_block(&readme, name).unwrap_or_else(|| panic!("no {name} block"));
+            let (start, end) =
+                readme_block(&readme, name).unwrap_or_else(|| panic!("no {name} block"));
             readme.replace_range(start..end, output);
         }
         std::fs::write(README, &readme).unwrap();

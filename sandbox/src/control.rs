@@ -1,6 +1,7 @@
 //! The control API under /sandbox/: plays the user's phone, reads counters,
 //! injects faults and configures push. Documented in sandbox/README.md.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -8,7 +9,7 @@ use serde_json::{json, Map, Value as Json};
 use wxface::digest;
 
 use crate::faults::Fault;
-use crate::http::{Reply, Request};
+use crate::http::{self, Reply, Request};
 use crate::ids;
 use crate::push::{self, Event, Target};
 use crate::sessions::{Lookup, Result1};
@@ -108,6 +109,43 @@ pub fn handle(sandbox: &Arc<Sandbox>, request: &Request) -> (Reply, After) {
             sandbox.lock().push = None;
             ok()
         }
+        ("POST", "/sandbox/clock") => {
+            with_body(request, |b| match b.get("skew_s").map(Json::as_i64) {
+                Some(Some(s)) if s.unsigned_abs() <= MAX_TTL_S => {
+                    http::set_clock_skew(s);
+                    Reply::json(&json!({"ok": true, "skew_s": s}))
+                }
+                _ => bad_request(&format!(
+                    "skew_s must be an integer from -{MAX_TTL_S} to {MAX_TTL_S}"
+                )),
+            })
+        }
+        ("GET", "/sandbox/whitelist") => {
+            let ips: Option<Vec<String>> = sandbox
+                .lock()
+                .whitelist
+                .as_ref()
+                .map(|w| w.iter().map(ToString::to_string).collect());
+            Reply::json(&json!({ "ips": ips }))
+        }
+        ("POST", "/sandbox/whitelist") => with_body(request, |b| {
+            let ips: Option<Vec<IpAddr>> = b.get("ips").and_then(Json::as_array).and_then(|a| {
+                a.iter()
+                    .map(|v| v.as_str().and_then(|s| s.parse().ok()))
+                    .collect()
+            });
+            match ips {
+                Some(ips) => {
+                    sandbox.lock().whitelist = Some(ips);
+                    ok()
+                }
+                None => bad_request("ips must be an array of IP addresses"),
+            }
+        }),
+        ("DELETE", "/sandbox/whitelist") => {
+            sandbox.lock().whitelist = None;
+            ok()
+        }
         ("POST", "/sandbox/shutdown") => return (ok(), After::Shutdown),
         (_, path) if ROUTES.contains(&path) => problem(405, "method not allowed on this route"),
         _ => problem(404, "no such control route (see sandbox/README.md)"),
@@ -115,7 +153,7 @@ pub fn handle(sandbox: &Arc<Sandbox>, request: &Request) -> (Reply, After) {
     (reply, After::Continue)
 }
 
-const ROUTES: [&str; 13] = [
+const ROUTES: [&str; 15] = [
     "/sandbox/v1/complete",
     "/sandbox/v2/complete",
     "/sandbox/v2/age",
@@ -128,6 +166,8 @@ const ROUTES: [&str; 13] = [
     "/sandbox/faults",
     "/sandbox/push",
     "/sandbox/shutdown",
+    "/sandbox/clock",
+    "/sandbox/whitelist",
     "/sandbox/",
 ];
 

@@ -5,6 +5,9 @@
 //! Content-Length, one byte a second).
 
 use std::io::{self, BufRead, Read};
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value as Json;
 
@@ -21,6 +24,8 @@ pub struct Request {
     pub query: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub keep_alive: bool,
+    /// The client's address (the IP whitelist of the token endpoints).
+    pub peer: Option<IpAddr>,
 }
 
 impl Request {
@@ -150,6 +155,7 @@ pub fn read_head<R: BufRead>(reader: &mut R) -> Result<Head, ReadError> {
             query,
             body: Vec::new(),
             keep_alive,
+            peer: None,
         },
         content_length,
         expect_continue,
@@ -221,12 +227,32 @@ impl Reply {
     }
 }
 
+/// Seconds added to the real time in every `Date` header (`POST
+/// /sandbox/clock`): a server clock that differs from the client's.
+static CLOCK_SKEW_S: AtomicI64 = AtomicI64::new(0);
+
+pub fn set_clock_skew(seconds: i64) {
+    CLOCK_SKEW_S.store(seconds, Ordering::Relaxed);
+}
+
+/// The sandbox's time as its `Date` headers tell it.
+fn server_time() -> SystemTime {
+    let skew = CLOCK_SKEW_S.load(Ordering::Relaxed);
+    let by = Duration::from_secs(skew.unsigned_abs());
+    if skew >= 0 {
+        SystemTime::now() + by
+    } else {
+        SystemTime::now() - by
+    }
+}
+
 /// The status line and headers of a reply whose body is `content_length` bytes.
 pub fn head(status: u16, content_type: &str, content_length: usize, keep_alive: bool) -> Vec<u8> {
     format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {content_length}\r\n\
+        "HTTP/1.1 {status} {}\r\nDate: {}\r\nContent-Type: {content_type}\r\nContent-Length: {content_length}\r\n\
          Connection: {}\r\n\r\n",
         reason(status),
+        httpdate::fmt_http_date(server_time()),
         if keep_alive { "keep-alive" } else { "close" }
     )
     .into_bytes()

@@ -75,6 +75,7 @@ enum Flow {
 
 fn connection<S: Stream>(stream: S, sandbox: &Arc<Sandbox>) {
     let tcp = stream.tcp();
+    let peer = tcp.peer_addr().ok().map(|a| a.ip());
     // Failing to set these leaves the defaults (no timeout), which only
     // matters for a misbehaving client; keep serving.
     let _ = tcp.set_read_timeout(Some(IDLE_TIMEOUT));
@@ -96,6 +97,7 @@ fn connection<S: Stream>(stream: S, sandbox: &Arc<Sandbox>) {
             }
         };
         let mut request = head.request;
+        request.peer = peer;
         if head.expect_continue
             && head.content_length > 0
             && reader.get_mut().write_all(CONTINUE).is_err()

@@ -2,6 +2,7 @@
 //! faults and the push target, behind one lock.
 
 use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -67,6 +68,9 @@ pub struct State {
     /// getverifyid's expires_in (WeChat: 3600 s); the control API shortens
     /// it so that tests can see a verify_id die.
     pub verify_id_life: Duration,
+    /// The appid's IP whitelist (`POST /sandbox/whitelist`): when set, the
+    /// token endpoints refuse other callers with 40164, as WeChat does.
+    pub whitelist: Option<Vec<IpAddr>>,
 }
 
 impl State {
@@ -92,6 +96,7 @@ impl Sandbox {
             last_bodies: HashMap::new(),
             push: None,
             verify_id_life: Duration::from_secs(3600),
+            whitelist: None,
         };
         Sandbox {
             config,

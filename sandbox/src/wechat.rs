@@ -1,6 +1,7 @@
 //! The WeChat endpoints: access tokens and the 1.0 and 2.0 face
 //! verification calls, with WeChat's checks and errcodes.
 
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value as Json};
@@ -112,6 +113,9 @@ fn legacy_token(sandbox: &Sandbox, request: &Request) -> Reply {
     ) {
         return refusal;
     }
+    if let Err(refusal) = check_whitelist(&state.whitelist, request) {
+        return refusal;
+    }
     let (token, expires_in) = state.tokens.issue_legacy(Instant::now());
     Reply::json(&json!({"access_token": token, "expires_in": expires_in}))
 }
@@ -132,6 +136,9 @@ fn stable_token(sandbox: &Sandbox, request: &Request) -> Reply {
         text(&body, "appid"),
         text(&body, "secret"),
     ) {
+        return refusal;
+    }
+    if let Err(refusal) = check_whitelist(&state.whitelist, request) {
         return refusal;
     }
     let force = body
@@ -158,6 +165,21 @@ fn check_credentials(
         return Err(error(40125));
     }
     Ok(())
+}
+
+/// 40164 with WeChat's wording when the caller's address is not in the
+/// whitelist the control API set.
+fn check_whitelist(whitelist: &Option<Vec<IpAddr>>, request: &Request) -> Result<(), Reply> {
+    let (Some(allowed), Some(peer)) = (whitelist, request.peer) else {
+        return Ok(());
+    };
+    if allowed.contains(&peer) {
+        return Ok(());
+    }
+    Err(error_with(
+        40164,
+        &format!("invalid ip {peer} ipv6 ::ffff:{peer}, not in whitelist"),
+    ))
 }
 
 /// The face endpoints share WeChat's order of checks: method, token, body.

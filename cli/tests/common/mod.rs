@@ -34,7 +34,10 @@ impl Run {
     pub fn step(&self, name: &str) -> String {
         self.stdout
             .lines()
-            .find(|l| l.get(7..).is_some_and(|rest| rest.split_whitespace().next() == Some(name)))
+            .find(|l| {
+                l.get(7..)
+                    .is_some_and(|rest| rest.split_whitespace().next() == Some(name))
+            })
             .unwrap_or_else(|| panic!("no {name} step in:\n{}", self.stdout))
             .to_owned()
     }
@@ -46,7 +49,10 @@ impl Run {
     /// Nothing secret or personal ever appears in the tool's output.
     pub fn assert_pii_free(&self, extra: &[&str]) {
         let all = self.all();
-        for needle in [SECRET, NAME, ID, PUSH_AES_KEY, PUSH_TOKEN].iter().chain(extra) {
+        for needle in [SECRET, NAME, ID, PUSH_AES_KEY, PUSH_TOKEN]
+            .iter()
+            .chain(extra)
+        {
             assert!(!all.contains(needle), "output shows {needle:?}:\n{all}");
         }
     }
@@ -165,7 +171,10 @@ impl Sandbox {
     pub fn config(&self, dir: &Path, extra: &str) -> PathBuf {
         write_config(
             dir,
-            &format!("appid={APPID}\nsecret={SECRET}\napi_base={}\n{extra}", self.base),
+            &format!(
+                "appid={APPID}\nsecret={SECRET}\napi_base={}\n{extra}",
+                self.base
+            ),
         )
     }
 }
@@ -254,12 +263,37 @@ pub fn private_ca(dir: &Path, ca_name: &str) -> (PathBuf, PathBuf, PathBuf) {
         "-days", "2", "-subj", &subject,
     ]);
     run(&[
-        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
-        "-subj", "/CN=127.0.0.1",
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
     ]);
     run(&[
-        "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf",
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
     ]);
-    (dir.join("ca.pem"), dir.join("server.pem"), dir.join("server.key"))
+    (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
 }
