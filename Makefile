@@ -89,8 +89,9 @@ PREFIX ?= /usr/local
 INSTALL_PROFILE ?= release
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 install:
-	cargo build --lib $(if $(filter release,$(INSTALL_PROFILE)),--release,)
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	cargo build --lib --bin wxface $(if $(filter release,$(INSTALL_PROFILE)),--release,)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 target/$(INSTALL_PROFILE)/wxface $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 include/wxface.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 target/$(INSTALL_PROFILE)/libwxface.so $(DESTDIR)$(PREFIX)/lib/libwxface.so.$(VERSION)
 	soname=$$(readelf -d target/$(INSTALL_PROFILE)/libwxface.so | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p'); \

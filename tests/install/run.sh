@@ -32,6 +32,11 @@ fi
 pass "make install PREFIX=$prefix"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 libdir="$(pkg-config --variable=libdir wxface)"
+if "$prefix/bin/wxface" version | grep -q "^wxface "; then
+    pass "bin/wxface is installed and runs"
+else
+    fail "bin/wxface"
+fi
 [[ $libdir == "$prefix/lib" ]] && pass "pkg-config finds wxface through PKG_CONFIG_PATH" || fail "pkg-config libdir is '$libdir'"
 
 app="$root/examples/c/quickstart_v1.c"
