@@ -75,10 +75,10 @@ test-java: build
 test-go: build
 	bash bindings/go/test.sh
 
-# A bounded libFuzzer run of every target (20 s each) from the committed
+# A bounded libFuzzer run of every target (10 s each) from the committed
 # seeds; `make fuzz` runs them for 10 minutes each.
 test-fuzz:
-	env -u WXFACE_LOG_FILE bash fuzz/run.sh 20
+	env -u WXFACE_LOG_FILE bash fuzz/run.sh 10
 
 fuzz:
 	bash fuzz/run.sh 600
