@@ -137,14 +137,14 @@ impl Client {
         let life = self.inner.lives.end_of(verify_id);
         let end = life.map_or(deadline, |l| l.min(deadline));
         let ended_by_life = life.is_some_and(|l| l <= deadline);
-        let interval = self.inner.wait_interval;
-        let bounded = self.with_deadline(end);
         if ended_by_life && end <= started {
             return Err(Error::new(
                 Code::VerifyIdExpired,
                 "the verify_id's life (getverifyid's expires_in) has ended: the user must start again",
             ));
         }
+        let interval = self.inner.wait_interval;
+        let bounded = self.with_deadline(end);
         let mut queries = 0u32;
         let mut last: Option<Error> = None;
         let mut final_query = false;
@@ -156,7 +156,6 @@ impl Client {
                 // A query cut short by the end itself: the state is still
                 // the pending one seen before.
                 (Err(e), Some(before)) if e.code == Code::Timeout && Instant::now() >= end => {
-                    drop(e);
                     before
                 }
                 (other, _) => return other,
@@ -167,7 +166,7 @@ impl Client {
             let wanted = pause(queries, interval);
             let sleep = next_sleep(Instant::now(), end, wanted);
             let Some(sleep) = sleep.filter(|_| !final_query) else {
-                return Err(self.ended(pending, queries, started, ended_by_life));
+                return Err(ended(pending, queries, started, ended_by_life));
             };
             if sleep < wanted {
                 // The pause was cut to fit: this is the last query.
@@ -191,24 +190,24 @@ impl Client {
                 return Err(still_pending(pending, queries, started, "cancelled"));
             }
             if Instant::now() >= end {
-                return Err(self.ended(pending, queries, started, ended_by_life));
+                return Err(ended(pending, queries, started, ended_by_life));
             }
             last = Some(pending);
         }
     }
+}
 
-    /// The answer when no further query fits before the end.
-    fn ended(&self, pending: Error, queries: u32, started: Instant, by_life: bool) -> Error {
-        if by_life {
-            return Error::new(
-                Code::VerifyIdExpired,
-                format!(
-                    "still pending after {queries} queries and the verify_id's life (getverifyid's expires_in) ends before another: the user must start again"
-                ),
-            );
-        }
-        still_pending(pending, queries, started, "the deadline came")
+/// The answer when no further query fits before the end.
+fn ended(pending: Error, queries: u32, started: Instant, by_life: bool) -> Error {
+    if by_life {
+        return Error::new(
+            Code::VerifyIdExpired,
+            format!(
+                "still pending after {queries} queries and the verify_id's life (getverifyid's expires_in) ends before another: the user must start again"
+            ),
+        );
     }
+    still_pending(pending, queries, started, "the deadline came")
 }
 
 fn still_pending(last: Error, queries: u32, started: Instant, why: &str) -> Error {

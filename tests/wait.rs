@@ -87,7 +87,12 @@ fn wait_never_runs_past_the_callers_deadline() {
             )
             .unwrap_err();
         let took = started.elapsed();
-        assert_eq!((e.code, e.verify_ret), (Code::Pending, 10300), "{e}");
+        if deadline_ms < 100 {
+            // The first query itself may not finish in so little time.
+            assert!(matches!(e.code, Code::Pending | Code::Timeout), "{e}");
+        } else {
+            assert_eq!((e.code, e.verify_ret), (Code::Pending, 10300), "{e}");
+        }
         assert!(
             took <= Duration::from_millis(deadline_ms + 50),
             "{took:?} for a {deadline_ms} ms deadline"
