@@ -20,7 +20,22 @@ done
 
 cd "$here"
 # First run downloads JNA, JUnit and the plugins from Maven Central.
-mvn -B -q verify
+rm -rf "$here/target/surefire-reports"
+mvn -B -q -Dstyle.color=never verify
+# -q hides Surefire's own summary: print it from its reports, and fail if
+# the suite ran no test at all.
+python3 - "$here/target/surefire-reports" <<'EOF'
+import glob, sys, xml.etree.ElementTree as ET
+totals = dict(tests=0, failures=0, errors=0, skipped=0)
+for path in glob.glob(sys.argv[1] + "/TEST-*.xml"):
+    suite = ET.parse(path).getroot()
+    for key in totals:
+        totals[key] += int(suite.get(key, "0"))
+print("Tests run: %(tests)d, Failures: %(failures)d, Errors: %(errors)d, Skipped: %(skipped)d" % totals)
+failed = totals["failures"] + totals["errors"]
+print("%d passed, %d failed" % (totals["tests"] - failed - totals["skipped"], failed))
+sys.exit(0 if totals["tests"] > 0 and failed == 0 else 1)
+EOF
 
 # The jar alone (plus JNA) must be enough: no WXFACE_LIBRARY, no library path.
 jar="$here/target/wxface-0.2.0.jar"

@@ -16,6 +16,10 @@ for f in "$lib" "$sandbox"; do
     [[ -e $f ]] || { echo "run.sh: $f not found: run make build" >&2; echo "0 passed, 1 failed"; exit 1; }
 done
 "$root/scripts/soname-link.sh" "$(dirname "$lib")"
+# Go's usual place when it is not on PATH (as bindings/go/test.sh does).
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+    export PATH="/usr/local/go/bin:$PATH"
+fi
 out="$root/target/docs"
 rm -rf "$out"
 mkdir -p "$out/bin"
