@@ -54,7 +54,7 @@ libdir="$(dirname "$WXFACE_LIBRARY")"
 echo
 echo "== Java binding vs raw JNA vs HttpClient / javax.crypto (benches/java/BenchBindings.java)"
 (cd "$root/bindings/java" && mvn -B -q -DskipTests package)
-jar="$(ls "$root"/bindings/java/target/wxface-*.jar | head -n 1)"
+jar="$(ls -t "$root"/bindings/java/target/wxface-*.jar | grep -v -e sources -e javadoc | head -n 1)"
 java -cp "$jar:$(cat "$root/bindings/java/target/runtime-classpath.txt")" "$here/java/BenchBindings.java"
 
 echo

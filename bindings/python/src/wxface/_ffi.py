@@ -1,6 +1,8 @@
 """Crossing the boundary: Python values to C arguments, codes to exceptions,
 responses to dicts of text and bytes (copied out and freed at once)."""
 
+import re
+import threading
 from ctypes import POINTER, byref, c_int64, c_size_t, c_uint8, c_void_p, string_at
 from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Union
 
@@ -87,18 +89,28 @@ def read_bytes(response: c_void_p, name: bytes) -> bytes:
     return string_at(data, size.value) if size.value else b""
 
 
+# WeChat's integers as the library writes them as text: ASCII digits, an
+# optional minus, within int64 (what wxface_response_int would accept).
+_DECIMAL = re.compile(r"-?[0-9]{1,19}\Z")
+
+
 def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = ()) -> Answer:
     """Every field: as text where the library has text for it, else as bytes
     (the photo of getimage); plus the named ones as integers where they are.
-    The `binary` names must be present: their absence raises NotFound."""
+    The `binary` names must be present: their absence raises NotFound.
+
+    Two C calls per field and none more: the named integers are read from
+    the text already copied (the library writes integers as decimal text)."""
     lib = _native.lib()
+    field_name = lib.wxface_response_field_name
+    field_text = lib.wxface_response_str
     fields: Fields = {}
     blobs: Blobs = {}
     for i in range(lib.wxface_response_count(response)):
-        name = lib.wxface_response_field_name(response, i)
+        name = field_name(response, i)
         if name is None:
             continue
-        value = lib.wxface_response_str(response, name)
+        value = field_text(response, name)
         key = name.decode("utf-8", "replace")
         if value is not None:
             fields[key] = value.decode("utf-8", "replace")
@@ -110,20 +122,51 @@ def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = (
             blobs[name] = read_bytes(response, name.encode())
     numbers: Ints = {}
     for name in ints:
-        number = c_int64()
-        if lib.wxface_response_int(response, name.encode(), byref(number), None) == 0:
-            numbers[name] = number.value
+        text_form = fields.get(name)
+        if text_form is not None and _DECIMAL.match(text_form):
+            number = int(text_form)
+            if -(1 << 63) <= number < 1 << 63:
+                numbers[name] = number
+            continue
+        if text_form is None and name not in blobs:
+            continue
+        # Text with spaces or a sign the fast path does not take: ask the library.
+        value64 = c_int64()
+        if lib.wxface_response_int(response, name.encode(), byref(value64), None) == 0:
+            numbers[name] = value64.value
     return Answer(fields, numbers, blobs)
+
+
+class _Scratch(threading.local):
+    """Each thread's out-pointer and error struct, made once: a call
+    allocates neither. A call nested in a callback on the same thread
+    (a token provider calling the client) has finished with them before
+    the outer call's library writes its own, which happens at its return."""
+
+    def __init__(self) -> None:
+        self.out = c_void_p()
+        self.out_ref = byref(self.out)
+        self.err = _native.ErrorStruct()
+        self.err_ref = byref(self.err)
+
+
+_SCRATCH = _Scratch()
 
 
 def call_for_response(
     fn: Callable[..., int], *args: Any, ints: Sequence[str] = (), binary: Sequence[str] = ()
 ) -> Answer:
     """Calls `fn(*args, &out, &err)`, reads `out` fully, frees it on every path."""
-    out = c_void_p()
-    err = _native.ErrorStruct()
+    scratch = _SCRATCH
+    out = scratch.out
+    out.value = None
     try:
-        check(fn(*args, byref(out), byref(err)), err)
+        code = fn(*args, scratch.out_ref, scratch.err_ref)
+        if code != 0:
+            raise error(code, scratch.err)
         return read(out, ints, binary)
     finally:
-        _native.lib().wxface_response_free(out)
+        if out.value:
+            _native.lib().wxface_response_free(out)
+            # An outer call on this thread that fails must not see (and free) it again.
+            out.value = None

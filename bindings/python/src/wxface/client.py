@@ -7,9 +7,8 @@ import os
 import secrets
 import threading
 import time
-from contextlib import contextmanager
 from ctypes import byref, c_uint32, c_void_p
-from typing import Any, Iterator, List, Mapping, Optional, Union
+from typing import Any, List, Mapping, Optional, Union
 
 from . import _ffi, _native
 from ._ffi import Text
@@ -101,7 +100,10 @@ class Client:
         # The ctypes callback objects C holds pointers to: kept alive while
         # any client made with them (with_timeout handles too) lives.
         self._keepalive: List[Any] = []
-        self._lock = threading.Condition(threading.Lock())
+        # Calls take the plain lock (cheap); close() waits on the condition
+        # built over it, and only then do calls have anyone to notify.
+        self._mutex = threading.Lock()
+        self._lock = threading.Condition(self._mutex)
         self._active = 0
         self._closed = False
 
@@ -183,21 +185,10 @@ class Client:
             with contextlib.suppress(Exception):
                 self.close()
 
-    @contextmanager
-    def _use(self) -> Iterator[int]:
-        """The native handle, held open for the duration of one call."""
-        with self._lock:
-            if self._closed or not self._handle:
-                raise ClientClosedError("this wxface Client is closed")
-            self._active += 1
-            handle = self._handle
-        try:
-            yield handle
-        finally:
-            with self._lock:
-                self._active -= 1
-                if not self._active:
-                    self._lock.notify_all()
+    def _use(self) -> "_InFlight":
+        """The native handle, held open for the duration of one call
+        (`with self._use() as handle:`)."""
+        return _InFlight(self)
 
     def _t(self, value: Any, name: str) -> bytes:
         return _ffi.text(value, name, self._encoding)
@@ -406,6 +397,30 @@ class Client:
                 _native.lib().wxface_push_seal, h, *args, m, len(m), timestamp, n
             )
         return SealedPush(fields.get("query", ""), fields.get("body", ""))
+
+
+class _InFlight:
+    """One call's hold on a client's handle: close() waits for it to end."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def __enter__(self) -> int:
+        c = self._client
+        with c._mutex:
+            if c._closed or not c._handle:
+                raise ClientClosedError("this wxface Client is closed")
+            c._active += 1
+            return c._handle
+
+    def __exit__(self, *exc: Any) -> None:
+        c = self._client
+        with c._mutex:
+            c._active -= 1
+            if c._closed and not c._active:
+                c._lock.notify_all()
 
 
 _V1_INTS = ("identify_ret", "finish_time")
