@@ -72,26 +72,39 @@ func ExampleClient_V2Query() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	const outSeqNo, openID = "order-20240101-0001", "o_example_user_00000000001"
+	// Your order number (5 to 32 of 0-9 A-Z a-z _ -, never reused), or a fresh one.
+	outSeqNo, err := wxface.OutSeqNoNew()
+	if err != nil {
+		log.Fatal(err)
+	}
+	const openID = "o_example_user_00000000001"
 	vid, err := client.V2GetVerifyIDContext(ctx, outSeqNo, openID, "张三", "11010519491231002X")
 	if err != nil {
 		log.Fatal(err)
 	}
 	// Keep vid.VerifyID and vid.CertHash; the raw name and number are no
-	// longer needed. The phone: wx.requestFacialVerify({verifyId}).
-	examplePhoneV2(vid.VerifyID)
+	// longer needed. Asked before the user has finished, WeChat says "not
+	// completed": neither a pass nor a failure.
+	_, err = client.V2QueryContext(ctx, vid.VerifyID, outSeqNo, openID, vid.CertHash)
+	fmt.Println("before the phone:", errors.Is(err, wxface.ErrPending))
 
-	res, err := client.V2QueryContext(ctx, vid.VerifyID, outSeqNo, openID, vid.CertHash)
+	// The phone: wx.requestFacialVerify({verifyId}). V2Wait asks again
+	// while the answer is pending, until ctx's deadline.
+	examplePhoneV2(vid.VerifyID)
+	res, err := client.V2Wait(ctx, vid.VerifyID, outSeqNo, openID, vid.CertHash)
 	var e *wxface.Error
 	switch {
 	case err == nil:
 		fmt.Println("verified, verify_ret", res.VerifyRet)
+	case errors.Is(err, wxface.ErrPending):
+		fmt.Println("not finished yet: ask again later")
 	case errors.As(err, &e) && e.Code == wxface.CodeNotPassed:
 		fmt.Println("not passed, verify_ret", e.VerifyRet)
 	default:
 		log.Fatal(err)
 	}
 	// Output:
+	// before the phone: true
 	// verified, verify_ret 10000
 }
 
