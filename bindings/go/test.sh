@@ -47,7 +47,16 @@ if [ -n "$unformatted" ]; then
 fi
 
 echo "== go test -race"
-go test "${tags[@]}" -race -count=1 ./...
+# -v for the count: every test and subtest that passed or failed.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+go test "${tags[@]}" -race -count=1 -v ./... >"$log" 2>&1 || status=$?
+grep -v "^ *=== \(RUN\|PAUSE\|CONT\|NAME\)" "$log" || true
+passed="$(grep -c -- '--- PASS' "$log" || true)"
+failed="$(grep -c -- '--- FAIL' "$log" || true)"
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$passed" -gt 0 ] && [ "$failed" -eq 0 ] || exit 1
 
 if [ "${WXFACE_GO_BENCH:-0}" = 1 ]; then
     echo "== go test -bench CertHash"
