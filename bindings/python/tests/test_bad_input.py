@@ -61,12 +61,23 @@ def test_optional_arguments_accept_none_only_where_the_abi_does(client: wxface.C
         client.v2_query(None, "seq", "openid", "hash")  # type: ignore[arg-type]
 
 
-def test_gbk_input_encoding_applies_to_str_and_bytes(sandbox: Sandbox):
-    with sandbox.client(input_encoding="gbk") as c:
+def test_str_reaches_the_library_as_utf8_and_other_encodings_are_refused(sandbox: Sandbox):
+    with pytest.raises(wxface.Config, match="UTF-8"):
+        sandbox.client(input_encoding="gbk")
+    with sandbox.client(input_encoding="utf-8") as c:
         assert c.v1_get_user_id_key(NAME, NUMBER).user_id_key
-        assert c.v1_get_user_id_key(NAME.encode("gbk"), NUMBER).user_id_key
-        with pytest.raises(ValueError, match="gbk"):
-            c.v1_get_user_id_key("\U0001f600", NUMBER)  # no GBK for an emoji
+        with pytest.raises(wxface.InvalidEncoding):
+            c.v1_get_user_id_key(NAME.encode("gbk"), NUMBER)
+
+
+def test_a_config_files_gbk_does_not_apply_to_python_text(sandbox: Sandbox, tmp_path):
+    # A file shared with a GBK program: Python's UTF-8 must still be read as UTF-8.
+    conf = tmp_path / "wxface.conf"
+    conf.write_text("input_encoding=gbk\n", encoding="utf-8")
+    with wxface.Client.from_file(conf, **sandbox.settings()) as c:
+        assert c.v1_get_user_id_key(NAME, NUMBER).user_id_key
+        with pytest.raises(wxface.InvalidEncoding):
+            c.v1_get_user_id_key(NAME.encode("gbk"), NUMBER)
 
 
 def test_push_arguments_are_checked(push_client: wxface.Client):
@@ -84,7 +95,7 @@ def test_push_arguments_are_checked(push_client: wxface.Client):
         push_client.push_seal("{}", format="yaml")
     with pytest.raises(TypeError):
         push_client.push_seal("{}", timestamp="now")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="range"):
+    with pytest.raises(ValueError, match="timestamp"):
         push_client.push_seal("{}", timestamp=1 << 70)
 
 

@@ -13,6 +13,7 @@ from .callbacks import LogSink, TokenProvider
 from .client import Client
 from .errors import (
     AccessToken,
+    ArgumentTypeError,
     BadResponse,
     CertHashMismatch,
     ClientClosedError,
@@ -71,6 +72,7 @@ __version__ = "0.2.0"
 
 __all__ = [
     "AccessToken",
+    "ArgumentTypeError",
     "BadResponse",
     "CertHashMismatch",
     "Client",

@@ -4,10 +4,10 @@ responses to dicts of text and bytes (copied out and freed at once)."""
 import re
 import threading
 from ctypes import POINTER, byref, c_int64, c_size_t, c_uint8, c_void_p, string_at
-from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Union
+from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Type, Union
 
 from . import _native
-from .errors import BY_CODE, WxFaceError
+from .errors import BY_CODE, ArgumentTypeError, InvalidArgument, InvalidEncoding, WxFaceError
 
 Text = Union[str, bytes]
 Fields = Dict[str, str]
@@ -15,30 +15,39 @@ Ints = Dict[str, int]
 Blobs = Dict[str, bytes]
 
 
-def text(value: Any, name: str, encoding: str = "utf-8") -> bytes:
-    """A required string argument as NUL-free bytes.
+def refuse(cls: Type[WxFaceError], message: str) -> WxFaceError:
+    """An error the binding raises itself, before any C call, for an
+    argument C cannot even receive; it carries the library's code as if
+    the library had refused it."""
+    name = _native.lib().wxface_code_name(cls.code).decode("ascii", "replace")
+    return cls(cls.code, name, 0, 0, 0, message)
 
-    str is encoded with `encoding`; bytes pass through unchanged so the
-    library can judge them (WXFACE_ERR_INVALID_ENCODING).
+
+def text(value: Any, name: str) -> bytes:
+    """A required string argument as NUL-free UTF-8 bytes.
+
+    str is encoded as UTF-8: the library always receives UTF-8 from Python
+    (GBK callers are C callers, see README). bytes pass through unchanged
+    so the library judges them (InvalidEncoding when not UTF-8).
     """
     if isinstance(value, str):
         try:
-            data = value.encode(encoding)
-        except UnicodeEncodeError:
-            raise ValueError("%s cannot be encoded as %s" % (name, encoding)) from None
+            data = value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise refuse(InvalidEncoding, "%s holds a lone surrogate at index %d" % (name, e.start)) from None
     elif isinstance(value, bytes):
         data = value
     else:
-        raise TypeError("%s must be str or bytes, not %s" % (name, type(value).__name__))
+        raise refuse(ArgumentTypeError, "%s must be str or bytes, not %s" % (name, type(value).__name__))
     # C strings end at the first NUL: a silent truncation would change what is checked.
     if b"\0" in data:
-        raise ValueError("%s contains a NUL character" % name)
+        raise refuse(InvalidArgument, "%s contains a NUL character" % name)
     return data
 
 
-def optional_text(value: Any, name: str, encoding: str = "utf-8") -> Optional[bytes]:
+def optional_text(value: Any, name: str) -> Optional[bytes]:
     """Like `text`, with None passed as NULL."""
-    return None if value is None else text(value, name, encoding)
+    return None if value is None else text(value, name)
 
 
 def blob(value: Any, name: str) -> bytes:
@@ -46,11 +55,20 @@ def blob(value: Any, name: str) -> bytes:
     if isinstance(value, str):
         try:
             return value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("%s cannot be encoded as UTF-8" % name) from None
+        except UnicodeEncodeError as e:
+            raise refuse(InvalidEncoding, "%s holds a lone surrogate at index %d" % (name, e.start)) from None
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
-    raise TypeError("%s must be str or bytes, not %s" % (name, type(value).__name__))
+    raise refuse(ArgumentTypeError, "%s must be str or bytes, not %s" % (name, type(value).__name__))
+
+
+def integer(value: Any, name: str, low: int, high: int) -> int:
+    """An int argument within [low, high]; bool is refused (True is not a number)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise refuse(ArgumentTypeError, "%s must be int, not %s" % (name, type(value).__name__))
+    if not low <= value <= high:
+        raise refuse(InvalidArgument, "%s must be from %d to %d" % (name, low, high))
+    return value
 
 
 def error(code: int, err: _native.ErrorStruct) -> WxFaceError:

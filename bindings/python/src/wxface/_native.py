@@ -24,8 +24,9 @@ from ctypes import (
 )
 from typing import Any, List, Optional, Tuple
 
-#: The ABI major version this binding was written against (include/wxface.h).
-ABI_MAJOR = 0
+#: The MAJOR.MINOR of the libwxface this binding was written against. In
+#: 0.x an ABI may break at MINOR (ABI.md), so both must match.
+ABI_VERSION = (0, 2)
 
 #: Room a token callback has for the token, NUL included (WXFACE_TOKEN_MAX).
 TOKEN_MAX = 2049
@@ -130,16 +131,31 @@ def _declare(lib: ctypes.CDLL) -> None:
         fn.argtypes = argtypes
 
 
+def check_version(version: str) -> None:
+    """Refuses a library of another MAJOR.MINOR, naming both versions."""
+    parts = version.split(".")
+    wanted = "%d.%d" % ABI_VERSION
+    if len(parts) != 3 or "%s.%s" % (parts[0], parts[1]) != wanted:
+        raise OSError(
+            "libwxface %s is not compatible with this binding, which needs %s.x "
+            "(0.x releases break the ABI at MINOR)" % (version, wanted)
+        )
+
+
 def _open(path: str) -> ctypes.CDLL:
     lib = ctypes.CDLL(path)
+    # The version first: an older or newer library may lack other symbols,
+    # and its version is the clearer message.
+    try:
+        lib.wxface_version.restype = c_char_p
+        lib.wxface_version.argtypes = []
+    except AttributeError:
+        raise OSError("not a libwxface: no wxface_version") from None
+    check_version(lib.wxface_version().decode("ascii", "replace"))
     try:
         _declare(lib)
     except AttributeError as e:
         raise OSError("not a compatible libwxface (%s)" % e) from None
-    version = lib.wxface_version().decode("ascii", "replace")
-    major = version.split(".", 1)[0]
-    if major != str(ABI_MAJOR):
-        raise OSError("library version %s, this binding needs %d.x" % (version, ABI_MAJOR))
     return lib
 
 

@@ -10,38 +10,31 @@ import time
 from ctypes import byref, c_uint32, c_void_p
 from typing import Any, List, Mapping, Optional, Union
 
-from . import _ffi, _native
+from . import _ffi, _native, errors
 from ._ffi import Text
 from .callbacks import LogSink, TokenProvider, log_callback, token_callback
-from .errors import ClientClosedError
+from .errors import ArgumentTypeError, ClientClosedError, InvalidArgument
 from .models import Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-# Python's names for the library's `input_encoding` values.
-_CODECS = {"utf-8": "utf-8", "utf8": "utf-8", "gbk": "gbk", "gb18030": "gb18030"}
+# The keys that tell the library which encoding its text arguments are in.
+# Python always hands it UTF-8, so only that value makes sense here; GBK is
+# for C callers (see README).
+_ENCODING_KEYS = ("input_encoding", "text_encoding")
 
 
 def _setting(key: str, value: Any) -> bytes:
     # bool is an int: "True" would reach C as a string nobody expects.
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise TypeError("setting %s must be str or int, not %s" % (key, type(value).__name__))
+        raise _ffi.refuse(
+            ArgumentTypeError, "setting %s must be str or int, not %s" % (key, type(value).__name__)
+        )
+    if key in _ENCODING_KEYS and str(value).strip().lower() not in ("utf-8", "utf8"):
+        raise _ffi.refuse(
+            errors.Config, "%s: the Python binding always passes UTF-8; GBK is for C callers" % key
+        )
     return _ffi.text(str(value), "setting " + key)
-
-
-def _encoding_in_file(path: PathLike) -> Optional[str]:
-    """The `input_encoding` a config file sets, so str arguments match it."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read(1 << 20).splitlines()
-    except OSError:
-        return None  # the library's loader reports the problem
-    found = None
-    for line in lines:
-        key, sep, value = line.strip().partition("=")
-        if sep and not key.startswith("#") and key.strip() == "input_encoding":
-            found = value.strip()
-    return found
 
 
 class Client:
@@ -58,8 +51,9 @@ class Client:
     callable `(level, message)`; when only `log_level` is given, lines go
     to `logging.getLogger("wxface")`.
 
-    `str` arguments are encoded in the client's `input_encoding` (UTF-8
-    unless set); `bytes` are passed through as they are.
+    `str` arguments reach the library as UTF-8, and the library is told so
+    (`input_encoding=utf-8` overrides a file's); `bytes` are passed through
+    as they are and must be UTF-8 too.
     """
 
     def __init__(
@@ -72,7 +66,7 @@ class Client:
     ) -> None:
         self._init_state()
         if config is not None and not isinstance(config, Mapping):
-            raise TypeError("config must be a mapping; use Client.from_file for a file")
+            raise _ffi.refuse(ArgumentTypeError, "config must be a mapping; use Client.from_file for a file")
         merged = dict(config or {})
         merged.update(settings)
         self._build(None, merged, token_provider, logger)
@@ -96,7 +90,6 @@ class Client:
 
     def _init_state(self) -> None:
         self._handle: Optional[int] = None
-        self._encoding = "utf-8"
         # The ctypes callback objects C holds pointers to: kept alive while
         # any client made with them (with_timeout handles too) lives.
         self._keepalive: List[Any] = []
@@ -115,10 +108,6 @@ class Client:
         logger: Optional[LogSink],
     ) -> None:
         lib = _native.lib()
-        encoding = _encoding_in_file(path) if path is not None else None
-        encoding = settings.get("input_encoding", encoding)
-        if isinstance(encoding, str):
-            self._encoding = _CODECS.get(encoding.strip().lower(), "utf-8")
         if logger is None and "log_level" in settings:
             logger = logging.getLogger("wxface")
 
@@ -134,18 +123,23 @@ class Client:
                 )
             for key, value in settings.items():
                 if not isinstance(key, str):
-                    raise TypeError("setting names must be str, not %s" % type(key).__name__)
+                    raise _ffi.refuse(
+                        ArgumentTypeError, "setting names must be str, not %s" % type(key).__name__
+                    )
                 k, v = _ffi.text(key, "setting name"), _setting(key, value)
                 _ffi.check(lib.wxface_config_set(cfg, k, v, byref(err)), err)
+            # Last, so that a file shared with a GBK caller cannot make the
+            # library read this binding's UTF-8 as GBK.
+            _ffi.check(lib.wxface_config_set(cfg, b"input_encoding", b"utf-8", byref(err)), err)
             if token_provider is not None:
                 if not callable(token_provider):
-                    raise TypeError("token_provider must be callable")
+                    raise _ffi.refuse(ArgumentTypeError, "token_provider must be callable")
                 cb = token_callback(token_provider)
                 self._keepalive.append(cb)
                 _ffi.check(lib.wxface_config_set_token_callback(cfg, cb, None, byref(err)), err)
             if logger is not None:
                 if not (callable(logger) or hasattr(logger, "log")):
-                    raise TypeError("logger must be a logging.Logger or a callable")
+                    raise _ffi.refuse(ArgumentTypeError, "logger must be a logging.Logger or a callable")
                 cb = log_callback(logger)
                 self._keepalive.append(cb)
                 _ffi.check(lib.wxface_config_set_log_callback(cfg, cb, None, byref(err)), err)
@@ -190,25 +184,15 @@ class Client:
         (`with self._use() as handle:`)."""
         return _InFlight(self)
 
-    def _t(self, value: Any, name: str) -> bytes:
-        return _ffi.text(value, name, self._encoding)
-
-    def _opt(self, value: Any, name: str) -> Optional[bytes]:
-        return _ffi.optional_text(value, name, self._encoding)
-
     # -- handles ------------------------------------------------------------
 
     def with_timeout(self, timeout_ms: int) -> "Client":
         """A second client on the same tokens, connections and replay guard
         whose calls wait at most `timeout_ms` per attempt. Close it too."""
-        if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int):
-            raise TypeError("timeout_ms must be int")
-        if not 0 < timeout_ms < 1 << 32:
-            raise ValueError("timeout_ms must be from 1 to 4294967295")
+        timeout_ms = _ffi.integer(timeout_ms, "timeout_ms", 1, (1 << 32) - 1)
         lib = _native.lib()
         child = Client.__new__(Client)
         child._init_state()
-        child._encoding = self._encoding
         child._keepalive = self._keepalive
         out = c_void_p()
         err = _native.ErrorStruct()
@@ -225,9 +209,9 @@ class Client:
         """Registers the person to verify (getuseridkey). With `out_seq_no`,
         WeChat pushes a face_identify event afterwards."""
         args = (
-            self._t(name, "name"),
-            self._t(id_card_number, "id_card_number"),
-            self._opt(out_seq_no, "out_seq_no"),
+            _ffi.text(name, "name"),
+            _ffi.text(id_card_number, "id_card_number"),
+            _ffi.optional_text(out_seq_no, "out_seq_no"),
         )
         with self._use() as h:
             fields, ints, _ = _ffi.call_for_response(
@@ -237,7 +221,7 @@ class Client:
 
     def v1_get_info(self, verify_result: Text) -> V1Result:
         """WeChat's record of a verification, NOT judged: use `v1_verify`."""
-        vr = self._t(verify_result, "verify_result")
+        vr = _ffi.text(verify_result, "verify_result")
         with self._use() as h:
             fields, ints, _ = _ffi.call_for_response(_native.lib().wxface_v1_get_info, h, vr, ints=_V1_INTS)
         return _v1_result(fields, ints)
@@ -253,11 +237,11 @@ class Client:
         """The verdict: returns only if the expected person passed; otherwise
         raises the failed check's exception (NotPassed, NameMismatch, ...)."""
         args = (
-            self._t(verify_result, "verify_result"),
-            self._t(name, "name"),
-            self._t(id_card_number, "id_card_number"),
-            self._opt(user_id_key, "user_id_key"),
-            self._opt(openid, "openid"),
+            _ffi.text(verify_result, "verify_result"),
+            _ffi.text(name, "name"),
+            _ffi.text(id_card_number, "id_card_number"),
+            _ffi.optional_text(user_id_key, "user_id_key"),
+            _ffi.optional_text(openid, "openid"),
         )
         with self._use() as h:
             fields, ints, _ = _ffi.call_for_response(_native.lib().wxface_v1_verify, h, *args, ints=_V1_INTS)
@@ -267,7 +251,7 @@ class Client:
         """The photo taken during a 1.0 verification (getimage). Raises
         WeChat's refusal as usual (VerifyResultInvalid, VerifyResultExpired, ...).
         Biometric data: store it only where the law allows, never log it."""
-        vr = self._t(verify_result, "verify_result")
+        vr = _ffi.text(verify_result, "verify_result")
         with self._use() as h:
             answer = _ffi.call_for_response(_native.lib().wxface_v1_get_image, h, vr, binary=_IMAGE)
         return _image(answer)
@@ -280,10 +264,10 @@ class Client:
         (`wxface.out_seq_no_new()` makes one); InvalidArgument otherwise,
         OutSeqNoUsed if WeChat saw it before."""
         args = (
-            self._t(out_seq_no, "out_seq_no"),
-            self._t(openid, "openid"),
-            self._t(name, "name"),
-            self._t(id_card_number, "id_card_number"),
+            _ffi.text(out_seq_no, "out_seq_no"),
+            _ffi.text(openid, "openid"),
+            _ffi.text(name, "name"),
+            _ffi.text(id_card_number, "id_card_number"),
         )
         with self._use() as h:
             fields, ints, _ = _ffi.call_for_response(
@@ -299,10 +283,10 @@ class Client:
         `verify_ret`), CertHashMismatch, OpenidMismatch, OutSeqNoMismatch,
         VerifyIdExpired or another WeChat refusal."""
         args = (
-            self._t(verify_id, "verify_id"),
-            self._t(out_seq_no, "out_seq_no"),
-            self._t(openid, "openid"),
-            self._t(cert_hash, "cert_hash"),
+            _ffi.text(verify_id, "verify_id"),
+            _ffi.text(out_seq_no, "out_seq_no"),
+            _ffi.text(openid, "openid"),
+            _ffi.text(cert_hash, "cert_hash"),
         )
         with self._use() as h:
             fields, ints, _ = _ffi.call_for_response(
@@ -321,15 +305,15 @@ class Client:
         Pending if the timeout came first, VerifyIdExpired if the
         verify_id's life ended first."""
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-            raise TypeError("timeout must be a number of seconds")
+            raise _ffi.refuse(ArgumentTypeError, "timeout must be a number of seconds")
         timeout_ms = math.ceil(timeout * 1000)
         if not 0 < timeout_ms < 1 << 32:
-            raise ValueError("timeout must be from 0.001 to 4294967.295 seconds")
+            raise _ffi.refuse(InvalidArgument, "timeout must be from 0.001 to 4294967.295 seconds")
         args = (
-            self._t(verify_id, "verify_id"),
-            self._t(out_seq_no, "out_seq_no"),
-            self._t(openid, "openid"),
-            self._t(cert_hash, "cert_hash"),
+            _ffi.text(verify_id, "verify_id"),
+            _ffi.text(out_seq_no, "out_seq_no"),
+            _ffi.text(openid, "openid"),
+            _ffi.text(cert_hash, "cert_hash"),
         )
         with self._use() as h:
             fields, ints, _ = _ffi.call_for_response(
@@ -380,10 +364,7 @@ class Client:
         `format` "json" or "xml", `mode` "plain", "compatible" or "safe"."""
         if timestamp is None:
             timestamp = int(time.time())
-        if isinstance(timestamp, bool) or not isinstance(timestamp, int):
-            raise TypeError("timestamp must be int")
-        if not -(1 << 63) <= timestamp < 1 << 63:
-            raise ValueError("timestamp is out of range")
+        timestamp = _ffi.integer(timestamp, "timestamp", -(1 << 63), (1 << 63) - 1)
         if nonce is None:
             nonce = secrets.token_hex(8)
         args = (

@@ -53,24 +53,42 @@ class ClientClosedError(RuntimeError):
     """The client was used after `close()`."""
 
 
-# Bad input also reads as ValueError, as Python callers expect.
+# Each class also derives from the built-in exception Python callers
+# already catch for that kind of failure: bad input is a ValueError, a
+# timeout a TimeoutError, an unreachable WeChat a ConnectionError.
 class InvalidArgument(WxFaceError, ValueError):
+    """An argument the library cannot take: empty, too long, wrongly shaped, or holding a NUL."""
+
     code = 1
 
 
+class ArgumentTypeError(InvalidArgument, TypeError):
+    """An argument of the wrong Python type (e.g. None where text is required).
+
+    Raised by the binding before any C call, with the code of InvalidArgument."""
+
+
 class InvalidEncoding(WxFaceError, ValueError):
+    """Text that is not valid UTF-8 (or, from Python, a str with a lone surrogate)."""
+
     code = 2
 
 
 class InvalidIdCard(WxFaceError, ValueError):
+    """Not a valid resident ID number: length, character, checksum or birth date."""
+
     code = 3
 
 
 class Config(WxFaceError):
+    """A configuration key, value or file the library refuses, or missing credentials."""
+
     code = 4
 
 
 class NotFound(WxFaceError):
+    """The response has no such field."""
+
     code = 5
 
 
@@ -81,27 +99,39 @@ class FieldRejected(WxFaceError, ValueError):
     code = 6
 
 
-class Network(WxFaceError):
+class Network(WxFaceError, ConnectionError):
+    """WeChat could not be reached (DNS, connect, reset); retried up to max_retries."""
+
     code = 10
 
 
-class Timeout(WxFaceError):
+class Timeout(WxFaceError, TimeoutError):
+    """WeChat did not answer within the timeout."""
+
     code = 11
 
 
 class Tls(WxFaceError):
+    """The TLS handshake or certificate check failed."""
+
     code = 12
 
 
 class Http(WxFaceError):
+    """WeChat answered with an HTTP error status (see `http_status`)."""
+
     code = 13
 
 
 class BadResponse(WxFaceError):
+    """WeChat's answer could not be read as the expected JSON."""
+
     code = 14
 
 
 class Proxy(WxFaceError):
+    """The proxy refused or could not be reached."""
+
     code = 15
 
 
@@ -112,30 +142,44 @@ class StateStore(WxFaceError):
 
 
 class Wechat(WxFaceError):
+    """WeChat refused the request with an errcode of no other class (see `wechat_errcode`)."""
+
     code = 20
 
 
 class AccessToken(WxFaceError):
+    """No access token could be obtained or WeChat rejected it."""
+
     code = 21
 
 
 class RateLimited(WxFaceError):
+    """WeChat's call quota or rate limit was hit (45009, 45011)."""
+
     code = 22
 
 
 class SystemBusy(WxFaceError):
+    """WeChat was busy (errcode -1) on every attempt."""
+
     code = 23
 
 
 class VerifyResultInvalid(WxFaceError):
+    """WeChat does not know this verify_result (84001)."""
+
     code = 24
 
 
 class VerifyResultExpired(WxFaceError):
+    """The verify_result has expired (84002)."""
+
     code = 25
 
 
 class UserInfoNotFound(WxFaceError):
+    """WeChat has no user info for this verification (84003)."""
+
     code = 26
 
 
@@ -152,30 +196,44 @@ class OutSeqNoUsed(WxFaceError):
 
 
 class NotPassed(WxFaceError):
+    """The verification did not pass (see `verify_ret`)."""
+
     code = 30
 
 
 class IdMismatch(WxFaceError):
+    """The result is for another ID number."""
+
     code = 31
 
 
 class NameMismatch(WxFaceError):
+    """The result is for another name."""
+
     code = 32
 
 
 class UserIdKeyMismatch(WxFaceError):
+    """The result belongs to another user_id_key."""
+
     code = 33
 
 
 class OpenidMismatch(WxFaceError):
+    """The result belongs to another WeChat user (openid)."""
+
     code = 34
 
 
 class StaleResult(WxFaceError):
+    """The verification finished longer ago than max_result_age_s."""
+
     code = 35
 
 
 class Replayed(WxFaceError):
+    """This client has already accepted this verify_result."""
+
     code = 36
 
 
@@ -199,30 +257,44 @@ class Pending(WxFaceError):
 
 
 class PushSignature(WxFaceError):
+    """A push's signature does not match push_token."""
+
     code = 40
 
 
 class PushDecrypt(WxFaceError):
+    """A push could not be decrypted with push_aes_key."""
+
     code = 41
 
 
 class PushAppid(WxFaceError):
+    """A push was sealed for another appid."""
+
     code = 42
 
 
 class PushFormat(WxFaceError):
+    """A push is not the JSON or XML expected."""
+
     code = 43
 
 
 class PushStale(WxFaceError):
+    """A push's timestamp is outside push_max_skew_s."""
+
     code = 44
 
 
 class PushTooLarge(WxFaceError):
+    """A push's query or body is larger than allowed."""
+
     code = 45
 
 
 class Internal(WxFaceError):
+    """A bug in libwxface; please report it."""
+
     code = 99
 
 

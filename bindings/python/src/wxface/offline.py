@@ -6,6 +6,7 @@ from typing import Any
 
 from . import _ffi, _native
 from ._ffi import Text
+from .errors import ArgumentTypeError
 
 
 def _into_buffer(fn: Any, size: int, *args: bytes) -> str:
@@ -60,7 +61,7 @@ def out_seq_no_new() -> str:
 
 def _int32(code: Any) -> int:
     if isinstance(code, bool) or not isinstance(code, int):
-        raise TypeError("code must be int, not %s" % type(code).__name__)
+        raise _ffi.refuse(ArgumentTypeError, "code must be int, not %s" % type(code).__name__)
     if not -(1 << 31) <= code < 1 << 31:
         return -1  # not a code: the library names it WXFACE_ERR_UNKNOWN
     return code
