@@ -17,14 +17,18 @@ import (
 type Client struct {
 	// mu is held for reading by every call and for writing by Close, so the
 	// C client is never freed while a goroutine is inside a C call.
-	mu    sync.RWMutex
-	ptr   *C.wxface_client // nil once closed
-	hooks hooks
+	mu     sync.RWMutex
+	ptr    *C.wxface_client // nil once closed, or in a Client not made by NewClient
+	closed bool
+	hooks  hooks
 }
 
 // NewClient makes a client from cfg. No network traffic happens here; a
 // missing credential or an unreadable file gives ErrConfig.
 func NewClient(cfg Config) (*Client, error) {
+	if err := libraryCheck(); err != nil {
+		return nil, err
+	}
 	c := &Client{}
 	ccfg, err := cfg.build(&c.hooks)
 	if err != nil {
@@ -59,6 +63,7 @@ func (c *Client) Close() error {
 	}
 	C.wxface_client_free(c.ptr)
 	c.ptr = nil
+	c.closed = true
 	c.hooks.release()
 	runtime.SetFinalizer(c, nil)
 	return nil
@@ -74,7 +79,10 @@ func (c *Client) do(ctx context.Context, call func(*C.wxface_client, *C.wxface_e
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.ptr == nil {
-		return closedError()
+		if c.closed {
+			return closedError()
+		}
+		return notCreatedError()
 	}
 	var cerr C.wxface_error
 	handle := c.ptr

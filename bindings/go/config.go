@@ -7,16 +7,18 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // Config describes a Client. Zero fields keep the library's defaults (see
-// the configuration table of the top-level README); Extra sets any key by
-// its name, including values that a zero field cannot express, such as
-// "max_retries": "0" or "max_result_age_s": "0" (check off).
+// the configuration table of the top-level README); NoRetries turns retries
+// off, and Extra sets any key by its name, including values that a zero
+// field cannot express, such as "max_result_age_s": "0" (check off).
 //
 // Keys are applied in this order, a later one winning: File, the typed
-// fields, then Extra in key order.
+// fields, then Extra in key order. Text always reaches the library as
+// UTF-8 (see InputEncoding).
 type Config struct {
 	// File is a `key=value` file loaded first (all or nothing).
 	File string
@@ -31,12 +33,21 @@ type Config struct {
 
 	ConnectTimeout time.Duration // connect_timeout_ms, per attempt (rounded up to ms)
 	Timeout        time.Duration // timeout_ms, per attempt (rounded up to ms)
-	MaxRetries     int           // max_retries for network failures and errcode -1
+	MaxRetries     int           // max_retries for network failures and errcode -1; 0: the default
+	// NoRetries makes every call a single attempt (max_retries=0); it
+	// cannot be combined with a non-zero MaxRetries.
+	NoRetries bool
 
 	MaxResultAge    time.Duration // max_result_age_s for 1.0 results (rounded up to s)
 	ReplayCacheSize int           // replay_cache_size
-	InputEncoding   string        // input_encoding: "utf-8", "gbk" or "gb18030"
-	WaitInterval    time.Duration // wait_interval_ms: V2Wait's first pause (rounded up to ms)
+	// InputEncoding may only be "" or "utf-8": the package hands Go strings
+	// to the library unchanged and tells it they are UTF-8, whatever File
+	// says. GBK is for C callers (see README).
+	//
+	// Deprecated: leave it empty; it is kept so that programs setting it
+	// to "utf-8" still compile.
+	InputEncoding string
+	WaitInterval  time.Duration // wait_interval_ms: V2Wait's first pause (rounded up to ms)
 
 	PushToken   string        // push_token: the message-push Token
 	PushAESKey  string        // push_aes_key: the 43-character EncodingAESKey
@@ -55,8 +66,15 @@ type Config struct {
 // setting is one key=value for wxface_config_set.
 type setting struct{ key, value string }
 
-// settings lists the keys the typed fields and Extra ask for, in order.
-func (cfg *Config) settings() []setting {
+// encodingKeys say which encoding the library's text arguments are in.
+var encodingKeys = map[string]bool{"input_encoding": true, "text_encoding": true}
+
+// settings lists the keys the typed fields and Extra ask for, in order,
+// or refuses a combination the library cannot be told.
+func (cfg *Config) settings() ([]setting, error) {
+	if cfg.NoRetries && cfg.MaxRetries != 0 {
+		return nil, configError("NoRetries and MaxRetries %d both set", cfg.MaxRetries)
+	}
 	var out []setting
 	text := func(key, v string) {
 		if v != "" {
@@ -78,6 +96,9 @@ func (cfg *Config) settings() []setting {
 	number("connect_timeout_ms", ceilDiv(cfg.ConnectTimeout, time.Millisecond))
 	number("timeout_ms", ceilDiv(cfg.Timeout, time.Millisecond))
 	number("max_retries", int64(cfg.MaxRetries))
+	if cfg.NoRetries {
+		out = append(out, setting{"max_retries", "0"})
+	}
 	number("max_result_age_s", ceilDiv(cfg.MaxResultAge, time.Second))
 	number("replay_cache_size", int64(cfg.ReplayCacheSize))
 	text("input_encoding", cfg.InputEncoding)
@@ -96,7 +117,19 @@ func (cfg *Config) settings() []setting {
 	for _, k := range keys {
 		out = append(out, setting{k, cfg.Extra[k]})
 	}
-	return out
+	for _, kv := range out {
+		if encodingKeys[kv.key] && !isUTF8Name(kv.value) {
+			return nil, configError("%s: the Go binding always passes UTF-8; GBK is for C callers", kv.key)
+		}
+	}
+	// Last, so that a file shared with a GBK program cannot make the
+	// library read Go's UTF-8 as GBK.
+	return append(out, setting{"input_encoding", "utf-8"}), nil
+}
+
+func isUTF8Name(v string) bool {
+	v = strings.ToLower(strings.TrimSpace(v))
+	return v == "utf-8" || v == "utf8"
 }
 
 // ceilDiv rounds a positive duration up to whole units, so that a small
@@ -137,7 +170,11 @@ func (cfg *Config) fill(c *C.wxface_config, h *hooks) error {
 			return err
 		}
 	}
-	for _, kv := range cfg.settings() {
+	settings, err := cfg.settings()
+	if err != nil {
+		return err
+	}
+	for _, kv := range settings {
 		s, err := toC(required("key "+printableKey(kv.key), kv.key), required("value of "+printableKey(kv.key), kv.value))
 		if err != nil {
 			return err

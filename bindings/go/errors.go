@@ -79,6 +79,17 @@ func invalidArgument(format string, args ...any) *Error {
 	}
 }
 
+// configError is the binding's own refusal of a Config it cannot pass on.
+func configError(format string, args ...any) *Error {
+	return &Error{Code: CodeConfig, CodeName: CodeConfig.String(), Message: fmt.Sprintf(format, args...)}
+}
+
+// notCreatedError is the error of a call on a Client{} that did not come
+// from NewClient (a zero value, or a copy's zero value).
+func notCreatedError() *Error {
+	return invalidArgument("this wxface.Client was not created with NewClient")
+}
+
 func closedError() *Error {
 	e := *ErrClosed
 	return &e

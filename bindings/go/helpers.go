@@ -14,6 +14,9 @@ func Version() string { return C.GoString(C.wxface_version()) }
 // number (full-width digits, lower-case x and surrounding spaces accepted;
 // checksum and birth date checked), or ErrInvalidIDCard.
 func NormalizeIDCard(idCardNumber string) (string, error) {
+	if err := libraryCheck(); err != nil {
+		return "", err
+	}
 	s, err := toC(required("id_card_number", idCardNumber))
 	if err != nil {
 		return "", err
@@ -29,6 +32,9 @@ func NormalizeIDCard(idCardNumber string) (string, error) {
 // MD5IDCardNumber is 1.0's id_card_number_md5: lower-case hex MD5 of the
 // normalised number (upper-case X).
 func MD5IDCardNumber(idCardNumber string) (string, error) {
+	if err := libraryCheck(); err != nil {
+		return "", err
+	}
 	s, err := toC(required("id_card_number", idCardNumber))
 	if err != nil {
 		return "", err
@@ -43,6 +49,9 @@ func MD5IDCardNumber(idCardNumber string) (string, error) {
 
 // MD5Name is 1.0's name_utf8_md5: lower-case hex MD5 of the name's UTF-8.
 func MD5Name(name string) (string, error) {
+	if err := libraryCheck(); err != nil {
+		return "", err
+	}
 	s, err := toC(required("name", name))
 	if err != nil {
 		return "", err
@@ -59,6 +68,9 @@ func MD5Name(name string) (string, error) {
 // lower-case hex. For "IDENTITY_CARD" pass the normalised number, as
 // V2GetVerifyID does.
 func CertHash(certType, certName, certNo string) (string, error) {
+	if err := libraryCheck(); err != nil {
+		return "", err
+	}
 	s, err := toC(required("cert_type", certType), required("cert_name", certName), required("cert_no", certNo))
 	if err != nil {
 		return "", err
