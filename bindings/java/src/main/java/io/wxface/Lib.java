@@ -20,12 +20,23 @@ final class Lib {
     /** WXFACE_TOKEN_MAX. */
     static final int TOKEN_MAX = 2049;
 
+    /**
+     * The MAJOR.MINOR of libwxface this binding was written for. In 0.x an
+     * ABI may break at MINOR (ABI.md), so both must match.
+     */
+    static final String ABI_VERSION = "0.2";
+
     private static final UnsatisfiedLinkError LOAD_ERROR;
 
     static {
         UnsatisfiedLinkError failure = null;
         try {
-            Native.register(Lib.class, NativeLoader.load());
+            NativeLibrary lib = NativeLoader.load();
+            // The version first: a library of another version may lack symbols,
+            // and its version is the clearer message.
+            Pointer version = lib.getFunction("wxface_version").invokePointer(new Object[0]);
+            checkVersion(version == null ? "(none)" : version.getString(0, "UTF-8"), lib.getFile());
+            Native.register(Lib.class, lib);
         } catch (UnsatisfiedLinkError e) {
             failure = e;
         } catch (RuntimeException | LinkageError e) {
@@ -37,6 +48,16 @@ final class Lib {
     }
 
     private Lib() {}
+
+    /** Refuses a library of another MAJOR.MINOR, naming both versions. */
+    static void checkVersion(String version, java.io.File file) {
+        String[] parts = version.split("\\.", -1);
+        if (parts.length != 3 || !(parts[0] + "." + parts[1]).equals(ABI_VERSION)) {
+            throw new UnsatisfiedLinkError("libwxface " + version + " (" + file
+                    + ") is not compatible with this binding, which needs " + ABI_VERSION
+                    + ".x (0.x releases break the ABI at MINOR)");
+        }
+    }
 
     /**
      * Throws, with the list of places tried, if libwxface could not be

@@ -1,7 +1,6 @@
 package io.wxface;
 
 import com.sun.jna.Pointer;
-import com.sun.jna.internal.Cleaner;
 import io.wxface.internal.SizeT;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,12 +30,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class WxFaceClient implements AutoCloseable {
     private final Handle handle;
-    /** Frees the handle if the client is dropped without close(): JNA's cleaner, which works on Java 8. */
-    private final Cleaner.Cleanable cleanable;
+    /** Frees the handle if the client is dropped without close(). */
+    private final NativeCleaner.Cleanable cleanable;
 
     private WxFaceClient(Pointer pointer, List<Object> callbacks) {
         this.handle = new Handle(pointer, callbacks);
-        this.cleanable = Cleaner.getCleaner().register(this, handle);
+        this.cleanable = NativeCleaner.get().register(this, handle);
     }
 
     /**
@@ -112,6 +111,23 @@ public final class WxFaceClient implements AutoCloseable {
     public WxFaceResponse v1GetInfo(String verifyResult) {
         byte[] vr = CStrings.required(verifyResult, "verifyResult");
         return new WxFaceResponse(call((c, s) -> Lib.wxface_v1_get_info(c, vr, s.out, s.error)));
+    }
+
+    /**
+     * {@link #v1Verify(String, String, String, String, String)} checking
+     * neither user_id_key nor openid. Prefer a form that checks them when
+     * you have them.
+     */
+    public VerifyResult v1Verify(String verifyResult, String name, String idCardNumber) {
+        return v1Verify(verifyResult, name, idCardNumber, null, null);
+    }
+
+    /**
+     * {@link #v1Verify(String, String, String, String, String)} checking
+     * user_id_key but not openid.
+     */
+    public VerifyResult v1Verify(String verifyResult, String name, String idCardNumber, String userIdKey) {
+        return v1Verify(verifyResult, name, idCardNumber, userIdKey, null);
     }
 
     /**
@@ -341,15 +357,20 @@ public final class WxFaceClient implements AutoCloseable {
         public Builder set(String key, String value) {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(value, key);
-            if (key.equals("input_encoding") && !value.trim().equalsIgnoreCase("utf-8")) {
+            if ((key.equals("input_encoding") || key.equals("text_encoding")) && !isUtf8(value)) {
                 throw new WxFaceException(WxFaceException.Code.CONFIG,
-                        "input_encoding: the Java binding always passes UTF-8");
+                        key + ": the Java binding always passes UTF-8; GBK is for C callers");
             }
             if (key.equals("log_level")) {
                 logToJul = true;
             }
             settings.add(new String[] {key, value});
             return this;
+        }
+
+        private static boolean isUtf8(String encoding) {
+            String e = encoding.trim();
+            return e.equalsIgnoreCase("utf-8") || e.equalsIgnoreCase("utf8");
         }
 
         public Builder appid(String appid) {
@@ -451,7 +472,8 @@ public final class WxFaceClient implements AutoCloseable {
                                 cfg, CStrings.required(kv[0], "key"), CStrings.required(kv[1], kv[0]), s.error));
                     }
                 }
-                // Java strings always cross as UTF-8, whatever a file says.
+                // Last: Java strings always cross as UTF-8, so a file shared with
+                // a GBK program must not make the library read them as GBK.
                 s.check(Lib.wxface_config_set(
                         cfg, CStrings.required("input_encoding", "key"), CStrings.required("utf-8", "value"), s.error));
                 if (tokenProvider != null) {
