@@ -28,5 +28,5 @@ cd "$here"
 "$venv/bin/ruff" check src tests bench.py setup.py
 "$venv/bin/ruff" format --check src tests bench.py setup.py
 "$venv/bin/mypy" --strict --cache-dir=/dev/null src/wxface
-"$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"
+"$venv/bin/python" -m pytest -v -p no:cacheprovider tests "$@"
 "$venv/bin/python" bench.py 2000

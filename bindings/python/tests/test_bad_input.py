@@ -1,4 +1,6 @@
-"""Hostile arguments give Python exceptions, never a crash."""
+"""Hostile arguments only Python can give (wrong types, lone surrogates,
+bytes) and the binding's own policies; the bad input every language can
+give is in tests/scenarios/bad_input.json (test_scenarios.py)."""
 
 import pytest
 
@@ -13,17 +15,14 @@ NUMBER = "11010519491231002X"
 @pytest.mark.parametrize(
     ("bad", "error"),
     [
-        (None, TypeError),
-        (42, TypeError),
-        (["张三"], TypeError),
-        ("张\x00三", ValueError),
-        (b"\xe5\xbc\xa0\x00", ValueError),
-        ("\ud800", ValueError),  # a lone surrogate cannot be UTF-8
-        (b"\xff\xfe", wxface.InvalidEncoding),
+        (42, wxface.ArgumentTypeError),
+        (["张三"], wxface.ArgumentTypeError),
+        (b"\xe5\xbc\xa0\x00", wxface.InvalidArgument),
+        ("\ud800", wxface.InvalidEncoding),  # a lone surrogate cannot be UTF-8
     ],
-    ids=["none", "int", "list", "nul_in_str", "nul_in_bytes", "surrogate", "bytes_not_utf8"],
+    ids=["int", "list", "nul_in_bytes", "surrogate"],
 )
-def test_bad_names_raise_python_errors(client: wxface.Client, bad, error):
+def test_python_values_without_a_c_form_are_refused_before_c(client: wxface.Client, bad, error):
     with pytest.raises(error):
         client.v1_get_user_id_key(bad, NUMBER)
     with pytest.raises(error):
@@ -32,26 +31,6 @@ def test_bad_names_raise_python_errors(client: wxface.Client, bad, error):
         client.v2_get_verify_id("seq", "openid", bad, NUMBER)
     with pytest.raises(error):
         wxface.md5_name(bad)
-
-
-def test_invalid_utf8_bytes_carry_the_invalid_encoding_code(client: wxface.Client):
-    with pytest.raises(wxface.InvalidEncoding) as info:
-        client.v1_get_user_id_key(b"\xff", NUMBER)
-    assert info.value.code_name == "WXFACE_ERR_INVALID_ENCODING"
-    assert isinstance(info.value, ValueError)
-
-
-def test_empty_strings_are_invalid_arguments(client: wxface.Client):
-    with pytest.raises(wxface.InvalidArgument):
-        client.v1_get_info("")
-    with pytest.raises(wxface.InvalidArgument):
-        client.v2_query("", "seq", "openid", "hash")
-
-
-def test_a_bad_expected_number_fails_before_any_call(clean_sandbox: Sandbox, client: wxface.Client):
-    with pytest.raises(wxface.InvalidIdCard):
-        client.v1_get_user_id_key(NAME, "110105194912310021")
-    assert clean_sandbox.stats()["requests"].get("/cityservice/face/identify/getuseridkey", 0) == 0
 
 
 def test_optional_arguments_accept_none_only_where_the_abi_does(client: wxface.Client):
@@ -106,11 +85,9 @@ def test_push_arguments_are_checked(push_client: wxface.Client):
         ({"appid": True}, TypeError),
         ({"timeout_ms": 1.5}, TypeError),
         ({"appid": "wx\x00"}, ValueError),
-        ({"no_such_key": "1"}, wxface.Config),
-        ({"timeout_ms": "fast"}, wxface.Config),
         ({"timeout_ms": 0}, wxface.Config),
     ],
-    ids=["none", "bool", "float", "nul", "unknown_key", "not_a_number", "zero_timeout"],
+    ids=["none", "bool", "float", "nul", "int_zero_timeout"],
 )
 def test_bad_settings_are_refused(sandbox: Sandbox, settings, error):
     with pytest.raises(error):
@@ -120,18 +97,6 @@ def test_bad_settings_are_refused(sandbox: Sandbox, settings, error):
 def test_a_path_is_not_a_config_mapping(tmp_path):
     with pytest.raises(TypeError, match="from_file"):
         wxface.Client(str(tmp_path / "wxface.conf"))  # type: ignore[arg-type]
-
-
-def test_missing_credentials_are_a_config_error():
-    with pytest.raises(wxface.Config) as info:
-        wxface.Client(api_base="http://127.0.0.1:9")
-    assert info.value.code_name == "WXFACE_ERR_CONFIG"
-
-
-def test_secrets_never_appear_in_config_errors(sandbox: Sandbox):
-    with pytest.raises(wxface.Config) as info:
-        wxface.Client(sandbox.settings(push_aes_key="tooshort-secret-value"))
-    assert "tooshort-secret-value" not in str(info.value)
 
 
 def test_with_timeout_checks_its_argument(client: wxface.Client):

@@ -44,15 +44,6 @@ def test_client_from_keywords_a_dict_and_a_file_work_alike(sandbox: Sandbox, tmp
         assert c.closed
 
 
-def test_a_bad_config_file_names_the_line(tmp_path):
-    conf = tmp_path / "bad.conf"
-    conf.write_text("appid = wx1\ntimeout_ms = soon\n", encoding="utf-8")
-    with pytest.raises(wxface.Config, match="line 2"):
-        wxface.Client.from_file(conf)
-    with pytest.raises(wxface.Config):
-        wxface.Client.from_file(tmp_path / "missing.conf")
-
-
 def test_v1_results_are_dataclasses_with_every_field(client: wxface.Client, sandbox: Sandbox):
     key = client.v1_get_user_id_key(NAME, NUMBER, out_seq_no="py-seq-1")
     assert key.expires_in == 3600

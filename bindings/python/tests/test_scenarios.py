@@ -1,17 +1,24 @@
-"""The shared scenario lists (tests/scenarios/*.json), one test each,
-played as tests/scenarios.rs plays them."""
+"""The shared scenario lists (tests/scenarios/*.json and the push vectors of
+tests/vectors/), one test each, named after the scenario, played as
+tests/scenarios/README.md says."""
 
-from typing import Any, Dict, Iterator, Optional
+import base64
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 
 import wxface
 
-from .conftest import Sandbox, load_scenarios
+from .conftest import REPO, Sandbox, load_scenarios
 
 V1 = load_scenarios("v1_verify.json")
 V2 = load_scenarios("v2_query.json")
 V2_START = load_scenarios("v2_start.json")
+BAD_INPUT = load_scenarios("bad_input.json")
+OFFLINE = load_scenarios("offline.json")
+CONFIG_ERRORS = load_scenarios("config_errors.json")
+PUSH_VECTOR_FILES = ("push_vectors.tsv", "push_vectors_plain.tsv", "push_sealed.tsv")
 V2_OPENID = "o_v2_expected_user_0000000001"
 GET_VERIFY_ID = "/cityservice/face/identify/getverifyid"
 QUERY = "/cityservice/face/identify/queryverifyinfo"
@@ -61,7 +68,10 @@ def check_expectations(scenario: Dict[str, Any], error: Optional[wxface.WxFaceEr
     if scenario["expect"] != "WXFACE_OK":
         # The exception's class is the one named for the code.
         assert error is not None
-        assert type(error) is wxface.errors.BY_CODE[error.code]
+        assert type(error) is wxface.errors.BY_CODE[error.code] or (
+            # None and wrong types: still the class of the code, and a TypeError.
+            type(error) is wxface.ArgumentTypeError and error.code == wxface.InvalidArgument.code
+        )
     if "verify_ret" in scenario:
         assert error is not None
         assert error.verify_ret == scenario["verify_ret"]
@@ -71,6 +81,13 @@ def check_expectations(scenario: Dict[str, Any], error: Optional[wxface.WxFaceEr
     if "message_contains" in scenario:
         assert error is not None
         assert scenario["message_contains"] in error.message
+    if "message_lacks" in scenario:
+        assert error is not None
+        assert scenario["message_lacks"] not in error.message
+
+
+def ids(scenarios: List[Dict[str, Any]]) -> List[str]:
+    return [s["name"] for s in scenarios]
 
 
 @pytest.mark.parametrize("scenario", V1["scenarios"], ids=[s["name"] for s in V1["scenarios"]])
@@ -147,3 +164,120 @@ def test_v2_query_scenario(sandbox: Sandbox, fast_client: wxface.Client, scenari
     check_expectations(scenario, error)
     if scenario.get("sent") is False:
         assert requests(sandbox, QUERY) == sent_before
+
+
+# -- call lists: bad input and offline known answers ---------------------------
+
+
+def value(v: Any) -> Any:
+    """A list value as Python passes it: None, str, or bytes for raw bytes."""
+    if v is None or isinstance(v, str):
+        return v
+    if "hex" in v:
+        return bytes.fromhex(v["hex"])
+    if "repeat" in v:
+        return v["repeat"] * v["times"]
+    if "with_nul" in v:
+        return "\0".join(v["with_nul"])
+    raise ValueError("unknown value form %r" % v)
+
+
+def play(client: wxface.Client, call: str, args: Dict[str, Any]) -> Any:
+    a = {k: value(v) for k, v in args.items()}
+    calls: Dict[str, Callable[[], Any]] = {
+        "id_card_normalize": lambda: wxface.normalize_id_card(a["id_card_number"]),
+        "md5_id_card_number": lambda: wxface.md5_id_card_number(a["id_card_number"]),
+        "md5_name": lambda: wxface.md5_name(a["name"]),
+        "cert_hash": lambda: wxface.cert_hash(a["cert_type"], a["cert_name"], a["cert_no"]),
+        "v1_get_user_id_key": lambda: client.v1_get_user_id_key(
+            a["name"], a["id_card_number"], a.get("out_seq_no")
+        ),
+        "v1_get_info": lambda: client.v1_get_info(a["verify_result"]),
+        "v1_verify": lambda: client.v1_verify(
+            a["verify_result"], a["name"], a["id_card_number"], a.get("user_id_key"), a.get("openid")
+        ),
+        "v2_get_verify_id": lambda: client.v2_get_verify_id(
+            a["out_seq_no"], a["openid"], a["name"], a["id_card_number"]
+        ),
+        "v2_query": lambda: client.v2_query(a["verify_id"], a["out_seq_no"], a["openid"], a["cert_hash"]),
+    }
+    return calls[call]()
+
+
+@pytest.fixture(scope="module")
+def bad_input_sandbox(sandbox: Sandbox) -> Any:
+    """The sandbox, checked after the whole list: no bad input reached WeChat."""
+    before = sandbox.stats()["requests"]
+    yield sandbox
+    assert sandbox.stats()["requests"] == before, "bad input reached WeChat"
+
+
+@pytest.mark.parametrize("scenario", BAD_INPUT["scenarios"], ids=ids(BAD_INPUT["scenarios"]))
+def test_bad_input(bad_input_sandbox: Sandbox, client: wxface.Client, scenario: Dict[str, Any]) -> None:
+    error = outcome(lambda: play(client, scenario["call"], scenario["args"]))
+    check_expectations(scenario, error)
+
+
+@pytest.mark.parametrize("scenario", OFFLINE["scenarios"], ids=ids(OFFLINE["scenarios"]))
+def test_offline(client: wxface.Client, scenario: Dict[str, Any]) -> None:
+    result: Dict[str, Any] = {}
+    error = outcome(lambda: result.update(value=play(client, scenario["call"], scenario["args"])))
+    check_expectations(scenario, error)
+    assert result["value"] == scenario["result"]
+
+
+# -- configuration errors --------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", CONFIG_ERRORS["scenarios"], ids=ids(CONFIG_ERRORS["scenarios"]))
+def test_config_errors(sandbox: Sandbox, tmp_path: Path, scenario: Dict[str, Any]) -> None:
+    base = sandbox.settings() if scenario.get("credentials", True) else {}
+    settings = dict(base, **{k: v for k, v in scenario.get("settings", [])})
+    path = None
+    if "file" in scenario:
+        path = tmp_path / "wxface.conf"
+        content = scenario["file"]
+        path.write_bytes(bytes.fromhex(content["hex"]) if isinstance(content, dict) else content.encode())
+    elif scenario.get("missing_file"):
+        path = tmp_path / "missing.conf"
+
+    def build() -> None:
+        client = wxface.Client.from_file(path, **settings) if path else wxface.Client(settings)
+        client.close()
+
+    check_expectations(scenario, outcome(build))
+
+
+# -- push vectors ------------------------------------------------------------------
+
+
+def push_vectors() -> List[Any]:
+    """(file header, vector) for every line of the vector files."""
+    out = []
+    for name in PUSH_VECTOR_FILES:
+        header: Dict[str, str] = {}
+        with open(REPO / "tests" / "vectors" / name, encoding="utf-8") as f:
+            for line in f.read().splitlines():
+                if line.startswith("# ") and "=" in line and " " not in line[2:].split("=", 1)[0]:
+                    key, _, val = line[2:].partition("=")
+                    header[key] = val
+                elif line and not line.startswith("#"):
+                    fields = line.split("\t")
+                    out.append(
+                        pytest.param(dict(header), fields, id="%s/%s" % (name.split(".")[0], fields[0]))
+                    )
+    return out
+
+
+@pytest.mark.parametrize(("header", "vector"), push_vectors())
+def test_push_vector(sandbox: Sandbox, header: Dict[str, str], vector: List[str]) -> None:
+    name, expect, query, body, verify_result = vector
+    settings = sandbox.settings(appid=header["appid"], push_token=header["token"], push_max_skew_s=0)
+    if header["aes_key"]:
+        settings["push_aes_key"] = header["aes_key"]
+    opened: Dict[str, wxface.PushEvent] = {}
+    with wxface.Client(settings) as client:
+        error = outcome(lambda: opened.update(event=client.push_open(query, base64.b64decode(body))))
+    assert code_name(error) == expect, "%s: %r" % (name, error)
+    if verify_result != "-":
+        assert opened["event"].verify_result == verify_result
