@@ -81,66 +81,16 @@ func TestStringsWithNULBytesAreInvalidArguments(t *testing.T) {
 	}
 }
 
-// Empty strings reach the C library, which answers with its own code.
-func TestEmptyStringsGetTheLibrarysError(t *testing.T) {
-	client := newClient(t, sandboxConfig())
-	cases := []struct {
-		name string
-		call func() error
-		want wxface.Code
-	}{
-		{"V1GetUserIDKey name", func() error { _, err := client.V1GetUserIDKey("", zhangID, ""); return err }, wxface.CodeInvalidArgument},
-		{"V1GetUserIDKey id", func() error { _, err := client.V1GetUserIDKey(zhangName, "", ""); return err }, wxface.CodeInvalidIDCard},
-		{"V1GetInfo", func() error { _, err := client.V1GetInfo(""); return err }, wxface.CodeInvalidArgument},
-		{"V1Verify", func() error {
-			_, err := client.V1Verify("", wxface.Expected{Name: zhangName, IDCardNumber: zhangID})
-			return err
-		}, wxface.CodeInvalidArgument},
-		{"V2GetVerifyID", func() error { _, err := client.V2GetVerifyID("", "o", zhangName, zhangID); return err }, wxface.CodeInvalidArgument},
-		{"V2Query", func() error { _, err := client.V2Query("", "seq", "o", "h"); return err }, wxface.CodeInvalidArgument},
-		{"V1GetImage", func() error { _, err := client.V1GetImage(""); return err }, wxface.CodeInvalidArgument},
-		{"NormalizeIDCard", func() error { _, err := wxface.NormalizeIDCard(""); return err }, wxface.CodeInvalidIDCard},
-		{"MD5Name", func() error { _, err := wxface.MD5Name(""); return err }, wxface.CodeInvalidArgument},
-		{"CertHash", func() error { _, err := wxface.CertHash("", zhangName, zhangID); return err }, wxface.CodeInvalidArgument},
-		{"Config", func() error { _, err := wxface.NewClient(wxface.Config{}); return err }, wxface.CodeConfig},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { wantCode(t, c.call(), c.want) })
-	}
-}
-
-// Go strings may hold any bytes; invalid UTF-8 is the library's to refuse.
-func TestInvalidUTF8IsAnEncodingError(t *testing.T) {
-	_, err := wxface.MD5Name("\xff\xfe")
-	wantCode(t, err, wxface.CodeInvalidEncoding)
-	client := newClient(t, sandboxConfig())
-	_, err = client.V1GetUserIDKey("\xff", zhangID, "")
-	wantCode(t, err, wxface.CodeInvalidEncoding)
-}
-
-func TestBadConfigurationIsAConfigError(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.conf")
-	if err := os.WriteFile(bad, []byte("appid=a\nsecret=s\nno_such_key=1\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+// Values only Go's typed fields can hold; the rest is in
+// tests/scenarios/config_errors.json.
+func TestBadTypedConfigFieldsAreConfigErrors(t *testing.T) {
 	cases := map[string]func() error{
-		"unknown Extra key": func() error {
-			_, err := wxface.NewClient(wxface.Config{AppID: "a", Secret: "s", Extra: map[string]string{"no_such_key": "1"}})
-			return err
-		},
 		"negative timeout": func() error {
 			_, err := wxface.NewClient(wxface.Config{AppID: "a", Secret: "s", Timeout: -time.Second})
 			return err
 		},
 		"bad log level": func() error {
 			_, err := wxface.NewClient(wxface.Config{AppID: "a", Secret: "s", LogLevel: 9})
-			return err
-		},
-		"missing file":       func() error { _, err := wxface.NewClientFromFile(filepath.Join(dir, "none.conf")); return err },
-		"bad line in a file": func() error { _, err := wxface.NewClientFromFile(bad); return err },
-		"short push_aes_key": func() error {
-			_, err := wxface.NewClient(wxface.Config{AppID: "a", Secret: "s", PushAESKey: "short"})
 			return err
 		},
 	}

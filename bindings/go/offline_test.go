@@ -1,55 +1,11 @@
 package wxface_test
 
 import (
-	"crypto/md5"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
-	"strings"
 	"testing"
 
 	wxface "github.com/wxface/wxface/bindings/go"
 )
-
-func TestNormalizeIDCardAcceptsLegacyForms(t *testing.T) {
-	for _, in := range []string{zhangID, "11010519491231002x", " 11010519491231002X ", "１１０１０５１９４９１２３１００２x"} {
-		got, err := wxface.NormalizeIDCard(in)
-		if err != nil || got != zhangID {
-			t.Errorf("NormalizeIDCard(%q) = %q, %v; want %s", in, got, err, zhangID)
-		}
-	}
-}
-
-func TestNormalizeIDCardRejectsBadChecksumAndDate(t *testing.T) {
-	for _, in := range []string{"110105194912310021", "110105194913310027", "1101051949123100"} {
-		_, err := wxface.NormalizeIDCard(in)
-		if !errors.Is(err, wxface.ErrInvalidIDCard) {
-			t.Errorf("NormalizeIDCard(%q): %v, want ErrInvalidIDCard", in, err)
-		}
-		if err != nil && strings.Contains(err.Error(), in) {
-			t.Errorf("the error repeats the ID number: %v", err)
-		}
-	}
-}
-
-// The digests are checked against Go's own crypto, from the protocol's
-// definitions (PROTOCOL.md), not against the library's output.
-func TestDigestsFollowTheProtocol(t *testing.T) {
-	sum := md5.Sum([]byte(zhangID))
-	if got, err := wxface.MD5IDCardNumber("11010519491231002x"); err != nil || got != hex.EncodeToString(sum[:]) {
-		t.Errorf("MD5IDCardNumber = %q, %v", got, err)
-	}
-	sum = md5.Sum([]byte(zhangName))
-	if got, err := wxface.MD5Name(zhangName); err != nil || got != hex.EncodeToString(sum[:]) {
-		t.Errorf("MD5Name = %q, %v", got, err)
-	}
-	b64 := base64.StdEncoding.EncodeToString
-	h := sha256.Sum256([]byte("cert_type=" + b64([]byte("IDENTITY_CARD")) + "&cert_name=" + b64([]byte(zhangName)) + "&cert_no=" + b64([]byte(zhangID))))
-	if got, err := wxface.CertHash("IDENTITY_CARD", zhangName, zhangID); err != nil || got != hex.EncodeToString(h[:]) {
-		t.Errorf("CertHash = %q, %v", got, err)
-	}
-}
 
 func TestVersionMatchesTheHeader(t *testing.T) {
 	if wxface.Version() != wxface.HeaderVersion {
