@@ -125,6 +125,7 @@ class ScenarioTest {
                 assertEquals(s.getInt("then_again_wechat_errcode"), again.getWechatErrcode(), title);
             }
         }
+        ScenarioListsTest.report("v2_start", title, "ok");
     }
 
     /** "$other.x" becomes the other person's x; cert_hash is computed by libwxface. */
@@ -201,6 +202,7 @@ class ScenarioTest {
         if (s.has("then_again")) {
             assertEquals(s.getString("then_again"), codeName(verify), title + " (again)");
         }
+        ScenarioListsTest.report("v1_verify", title, "ok");
     }
 
     @ParameterizedTest(name = "v2 {0}")
@@ -234,5 +236,6 @@ class ScenarioTest {
                 ? () -> client.v2Wait(verifyId, qseq, qopenid, hash, Duration.ofMillis(s.getLong("wait_ms")))
                 : () -> client.v2Query(verifyId, qseq, qopenid, hash);
         check(s, title, query, QUERY);
+        ScenarioListsTest.report("v2_query", title, "ok");
     }
 }
