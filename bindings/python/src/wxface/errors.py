@@ -93,7 +93,7 @@ class NotFound(WxFaceError):
 
 
 class FieldRejected(WxFaceError, ValueError):
-    """WeChat refused a request field (84010-84016, 84021, 40003); the
+    """WeChat refused a request field (84006, 84010-84016, 84021, 40003); the
     message names the field."""
 
     code = 6
@@ -154,7 +154,7 @@ class AccessToken(WxFaceError):
 
 
 class RateLimited(WxFaceError):
-    """WeChat's call quota or rate limit was hit (45009, 45011)."""
+    """WeChat's call quota or rate limit was hit (45009, 45011, 45033)."""
 
     code = 22
 
