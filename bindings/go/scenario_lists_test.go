@@ -151,8 +151,8 @@ func play(t *testing.T, client *wxface.Client, s callScenario) (string, error) {
 	return "", nil
 }
 
-// checkMessage applies a scenario's message_contains and message_lacks.
-func checkMessage(t *testing.T, err error, names, lacks string) {
+// checkListMessage applies a call or configuration scenario's message_contains and message_lacks.
+func checkListMessage(t *testing.T, err error, names, lacks string) {
 	t.Helper()
 	var e *wxface.Error
 	if err == nil || !errors.As(err, &e) {
@@ -173,7 +173,7 @@ func TestBadInputScenarios(t *testing.T) {
 		t.Run(s.Name, func(t *testing.T) {
 			_, err := play(t, client, s)
 			checkOutcome(t, err, s.Expect, nil, nil)
-			checkMessage(t, err, s.Names, s.Lacks)
+			checkListMessage(t, err, s.Names, s.Lacks)
 		})
 	}
 	if after := control(t, "GET", "/sandbox/stats", nil)["requests"]; !jsonEqual(before, after) {
@@ -240,7 +240,7 @@ func TestConfigErrorScenarios(t *testing.T) {
 				_ = client.Close()
 			}
 			checkOutcome(t, err, s.Expect, nil, nil)
-			checkMessage(t, err, s.Names, s.Lacks)
+			checkListMessage(t, err, s.Names, s.Lacks)
 		})
 	}
 }
