@@ -182,7 +182,19 @@ fn main() {
     ] {
         cfg.set(k, v).expect("valid demo configuration");
     }
+    // `WXFACE_STATE_STORE=redis://127.0.0.1:6379 make demo`: the replay
+    // guard and the token in a Redis, as on several servers.
+    if let Some(store) = std::env::var("WXFACE_STATE_STORE").ok().filter(|s| !s.is_empty()) {
+        cfg.set("state_store", &store).expect("WXFACE_STATE_STORE: a valid state_store");
+    }
     let client = Client::new(&cfg).expect("client");
+    step(
+        "setup",
+        &format!(
+            "accepted results and the token kept in {}",
+            cfg.state_store.redacted()
+        ),
+    );
     step(
         "setup",
         &format!("client for appid {APPID}, secret {}", mask::secret(SECRET)),

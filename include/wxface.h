@@ -250,6 +250,16 @@
 #define WXFACE_OUT_SEQ_NO_SIZE 33
 
 /*
+ A replay callback's answer: the key was not remembered before; it is now.
+ */
+#define WXFACE_REPLAY_NEW 1
+
+/*
+ A replay callback's answer: the key was already remembered (a replay).
+ */
+#define WXFACE_REPLAY_SEEN 2
+
+/*
  Lets one thread end another's `wxface_v2_wait` early. Safe to share
  between threads; free it with `wxface_cancel_free` once no wait uses it.
  */
@@ -323,6 +333,23 @@ typedef int32_t (*wxface_token_callback)(void *user_data,
  that makes a call, possibly concurrently: the callback must be thread-safe.
  */
 typedef void (*wxface_log_callback)(void *user_data, int32_t level, const char *message);
+
+/*
+ Remembers accepted verify_results in the integrator's own store (a
+ table in Oracle, SQL Server, DB2...) so every server sharing it refuses
+ a result another accepted. `key` (NUL-terminated, at most 200 ASCII
+ characters, valid only during the call) stands for one verify_result: a
+ digest under `state_key_prefix`, never the value itself. Remember it
+ for at least `ttl_s` seconds and return WXFACE_REPLAY_NEW if it was not
+ known, WXFACE_REPLAY_SEEN if it was. The check and the insert must be
+ one atomic step across all servers (an INSERT against a primary key,
+ where a duplicate-key error means SEEN). Any other return value (the
+ database is down, a timeout) fails the verification with
+ WXFACE_ERR_STATE_STORE: never OK. Called from the thread making the
+ call, possibly from several threads at once; it must be thread-safe and
+ should answer within your own timeout, wxface does not interrupt it.
+ */
+typedef int32_t (*wxface_replay_callback)(void *user_data, const char *key, int64_t ttl_s);
 
 #ifdef __cplusplus
 extern "C" {
@@ -503,6 +530,19 @@ int32_t wxface_push_seal(const struct wxface_client *c,
                          const char *nonce,
                          struct wxface_response **out,
                          struct wxface_error *err);
+
+/*
+ Keeps the replay guard in `callback` instead of memory; NULL goes back
+ to memory. Not together with a Redis `state_store`
+ (`wxface_client_new` then fails with WXFACE_ERR_CONFIG). Keys are scoped
+ by `state_key_prefix` (default `wxface:{appid}:`), so appid or
+ state_key_prefix must be set. `user_data` is handed back unchanged and
+ must stay valid while any client made from this configuration lives.
+ */
+int32_t wxface_config_set_replay_callback(struct wxface_config *cfg,
+                                          wxface_replay_callback callback,
+                                          void *user_data,
+                                          struct wxface_error *err);
 
 /*
  The field as text (integers as decimal), or NULL if absent (or `r` or

@@ -7,12 +7,20 @@ static int32_t token_trampoline(void *user_data, const char *stale_token, char *
                          expires_in_s);
 }
 
+static int32_t replay_trampoline(void *user_data, const char *key, int64_t ttl_s) {
+    return wxfaceGoReplay((uintptr_t)user_data, (char *)key, ttl_s);
+}
+
 static void log_trampoline(void *user_data, int32_t level, const char *message) {
     wxfaceGoLog((uintptr_t)user_data, level, (char *)message);
 }
 
 int32_t wxface_go_set_token_callback(wxface_config *cfg, uintptr_t handle, wxface_error *err) {
     return wxface_config_set_token_callback(cfg, token_trampoline, (void *)handle, err);
+}
+
+int32_t wxface_go_set_replay_callback(wxface_config *cfg, uintptr_t handle, wxface_error *err) {
+    return wxface_config_set_replay_callback(cfg, replay_trampoline, (void *)handle, err);
 }
 
 int32_t wxface_go_set_log_callback(wxface_config *cfg, uintptr_t handle, wxface_error *err) {

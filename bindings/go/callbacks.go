@@ -18,6 +18,17 @@ import (
 // client; it must not call methods of the same Client.
 type TokenProvider func(stale string) (token string, expiresIn time.Duration, err error)
 
+// ReplayStore keeps accepted verify_results in the integrator's own
+// database, shared by every server, instead of the client's memory.
+// Remember key (at most 200 ASCII characters: a digest under
+// state_key_prefix, never the verify_result) for at least ttl, checking and
+// inserting in one atomic step (an INSERT against a primary key), and
+// return true if it was new, false if it was already there (a replay). A
+// returned error, or a panic (recovered here), fails the verification with
+// ErrStateStore: never a pass. Called from the goroutines making calls,
+// possibly several at once: it must be safe for concurrent use.
+type ReplayStore func(key string, ttl time.Duration) (isNew bool, err error)
+
 // Return values of wxfaceGoToken that are not WXFACE_OK; the library reports
 // any of them as "token callback returned N" under WXFACE_ERR_ACCESS_TOKEN.
 const (
@@ -30,14 +41,20 @@ const (
 // hooks are the Go callbacks one Client's configuration refers to. They
 // live until the Client is freed (the C library may call them until then).
 type hooks struct {
-	token, log cgo.Handle
+	token, replay, log cgo.Handle
 }
 
-func (h *hooks) register(c *C.wxface_config, tp TokenProvider, lg Logger) error {
+func (h *hooks) register(c *C.wxface_config, tp TokenProvider, rs ReplayStore, lg Logger) error {
 	var cerr C.wxface_error
 	if tp != nil {
 		h.token = cgo.NewHandle(tp)
 		if err := check(C.wxface_go_set_token_callback(c, C.uintptr_t(h.token), &cerr), &cerr); err != nil {
+			return err
+		}
+	}
+	if rs != nil {
+		h.replay = cgo.NewHandle(rs)
+		if err := check(C.wxface_go_set_replay_callback(c, C.uintptr_t(h.replay), &cerr), &cerr); err != nil {
 			return err
 		}
 	}
@@ -55,6 +72,10 @@ func (h *hooks) release() {
 	if h.token != 0 {
 		h.token.Delete()
 		h.token = 0
+	}
+	if h.replay != 0 {
+		h.replay.Delete()
+		h.replay = 0
 	}
 	if h.log != 0 {
 		h.log.Delete()
@@ -95,6 +116,32 @@ func wxfaceGoToken(handle C.uintptr_t, stale *C.char, out *C.char, outLen C.size
 	buf[len(token)] = 0
 	*expiresIn = C.int64_t(ttl / time.Second)
 	return C.WXFACE_OK
+}
+
+// replayFailed is neither WXFACE_REPLAY_NEW nor WXFACE_REPLAY_SEEN: the
+// library turns it into ErrStateStore.
+const replayFailed = 0
+
+//export wxfaceGoReplay
+func wxfaceGoReplay(handle C.uintptr_t, key *C.char, ttlS C.int64_t) (rc C.int32_t) {
+	defer func() {
+		if recover() != nil {
+			rc = replayFailed
+		}
+	}()
+	rs, ok := cgo.Handle(handle).Value().(ReplayStore)
+	if !ok || key == nil {
+		return replayFailed
+	}
+	isNew, err := rs(C.GoString(key), time.Duration(ttlS)*time.Second)
+	switch {
+	case err != nil:
+		return replayFailed
+	case isNew:
+		return C.WXFACE_REPLAY_NEW
+	default:
+		return C.WXFACE_REPLAY_SEEN
+	}
 }
 
 //export wxfaceGoLog

@@ -8,6 +8,7 @@
 #include <wxface.h>
 
 int32_t wxface_go_set_token_callback(wxface_config *cfg, uintptr_t handle, wxface_error *err);
+int32_t wxface_go_set_replay_callback(wxface_config *cfg, uintptr_t handle, wxface_error *err);
 int32_t wxface_go_set_log_callback(wxface_config *cfg, uintptr_t handle, wxface_error *err);
 
 #endif

@@ -55,6 +55,9 @@ type Config struct {
 
 	// TokenProvider supplies access tokens instead of appid/secret.
 	TokenProvider TokenProvider
+	// ReplayStore keeps accepted verify_results in your own shared
+	// database instead of memory (not together with a Redis state_store).
+	ReplayStore ReplayStore
 	// Logger receives PII-free log lines up to LogLevel (default info).
 	Logger   Logger
 	LogLevel Level
@@ -183,7 +186,7 @@ func (cfg *Config) fill(c *C.wxface_config, h *hooks) error {
 			return err
 		}
 	}
-	return h.register(c, cfg.TokenProvider, cfg.Logger)
+	return h.register(c, cfg.TokenProvider, cfg.ReplayStore, cfg.Logger)
 }
 
 // printableKey keeps a key fit for an error message (keys are not secret,

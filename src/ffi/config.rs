@@ -67,6 +67,18 @@ pub extern "C" fn wxface_config_new() -> *mut wxface_config {
 /// Sets one key (see the README's configuration table). Unknown keys and
 /// bad values give WXFACE_ERR_CONFIG naming the key; the configuration is
 /// then unchanged.
+///
+/// Shared state (several servers, see the README's "Running on several
+/// servers"): `state_store` is `memory` (default: this client only),
+/// `redis://[user:password@]host:port[/db]`, `rediss://...` (TLS) or
+/// `redis-cluster://[user:password@]host:port,host:port,...`
+/// (`rediss-cluster://` for TLS): accepted verify_results and the access
+/// token are then shared by every client using that store. The password is
+/// never logged. `state_key_prefix` (default `wxface:{appid}:`) prefixes
+/// every key. `state_timeout_ms` (default 1000) bounds connecting to the
+/// store and each of its answers; past it a verification fails with
+/// WXFACE_ERR_STATE_STORE, never OK. `state_ca_file` is the PEM bundle
+/// trusted for `rediss://` (default `ca_file`, else the built-in roots).
 #[no_mangle]
 pub unsafe extern "C" fn wxface_config_set(
     cfg: *mut wxface_config,
@@ -153,7 +165,7 @@ pub unsafe extern "C" fn wxface_config_free(cfg: *mut wxface_config) {
 }
 
 /// A required config to change.
-unsafe fn config_mut<'a>(cfg: *mut wxface_config) -> Result<&'a mut Config> {
+pub(crate) unsafe fn config_mut<'a>(cfg: *mut wxface_config) -> Result<&'a mut Config> {
     // SAFETY: NULL is checked by `as_mut`; otherwise a live config (header contract).
     unsafe { cfg.as_mut() }
         .map(|c| &mut c.inner)
@@ -168,7 +180,7 @@ pub(crate) fn config_ref<'a>(cfg: *const wxface_config) -> Result<&'a Config> {
 /// The caller's opaque pointer. The header makes thread-safety of what it
 /// points to the caller's promise, which is what makes these impls sound.
 #[derive(Clone, Copy)]
-struct UserData(*mut c_void);
+pub(crate) struct UserData(pub(crate) *mut c_void);
 // SAFETY: see the type's comment; we never dereference it.
 unsafe impl Send for UserData {}
 // SAFETY: as above.

@@ -20,6 +20,7 @@ pub mod config;
 pub mod error;
 pub mod helpers;
 pub mod push;
+pub mod replay;
 pub mod response;
 pub mod v1;
 pub mod v2;

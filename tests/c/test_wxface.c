@@ -1415,6 +1415,112 @@ static void test_failing_token_callback_is_access_token_error(const void *arg) {
     stop(&sb);
 }
 
+/* The integrator's own replay table in miniature: keys in an array under a
+   mutex, shared by every client given it, as a database table is shared by
+   every server. `fail_with` makes it answer like a database that is down. */
+typedef struct {
+    pthread_mutex_t lock;
+    char keys[64][201];
+    size_t count;
+    int64_t last_ttl_s;
+    int calls;
+    int32_t fail_with;
+} replay_table;
+
+static int32_t replay_callback(void *user_data, const char *key, int64_t ttl_s) {
+    replay_table *t = user_data;
+    size_t i;
+    int32_t answer = WXFACE_REPLAY_NEW;
+    pthread_mutex_lock(&t->lock);
+    t->calls++;
+    t->last_ttl_s = ttl_s;
+    if (t->fail_with != 0) {
+        answer = t->fail_with;
+    } else {
+        for (i = 0; i < t->count; i++)
+            if (strcmp(t->keys[i], key) == 0) answer = WXFACE_REPLAY_SEEN;
+        if (answer == WXFACE_REPLAY_NEW && t->count < 64 && strlen(key) <= 200) strcpy(t->keys[t->count++], key);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return answer;
+}
+
+static wxface_client *replay_callback_client(const sandbox *sb, replay_table *t) {
+    wxface_config *cfg = sandbox_config(sb, pii_log_callback);
+    wxface_client *c = NULL;
+    wxface_error err;
+    CHECK_CODE(wxface_config_set_replay_callback(cfg, replay_callback, t, &err), &err, WXFACE_OK);
+    CHECK_CODE(wxface_client_new(cfg, &c, &err), &err, WXFACE_OK);
+    wxface_config_free(cfg);
+    return c;
+}
+
+static void test_replay_callback_shared_by_two_clients_accepts_a_result_once(const void *arg) {
+    sandbox sb;
+    replay_table t;
+    wxface_client *a, *b;
+    wxface_error err;
+    char *vr;
+    (void)arg;
+    memset(&t, 0, sizeof t);
+    pthread_mutex_init(&t.lock, NULL);
+    if (!start(&sb)) return;
+    a = replay_callback_client(&sb, &t);
+    b = replay_callback_client(&sb, &t);
+    vr = passed_verification(&sb, a, NULL, NULL);
+    if (vr != NULL) {
+        CHECK_CODE(wxface_v1_verify(a, vr, expected_name, expected_id, NULL, NULL, NULL, &err), &err, WXFACE_OK);
+        CHECK_CODE(wxface_v1_verify(b, vr, expected_name, expected_id, NULL, NULL, NULL, &err), &err,
+                   WXFACE_ERR_REPLAYED);
+        CHECK_INT(t.calls, 2);
+        CHECK_INT((int)t.count, 1);
+        CHECK_INT((int)t.last_ttl_s, 900);
+        CHECK(strncmp(t.keys[0], "wxface:{", 8) == 0);
+        CHECK(strstr(t.keys[0], vr) == NULL);
+    }
+    free(vr);
+    wxface_client_free(a);
+    wxface_client_free(b);
+    stop(&sb);
+    pthread_mutex_destroy(&t.lock);
+}
+
+static void test_replay_callback_error_fails_closed_with_state_store(const void *arg) {
+    sandbox sb;
+    replay_table t;
+    wxface_client *c;
+    wxface_error err;
+    wxface_response *r = NULL;
+    char *vr;
+    int32_t answers[] = {0, -1, 3, WXFACE_OK};
+    size_t i;
+    (void)arg;
+    memset(&t, 0, sizeof t);
+    pthread_mutex_init(&t.lock, NULL);
+    if (!start(&sb)) return;
+    c = replay_callback_client(&sb, &t);
+    for (i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+        t.fail_with = answers[i] == WXFACE_OK ? 0 : answers[i];
+        vr = passed_verification(&sb, c, NULL, NULL);
+        if (vr == NULL) break;
+        if (answers[i] == WXFACE_OK) {
+            /* The database is back: a verdict is possible again. */
+            CHECK_CODE(wxface_v1_verify(c, vr, expected_name, expected_id, NULL, NULL, &r, &err), &err, WXFACE_OK);
+        } else {
+            CHECK_CODE(wxface_v1_verify(c, vr, expected_name, expected_id, NULL, NULL, &r, &err), &err,
+                       WXFACE_ERR_STATE_STORE);
+            CHECK(r == NULL);
+        }
+        wxface_response_free(r);
+        r = NULL;
+        free(vr);
+    }
+    CHECK_INT(wxface_config_set_replay_callback(NULL, replay_callback, &t, &err), WXFACE_ERR_INVALID_ARGUMENT);
+    wxface_client_free(c);
+    stop(&sb);
+    pthread_mutex_destroy(&t.lock);
+}
+
 static void test_log_callback_at_trace_receives_debug_lines(const void *arg) {
     char *key = NULL, *openid = NULL, *vr;
     size_t before = pii_log_lines(), debug_before = pii_log_lines_at(WXFACE_LOG_DEBUG);
@@ -2120,6 +2226,8 @@ int main(int argc, char **argv) {
 
     RUN(test_token_callback_supplies_tokens_and_sees_the_stale_one);
     RUN(test_failing_token_callback_is_access_token_error);
+    RUN(test_replay_callback_shared_by_two_clients_accepts_a_result_once);
+    RUN(test_replay_callback_error_fails_closed_with_state_store);
     RUN(test_log_callback_at_trace_receives_debug_lines);
     RUN(test_log_level_warn_sends_no_info_or_debug_lines);
 

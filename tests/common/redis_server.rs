@@ -262,11 +262,16 @@ pub struct RedisCluster {
 
 impl RedisCluster {
     pub fn start() -> RedisCluster {
+        RedisCluster::start_with(&[])
+    }
+
+    pub fn start_with(extra: &[&str]) -> RedisCluster {
         let auth = ["--requirepass", PASSWORD, "--masterauth", PASSWORD];
         let nodes: Vec<RedisServer> = (0..3)
             .map(|_| {
                 let mut args = vec!["--cluster-enabled", "yes", "--cluster-node-timeout", "2000"];
                 args.extend(auth);
+                args.extend(extra);
                 RedisServer::start(&args)
             })
             .collect();

@@ -9,7 +9,7 @@ with wxface.Client(appid="wx...", secret="...") as client:
 """
 
 from ._native import LibraryNotFoundError
-from .callbacks import LogSink, TokenProvider
+from .callbacks import LogSink, ReplayStore, TokenProvider
 from .client import Client
 from .errors import (
     AccessToken,
@@ -105,6 +105,7 @@ __all__ = [
     "PushStale",
     "PushTooLarge",
     "RateLimited",
+    "ReplayStore",
     "Replayed",
     "SealedPush",
     "StaleResult",

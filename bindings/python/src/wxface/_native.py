@@ -56,6 +56,10 @@ class ErrorStruct(Structure):
 # int32_t (*)(void *user_data, const char *stale_token, char *token_out,
 #             size_t token_out_len, int64_t *expires_in_s)
 TOKEN_CALLBACK = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_void_p, c_size_t, POINTER(c_int64))
+# int32_t (*)(void *user_data, const char *key, int64_t ttl_s)
+REPLAY_CALLBACK = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_int64)
+REPLAY_NEW = 1  # WXFACE_REPLAY_NEW
+REPLAY_SEEN = 2  # WXFACE_REPLAY_SEEN
 # void (*)(void *user_data, int32_t level, const char *message)
 LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int32, c_char_p)
 
@@ -73,6 +77,7 @@ _PROTOTYPES = {
     "wxface_config_load_file": (c_int32, [c_void_p, c_char_p, _ERR]),
     "wxface_config_set_token_callback": (c_int32, [c_void_p, TOKEN_CALLBACK, c_void_p, _ERR]),
     "wxface_config_set_log_callback": (c_int32, [c_void_p, LOG_CALLBACK, c_void_p, _ERR]),
+    "wxface_config_set_replay_callback": (c_int32, [c_void_p, REPLAY_CALLBACK, c_void_p, _ERR]),
     "wxface_client_new": (c_int32, [c_void_p, _OUT, _ERR]),
     "wxface_client_with_timeout": (c_int32, [c_void_p, c_uint32, _OUT, _ERR]),
     "wxface_client_free": (None, [c_void_p]),

@@ -1,4 +1,4 @@
-"""Python callables as the C token provider and logger.
+"""Python callables as the C token provider, replay store and logger.
 
 Neither may let an exception reach C: ctypes would print it and return 0,
 which for the token callback means "success, here is a token".
@@ -13,6 +13,13 @@ from . import _native
 #: `(stale_token) -> (token, expires_in_s)`; stale_token is None, or the token
 #: WeChat just rejected (return another one). expires_in_s <= 0: until rejected.
 TokenProvider = Callable[[Optional[str]], Tuple[str, int]]
+
+#: `(key, ttl_s) -> new`: remember `key` for at least `ttl_s` seconds in a
+#: store every server shares; True if it was not known (now it is), False if
+#: it was (a replay). Check and insert must be one atomic step (an INSERT on
+#: a primary key). Raising, or returning anything but a bool, fails the
+#: verification with `StateStore`: never a pass.
+ReplayStore = Callable[[str, int], bool]
 
 #: `(level, message)` with `level` a `logging` level; or a `logging.Logger`.
 LogSink = Union[Callable[[int, str], None], logging.Logger]
@@ -30,6 +37,8 @@ _log = logging.getLogger("wxface")
 # A callback's failure code for C: any non-zero value fails the call with
 # WXFACE_ERR_ACCESS_TOKEN.
 _FAILED = 1
+# Neither WXFACE_REPLAY_NEW nor _SEEN: the verdict is WXFACE_ERR_STATE_STORE.
+_FAILED_REPLAY = 0
 
 
 def token_callback(provider: TokenProvider) -> Any:
@@ -59,6 +68,26 @@ def token_callback(provider: TokenProvider) -> Any:
             return _FAILED
 
     return _native.TOKEN_CALLBACK(trampoline)
+
+
+def replay_callback(store: ReplayStore) -> Any:
+    """A C replay callback calling `store`; keep it alive with the client."""
+
+    def trampoline(_user_data: Optional[int], key: Optional[bytes], ttl_s: int) -> int:
+        try:
+            if key is None:
+                raise ValueError("no key")
+            new = store(key.decode("ascii"), int(ttl_s))
+            if new is True:
+                return _native.REPLAY_NEW
+            if new is False:
+                return _native.REPLAY_SEEN
+            raise TypeError("the replay store must return True (new) or False (seen)")
+        except BaseException as e:  # noqa: BLE001 - nothing may unwind into C
+            _log.error("replay store failed: %s", type(e).__name__)
+            return _FAILED_REPLAY
+
+    return _native.REPLAY_CALLBACK(trampoline)
 
 
 def log_callback(sink: LogSink) -> Any:

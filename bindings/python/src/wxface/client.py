@@ -12,7 +12,7 @@ from typing import Any, List, Mapping, Optional, Union
 
 from . import _ffi, _native, errors
 from ._ffi import Text
-from .callbacks import LogSink, TokenProvider, log_callback, token_callback
+from .callbacks import LogSink, ReplayStore, TokenProvider, log_callback, replay_callback, token_callback
 from .errors import ArgumentTypeError, ClientClosedError, InvalidArgument
 from .models import Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId
 
@@ -47,7 +47,9 @@ class Client:
         Client.from_file("/etc/wxface.conf")
 
     `token_provider(stale_token) -> (token, expires_in_s)` replaces appid and
-    secret for tokens. `logger` receives log lines: a `logging.Logger` or a
+    secret for tokens. `replay_store(key, ttl_s) -> bool` keeps accepted
+    verify_results in your own shared database (True: new, False: seen;
+    raising fails the verification with `StateStore`). `logger` receives log lines: a `logging.Logger` or a
     callable `(level, message)`; when only `log_level` is given, lines go
     to `logging.getLogger("wxface")`.
 
@@ -61,6 +63,7 @@ class Client:
         config: Optional[Mapping[str, Any]] = None,
         *,
         token_provider: Optional[TokenProvider] = None,
+        replay_store: Optional[ReplayStore] = None,
         logger: Optional[LogSink] = None,
         **settings: Any,
     ) -> None:
@@ -69,7 +72,7 @@ class Client:
             raise _ffi.refuse(ArgumentTypeError, "config must be a mapping; use Client.from_file for a file")
         merged = dict(config or {})
         merged.update(settings)
-        self._build(None, merged, token_provider, logger)
+        self._build(None, merged, token_provider, logger, replay_store)
 
     @classmethod
     def from_file(
@@ -77,13 +80,14 @@ class Client:
         path: PathLike,
         *,
         token_provider: Optional[TokenProvider] = None,
+        replay_store: Optional[ReplayStore] = None,
         logger: Optional[LogSink] = None,
         **settings: Any,
     ) -> "Client":
         """A client from a `key=value` file; `settings` override its lines."""
         client = cls.__new__(cls)
         client._init_state()
-        client._build(path, settings, token_provider, logger)
+        client._build(path, settings, token_provider, logger, replay_store)
         return client
 
     # -- lifetime -----------------------------------------------------------
@@ -106,6 +110,7 @@ class Client:
         settings: Mapping[str, Any],
         token_provider: Optional[TokenProvider],
         logger: Optional[LogSink],
+        replay_store: Optional[ReplayStore] = None,
     ) -> None:
         lib = _native.lib()
         if logger is None and "log_level" in settings:
@@ -137,6 +142,12 @@ class Client:
                 cb = token_callback(token_provider)
                 self._keepalive.append(cb)
                 _ffi.check(lib.wxface_config_set_token_callback(cfg, cb, None, byref(err)), err)
+            if replay_store is not None:
+                if not callable(replay_store):
+                    raise _ffi.refuse(ArgumentTypeError, "replay_store must be callable")
+                cb = replay_callback(replay_store)
+                self._keepalive.append(cb)
+                _ffi.check(lib.wxface_config_set_replay_callback(cfg, cb, None, byref(err)), err)
             if logger is not None:
                 if not (callable(logger) or hasattr(logger, "log")):
                     raise _ffi.refuse(ArgumentTypeError, "logger must be a logging.Logger or a callable")

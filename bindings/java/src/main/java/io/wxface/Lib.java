@@ -77,6 +77,11 @@ final class Lib {
         int invoke(Pointer userData, Pointer staleToken, Pointer tokenOut, SizeT tokenOutLen, Pointer expiresIn);
     }
 
+    /** wxface_replay_callback. */
+    interface ReplayCallback extends Callback {
+        int invoke(Pointer userData, Pointer key, long ttlSeconds);
+    }
+
     /** wxface_log_callback. */
     interface LogCallback extends Callback {
         void invoke(Pointer userData, int level, Pointer message);
@@ -90,6 +95,9 @@ final class Lib {
     static native int wxface_config_load_file(Pointer cfg, byte[] path, Pointer err);
 
     static native int wxface_config_set_token_callback(Pointer cfg, TokenCallback cb, Pointer userData, Pointer err);
+
+    static native int wxface_config_set_replay_callback(
+            Pointer cfg, ReplayCallback cb, Pointer userData, Pointer err);
 
     static native int wxface_config_set_log_callback(Pointer cfg, LogCallback cb, Pointer userData, Pointer err);
 

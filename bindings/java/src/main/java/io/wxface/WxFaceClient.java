@@ -349,6 +349,7 @@ public final class WxFaceClient implements AutoCloseable {
     public static final class Builder {
         private final List<String[]> settings = new ArrayList<>();
         private TokenProvider tokenProvider;
+        private ReplayStore replayStore;
         private boolean logToJul;
 
         private Builder() {}
@@ -435,6 +436,16 @@ public final class WxFaceClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps accepted verify_results in {@code store} (your own shared
+         * database) instead of memory; not together with a Redis
+         * {@code state_store}.
+         */
+        public Builder replayStore(ReplayStore store) {
+            this.replayStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
         /** Every property as a configuration key. */
         public Builder properties(Properties properties) {
             Objects.requireNonNull(properties, "properties");
@@ -480,6 +491,11 @@ public final class WxFaceClient implements AutoCloseable {
                     TokenBridge bridge = new TokenBridge(tokenProvider);
                     callbacks.add(bridge);
                     s.check(Lib.wxface_config_set_token_callback(cfg, bridge, null, s.error));
+                }
+                if (replayStore != null) {
+                    ReplayBridge bridge = new ReplayBridge(replayStore);
+                    callbacks.add(bridge);
+                    s.check(Lib.wxface_config_set_replay_callback(cfg, bridge, null, s.error));
                 }
                 if (logToJul) {
                     LogBridge bridge = new LogBridge();

@@ -1,0 +1,186 @@
+//! `v1_verify` calls per second with the replay guard in this process's
+//! memory, in a standalone Redis and in a three-master Redis Cluster, on 1
+//! and 8 threads sharing one client, in alternating rounds in this one
+//! process; the ratios are each store's rate over memory's. Also prints the
+//! Redis memory per remembered result.
+//!
+//! Every call offers a new verify_result (the double passes any), so every
+//! call writes one key. The Redis servers are Debian's redis-server,
+//! started here on free loopback ports with `appendonly yes` and
+//! `appendfsync everysec` (the README's advice for throughput; `always`
+//! costs an fsync per accepted result).
+//!
+//! Needs the nginx double (`benches/double/start.sh`): WXFACE_BENCH_BASE is
+//! its `http://127.0.0.1:PORT`. Optional: WXFACE_BENCH_ROUND_S (default 1),
+//! WXFACE_BENCH_ROUNDS (default 3). `make bench` runs it.
+
+#[path = "../tests/common/redis_server.rs"]
+mod redis_server;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+use redis_server::{RedisCluster, RedisServer, PASSWORD};
+use wxface::{Client, Config, Expected};
+
+const EXPECTED: Expected<'static> = Expected {
+    name: "张三",
+    id_card_number: "11010519491231002X",
+    user_id_key: None,
+    openid: None,
+};
+
+fn main() {
+    let base = std::env::var("WXFACE_BENCH_BASE")
+        .expect("WXFACE_BENCH_BASE=http://127.0.0.1:PORT of the double (benches/double/start.sh)");
+    let round = Duration::from_secs_f64(env_num("WXFACE_BENCH_ROUND_S", 1.0));
+    let rounds = env_num("WXFACE_BENCH_ROUNDS", 3.0) as usize;
+
+    let throughput = ["--appendfsync", "everysec"];
+    let mut auth = vec!["--requirepass", PASSWORD];
+    auth.extend(throughput);
+    let standalone = RedisServer::start(&auth);
+    let cluster = RedisCluster::start_with(&throughput);
+    let stores = [
+        ("memory", "memory".to_owned()),
+        ("redis", standalone.url(&format!(":{PASSWORD}@"))),
+        ("cluster", cluster.setting()),
+    ];
+    let clients: Vec<(&str, Client)> = stores
+        .iter()
+        .map(|(label, store)| (*label, client(&base, store)))
+        .collect();
+
+    println!("double: nginx at {base}; redis-server {}", redis_version());
+    println!(
+        "{rounds} alternating rounds of {:.1} s per store and thread count; medians; a new verify_result per call",
+        round.as_secs_f64()
+    );
+    println!(
+        "{:>7} | {:>10} | {:>10} {:>6} | {:>10} {:>6}",
+        "threads", "memory/s", "redis/s", "ratio", "cluster/s", "ratio"
+    );
+    let serial = AtomicU64::new(0);
+    for threads in [1, 8] {
+        for (_, c) in &clients {
+            run_round(c, threads, Duration::from_millis(200), &serial);
+        }
+        let mut rates: Vec<Vec<f64>> = vec![Vec::new(); clients.len()];
+        for _ in 0..rounds {
+            for (i, (_, c)) in clients.iter().enumerate() {
+                rates[i].push(run_round(c, threads, round, &serial));
+            }
+        }
+        let m: Vec<f64> = rates.iter_mut().map(|r| median(r)).collect();
+        println!(
+            "{threads:>7} | {:>10.0} | {:>10.0} {:>5.2}x | {:>10.0} {:>5.2}x",
+            m[0],
+            m[1],
+            m[1] / m[0],
+            m[2],
+            m[2] / m[0]
+        );
+    }
+
+    let mut look = standalone.inspect(&format!(":{PASSWORD}@"), None);
+    let keys: u64 = redis::cmd("DBSIZE").query(&mut look).unwrap_or(0);
+    let memory: String = redis::cmd("MEMORY")
+        .arg("STATS")
+        .query::<Vec<redis::Value>>(&mut look)
+        .ok()
+        .and_then(|v| dataset_bytes(&v))
+        .map_or("n/a".into(), |b| format!("{:.0}", b as f64 / keys.max(1) as f64));
+    let sample: Vec<String> = redis::cmd("SCAN")
+        .arg(0)
+        .arg("MATCH")
+        .arg("*:r:*")
+        .arg("COUNT")
+        .arg(100)
+        .query::<(u64, Vec<String>)>(&mut look)
+        .map(|(_, k)| k)
+        .unwrap_or_default();
+    let usage = sample
+        .first()
+        .and_then(|k| redis::cmd("MEMORY").arg("USAGE").arg(k).query::<u64>(&mut look).ok())
+        .map_or("n/a".into(), |b| b.to_string());
+    println!(
+        "standalone redis: {keys} keys remembered; dataset {memory} bytes per key; MEMORY USAGE of one result key: {usage} bytes (key {} characters)",
+        sample.first().map_or(0, String::len)
+    );
+}
+
+fn client(base: &str, store: &str) -> Client {
+    let mut c = Config::new();
+    for (k, v) in [
+        ("appid", "wx5a3d6f1e2b4c8d90"),
+        ("secret", "bench-secret"),
+        ("api_base", base),
+        ("proxy", "none"),
+        ("state_store", store),
+        ("replay_cache_size", "10000000"),
+    ] {
+        c.set(k, v).expect("bench configuration");
+    }
+    Client::new(&c).expect("bench client")
+}
+
+/// Calls per second of `threads` threads verifying new results for `length`.
+fn run_round(client: &Client, threads: usize, length: Duration, serial: &AtomicU64) -> f64 {
+    let stop = AtomicBool::new(false);
+    let calls = AtomicU64::new(0);
+    let start = Barrier::new(threads + 1);
+    let began = std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                start.wait();
+                while !stop.load(Ordering::Relaxed) {
+                    let vr = format!("bench-verify-result-{}", serial.fetch_add(1, Ordering::Relaxed));
+                    if let Err(e) = client.v1_verify(&vr, &EXPECTED) {
+                        panic!("bench verify failed: {}: {}", e.code, e.message);
+                    }
+                    calls.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+        start.wait();
+        let began = Instant::now();
+        std::thread::sleep(length);
+        stop.store(true, Ordering::Relaxed);
+        began
+    });
+    calls.load(Ordering::Relaxed) as f64 / began.elapsed().as_secs_f64()
+}
+
+/// `dataset.bytes` of MEMORY STATS: the data without the server's overhead.
+fn dataset_bytes(stats: &[redis::Value]) -> Option<u64> {
+    let i = stats
+        .iter()
+        .position(|v| matches!(v, redis::Value::BulkString(b) if b == b"dataset.bytes"))?;
+    match stats.get(i + 1)? {
+        redis::Value::Int(n) => u64::try_from(*n).ok(),
+        _ => None,
+    }
+}
+
+fn redis_version() -> String {
+    std::process::Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.split_whitespace().nth(2).map(|v| v.trim_start_matches("v=").to_owned()))
+        .unwrap_or_default()
+}
+
+fn env_num(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
