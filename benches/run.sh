@@ -4,8 +4,9 @@
 # move, ratios much less). Not a test: nothing here fails on a figure.
 #
 # Installs what it needs on a fresh machine: Debian's nginx-light (the
-# WeChat double), and the Python references (requests, wechatpy) at the
-# versions pinned in benches/python/requirements.txt into target/bench/venv.
+# WeChat double), Debian's redis-server (the state store bench), and the
+# Python references (requests, wechatpy) at the versions pinned in
+# benches/python/requirements.txt into target/bench/venv.
 # Go (net/http, crypto/aes) and Java (HttpClient, javax.crypto) references
 # are their standard libraries; the Java binding's jar and JNA come from
 # its pom (mvn package).
@@ -23,6 +24,11 @@ if ! command -v nginx > /dev/null && [[ ! -x /usr/sbin/nginx ]]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light > /dev/null
 fi
+if ! command -v redis-server > /dev/null || ! command -v redis-cli > /dev/null; then
+    echo "bench: installing redis-server (the state store bench)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server > /dev/null
+fi
 if [[ ! -x $out/venv/bin/python ]]; then
     python3 -m venv "$out/venv"
 fi
@@ -38,6 +44,10 @@ echo "== the double: $("$(command -v nginx || echo /usr/sbin/nginx)" -v 2>&1) at
 echo
 echo "== wxface_v1_verify through the C ABI vs a bare ureq keep-alive loop (examples/bench_verify_ratio.rs)"
 LD_PRELOAD="$out/libcount.so" "$root/target/release/examples/bench_verify_ratio"
+
+echo
+echo "== v1_verify with the replay guard in memory vs standalone Redis vs a 3-master Cluster (examples/bench_store.rs)"
+"$root/target/release/examples/bench_store"
 
 echo
 echo "== Python binding vs raw ctypes vs requests / wechatpy (benches/python/bench_bindings.py)"

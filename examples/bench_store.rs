@@ -1,8 +1,12 @@
 //! `v1_verify` calls per second with the replay guard in this process's
 //! memory, in a standalone Redis and in a three-master Redis Cluster, on 1
 //! and 8 threads sharing one client, in alternating rounds in this one
-//! process; the ratios are each store's rate over memory's. Also prints the
-//! Redis memory per remembered result.
+//! process; the ratios are each store's rate over memory's. Beside them, a
+//! bare redis-rs loop of the same SET NX EX on the standalone server (one
+//! connection per thread, nothing else): the round trip every shared-store
+//! verification adds, and `ceiling`, the rate a verification could reach
+//! if the store cost exactly that round trip (1 / (1/memory + 1/bare)).
+//! Also prints the Redis memory per remembered result.
 //!
 //! Every call offers a new verify_result (the double passes any), so every
 //! call writes one key. The Redis servers are Debian's redis-server,
@@ -58,54 +62,69 @@ fn main() {
         round.as_secs_f64()
     );
     println!(
-        "{:>7} | {:>10} | {:>10} {:>6} | {:>10} {:>6}",
-        "threads", "memory/s", "redis/s", "ratio", "cluster/s", "ratio"
+        "{:>7} | {:>10} | {:>10} {:>6} | {:>10} {:>6} | {:>11} {:>10}",
+        "threads", "memory/s", "redis/s", "ratio", "cluster/s", "ratio", "bare SET/s", "ceiling/s"
     );
+    let bare_url = standalone.url(&format!(":{PASSWORD}@"));
     let serial = AtomicU64::new(0);
     for threads in [1, 8] {
         for (_, c) in &clients {
             run_round(c, threads, Duration::from_millis(200), &serial);
         }
-        let mut rates: Vec<Vec<f64>> = vec![Vec::new(); clients.len()];
+        let mut rates: Vec<Vec<f64>> = vec![Vec::new(); clients.len() + 1];
         for _ in 0..rounds {
             for (i, (_, c)) in clients.iter().enumerate() {
                 rates[i].push(run_round(c, threads, round, &serial));
             }
+            rates[clients.len()].push(bare_round(&bare_url, threads, round, &serial));
         }
         let m: Vec<f64> = rates.iter_mut().map(|r| median(r)).collect();
         println!(
-            "{threads:>7} | {:>10.0} | {:>10.0} {:>5.2}x | {:>10.0} {:>5.2}x",
+            "{threads:>7} | {:>10.0} | {:>10.0} {:>5.2}x | {:>10.0} {:>5.2}x | {:>11.0} {:>10.0}",
             m[0],
             m[1],
             m[1] / m[0],
             m[2],
-            m[2] / m[0]
+            m[2] / m[0],
+            m[3],
+            1.0 / (1.0 / m[0] + 1.0 / m[3])
         );
     }
 
+    // MEMORY USAGE of a sample of result keys: key, value, expiry and the
+    // server's per-key overhead, as `redis-cli --memkeys` counts them.
     let mut look = standalone.inspect(&format!(":{PASSWORD}@"), None);
-    let keys: u64 = redis::cmd("DBSIZE").query(&mut look).unwrap_or(0);
-    let memory: String = redis::cmd("MEMORY")
-        .arg("STATS")
-        .query::<Vec<redis::Value>>(&mut look)
-        .ok()
-        .and_then(|v| dataset_bytes(&v))
-        .map_or("n/a".into(), |b| format!("{:.0}", b as f64 / keys.max(1) as f64));
-    let sample: Vec<String> = redis::cmd("SCAN")
-        .arg(0)
-        .arg("MATCH")
-        .arg("*:r:*")
-        .arg("COUNT")
-        .arg(100)
-        .query::<(u64, Vec<String>)>(&mut look)
-        .map(|(_, k)| k)
-        .unwrap_or_default();
-    let usage = sample
-        .first()
-        .and_then(|k| redis::cmd("MEMORY").arg("USAGE").arg(k).query::<u64>(&mut look).ok())
-        .map_or("n/a".into(), |b| b.to_string());
+    let mut cursor = 0u64;
+    let mut sample: Vec<String> = Vec::new();
+    loop {
+        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg("*:r:*")
+            .arg("COUNT")
+            .arg(1000)
+            .query(&mut look)
+            .expect("SCAN");
+        sample.extend(keys);
+        cursor = next;
+        if cursor == 0 || sample.len() >= 1000 {
+            break;
+        }
+    }
+    let usages: Vec<u64> = sample
+        .iter()
+        .filter_map(|k| {
+            redis::cmd("MEMORY")
+                .arg("USAGE")
+                .arg(k)
+                .query(&mut look)
+                .ok()
+        })
+        .collect();
     println!(
-        "standalone redis: {keys} keys remembered; dataset {memory} bytes per key; MEMORY USAGE of one result key: {usage} bytes (key {} characters)",
+        "redis memory per remembered result: {:.0} bytes (MEMORY USAGE, mean of {} keys of {} characters)",
+        usages.iter().sum::<u64>() as f64 / usages.len().max(1) as f64,
+        usages.len(),
         sample.first().map_or(0, String::len)
     );
 }
@@ -135,7 +154,10 @@ fn run_round(client: &Client, threads: usize, length: Duration, serial: &AtomicU
             s.spawn(|| {
                 start.wait();
                 while !stop.load(Ordering::Relaxed) {
-                    let vr = format!("bench-verify-result-{}", serial.fetch_add(1, Ordering::Relaxed));
+                    let vr = format!(
+                        "bench-verify-result-{}",
+                        serial.fetch_add(1, Ordering::Relaxed)
+                    );
                     if let Err(e) = client.v1_verify(&vr, &EXPECTED) {
                         panic!("bench verify failed: {}: {}", e.code, e.message);
                     }
@@ -152,15 +174,39 @@ fn run_round(client: &Client, threads: usize, length: Duration, serial: &AtomicU
     calls.load(Ordering::Relaxed) as f64 / began.elapsed().as_secs_f64()
 }
 
-/// `dataset.bytes` of MEMORY STATS: the data without the server's overhead.
-fn dataset_bytes(stats: &[redis::Value]) -> Option<u64> {
-    let i = stats
-        .iter()
-        .position(|v| matches!(v, redis::Value::BulkString(b) if b == b"dataset.bytes"))?;
-    match stats.get(i + 1)? {
-        redis::Value::Int(n) => u64::try_from(*n).ok(),
-        _ => None,
-    }
+/// SET NX EX per second from `threads` bare redis-rs connections.
+fn bare_round(url: &str, threads: usize, length: Duration, serial: &AtomicU64) -> f64 {
+    let stop = AtomicBool::new(false);
+    let calls = AtomicU64::new(0);
+    let start = Barrier::new(threads + 1);
+    let client = redis::Client::open(url).expect("bare client");
+    let began = std::thread::scope(|s| {
+        for _ in 0..threads {
+            let mut c = client.get_connection().expect("bare connection");
+            let (stop, calls, start) = (&stop, &calls, &start);
+            s.spawn(move || {
+                start.wait();
+                while !stop.load(Ordering::Relaxed) {
+                    let key = format!("bare:{}", serial.fetch_add(1, Ordering::Relaxed));
+                    let _: Option<String> = redis::cmd("SET")
+                        .arg(&key)
+                        .arg(1)
+                        .arg("NX")
+                        .arg("EX")
+                        .arg(900)
+                        .query(&mut c)
+                        .expect("bare SET");
+                    calls.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+        start.wait();
+        let began = Instant::now();
+        std::thread::sleep(length);
+        stop.store(true, Ordering::Relaxed);
+        began
+    });
+    calls.load(Ordering::Relaxed) as f64 / began.elapsed().as_secs_f64()
 }
 
 fn redis_version() -> String {
@@ -169,7 +215,11 @@ fn redis_version() -> String {
         .output()
         .ok()
         .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.split_whitespace().nth(2).map(|v| v.trim_start_matches("v=").to_owned()))
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(2)
+                .map(|v| v.trim_start_matches("v=").to_owned())
+        })
         .unwrap_or_default()
 }
 

@@ -184,8 +184,12 @@ fn main() {
     }
     // `WXFACE_STATE_STORE=redis://127.0.0.1:6379 make demo`: the replay
     // guard and the token in a Redis, as on several servers.
-    if let Some(store) = std::env::var("WXFACE_STATE_STORE").ok().filter(|s| !s.is_empty()) {
-        cfg.set("state_store", &store).expect("WXFACE_STATE_STORE: a valid state_store");
+    if let Some(store) = std::env::var("WXFACE_STATE_STORE")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        cfg.set("state_store", &store)
+            .expect("WXFACE_STATE_STORE: a valid state_store");
     }
     let client = Client::new(&cfg).expect("client");
     step(

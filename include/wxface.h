@@ -389,6 +389,18 @@ struct wxface_config *wxface_config_new(void);
  Sets one key (see the README's configuration table). Unknown keys and
  bad values give WXFACE_ERR_CONFIG naming the key; the configuration is
  then unchanged.
+
+ Shared state (several servers, see the README's "Running on several
+ servers"): `state_store` is `memory` (default: this client only),
+ `redis://[user:password@]host:port[/db]`, `rediss://...` (TLS) or
+ `redis-cluster://[user:password@]host:port,host:port,...`
+ (`rediss-cluster://` for TLS): accepted verify_results and the access
+ token are then shared by every client using that store. The password is
+ never logged. `state_key_prefix` (default `wxface:{appid}:`) prefixes
+ every key. `state_timeout_ms` (default 1000) bounds connecting to the
+ store and each of its answers; past it a verification fails with
+ WXFACE_ERR_STATE_STORE, never OK. `state_ca_file` is the PEM bundle
+ trusted for `rediss://` (default `ca_file`, else the built-in roots).
  */
 int32_t wxface_config_set(struct wxface_config *cfg,
                           const char *key,
