@@ -108,8 +108,10 @@ pub unsafe extern "C" fn wxface_v1_verify(
 
 /// The photo taken during a 1.0 verification (getimage): `*out` holds
 /// `image` (read it with `wxface_response_bytes`) and `content_type`. A
-/// JSON answer from WeChat is its error code (84001, 84002, ...). The photo
-/// is biometric data: store it only where the law allows, never in logs.
+/// JSON answer from WeChat is its error code (84001, 84002, ...). 1.0 only:
+/// WeChat documents no getimage for 2.0 (0.2.0 removed wxface_v2_get_image).
+/// The photo is biometric data: store it only where the law allows, never
+/// in logs.
 #[no_mangle]
 pub unsafe extern "C" fn wxface_v1_get_image(
     c: *mut wxface_client,
