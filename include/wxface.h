@@ -23,6 +23,19 @@
 #define WXFACE_VERSION_MINOR 2
 #define WXFACE_VERSION_PATCH 0
 
+/*
+ The calling convention of every wxface function and callback: __stdcall
+ on 32-bit Windows, as the Windows API (what PowerBuilder, VB6, Delphi and
+ .NET P/Invoke expect by default), and the platform's C convention
+ everywhere else. Declare your callbacks with it:
+ int32_t WXFACE_CALL my_token_callback(void *user_data, ...).
+ */
+#if defined(_WIN32) && !defined(_WIN64)
+#define WXFACE_CALL __stdcall
+#else
+#define WXFACE_CALL
+#endif
+
 
 /*
  Log levels passed to a `wxface_log_callback` (and `log_level`).
@@ -321,18 +334,18 @@ typedef struct wxface_error {
  with WXFACE_ERR_ACCESS_TOKEN. Called from the thread making the call,
  one call at a time per client.
  */
-typedef int32_t (*wxface_token_callback)(void *user_data,
-                                         const char *stale_token,
-                                         char *token_out,
-                                         size_t token_out_len,
-                                         int64_t *expires_in_s);
+typedef int32_t (WXFACE_CALL *wxface_token_callback)(void *user_data,
+                                                     const char *stale_token,
+                                                     char *token_out,
+                                                     size_t token_out_len,
+                                                     int64_t *expires_in_s);
 
 /*
  Receives PII-free log lines (names and ID numbers masked, secrets never
  shown). `message` is valid only during the call. Called from any thread
  that makes a call, possibly concurrently: the callback must be thread-safe.
  */
-typedef void (*wxface_log_callback)(void *user_data, int32_t level, const char *message);
+typedef void (WXFACE_CALL *wxface_log_callback)(void *user_data, int32_t level, const char *message);
 
 /*
  Remembers accepted verify_results in the integrator's own store (a
@@ -360,9 +373,9 @@ extern "C" {
  it). WXFACE_ERR_CONFIG if credentials are missing or a file (ca_file)
  cannot be read. No network traffic happens here.
  */
-int32_t wxface_client_new(const struct wxface_config *cfg,
-                          struct wxface_client **out,
-                          struct wxface_error *err);
+int32_t WXFACE_CALL wxface_client_new(const struct wxface_config *cfg,
+                                      struct wxface_client **out,
+                                      struct wxface_error *err);
 
 /*
  A second handle on the same client (same tokens, connections and replay
@@ -370,20 +383,20 @@ int32_t wxface_client_new(const struct wxface_config *cfg,
  than the configured `timeout_ms`: for callers with a deadline (Go
  contexts). Free it like any client.
  */
-int32_t wxface_client_with_timeout(const struct wxface_client *c,
-                                   uint32_t timeout_ms,
-                                   struct wxface_client **out,
-                                   struct wxface_error *err);
+int32_t WXFACE_CALL wxface_client_with_timeout(const struct wxface_client *c,
+                                               uint32_t timeout_ms,
+                                               struct wxface_client **out,
+                                               struct wxface_error *err);
 
 /*
  Frees a client; NULL is fine. No other thread may be using it.
  */
-void wxface_client_free(struct wxface_client *client);
+void WXFACE_CALL wxface_client_free(struct wxface_client *client);
 
 /*
  A new configuration with every default; NULL only if out of memory.
  */
-struct wxface_config *wxface_config_new(void);
+struct wxface_config *WXFACE_CALL wxface_config_new(void);
 
 /*
  Sets one key (see the README's configuration table). Unknown keys and
@@ -402,53 +415,53 @@ struct wxface_config *wxface_config_new(void);
  WXFACE_ERR_STATE_STORE, never OK. `state_ca_file` is the PEM bundle
  trusted for `rediss://` (default `ca_file`, else the built-in roots).
  */
-int32_t wxface_config_set(struct wxface_config *cfg,
-                          const char *key,
-                          const char *value,
-                          struct wxface_error *err);
+int32_t WXFACE_CALL wxface_config_set(struct wxface_config *cfg,
+                                      const char *key,
+                                      const char *value,
+                                      struct wxface_error *err);
 
 /*
  Loads `key=value` lines (UTF-8, `#` comments). All or nothing: on any
  error, naming the line, the configuration is unchanged.
  */
-int32_t wxface_config_load_file(struct wxface_config *cfg,
-                                const char *path,
-                                struct wxface_error *err);
+int32_t WXFACE_CALL wxface_config_load_file(struct wxface_config *cfg,
+                                            const char *path,
+                                            struct wxface_error *err);
 
 /*
  Uses `callback` for access tokens. Pass NULL to remove it. `user_data`
  is handed back unchanged and must stay valid while any client made from
  this configuration lives.
  */
-int32_t wxface_config_set_token_callback(struct wxface_config *cfg,
-                                         wxface_token_callback callback,
-                                         void *user_data,
-                                         struct wxface_error *err);
+int32_t WXFACE_CALL wxface_config_set_token_callback(struct wxface_config *cfg,
+                                                     wxface_token_callback callback,
+                                                     void *user_data,
+                                                     struct wxface_error *err);
 
 /*
  Sends log lines up to `log_level` (default info) to `callback`; NULL
  turns logging off. `user_data` as for the token callback.
  */
-int32_t wxface_config_set_log_callback(struct wxface_config *cfg,
-                                       wxface_log_callback callback,
-                                       void *user_data,
-                                       struct wxface_error *err);
+int32_t WXFACE_CALL wxface_config_set_log_callback(struct wxface_config *cfg,
+                                                   wxface_log_callback callback,
+                                                   void *user_data,
+                                                   struct wxface_error *err);
 
 /*
  Frees a configuration; NULL is fine. Clients made from it live on.
  */
-void wxface_config_free(struct wxface_config *cfg);
+void WXFACE_CALL wxface_config_free(struct wxface_config *cfg);
 
 /*
  The constant's name for a code, e.g. "WXFACE_ERR_NAME_MISMATCH";
  "WXFACE_ERR_UNKNOWN" for a value that is not a code. Static; never NULL.
  */
-const char *wxface_code_name(int32_t code);
+const char *WXFACE_CALL wxface_code_name(int32_t code);
 
 /*
  One English sentence: what the code means and what to do. Static; never NULL.
  */
-const char *wxface_code_description(int32_t code);
+const char *WXFACE_CALL wxface_code_description(int32_t code);
 
 /*
  Normalises a resident ID number: full-width digits, lower-case x and
@@ -456,30 +469,30 @@ const char *wxface_code_description(int32_t code);
  are checked; `out` (at least 19 bytes) receives the canonical 18
  characters and a NUL. WXFACE_ERR_INVALID_ID_CARD says what is wrong.
  */
-int32_t wxface_id_card_normalize(const char *in_, char *out, struct wxface_error *err);
+int32_t WXFACE_CALL wxface_id_card_normalize(const char *in_, char *out, struct wxface_error *err);
 
 /*
  1.0's `id_card_number_md5`: MD5 of the normalised number (upper-case X),
  lower-case hex into `out` (at least 33 bytes).
  */
-int32_t wxface_md5_id_card_number(const char *id_card_number, char *out, struct wxface_error *err);
+int32_t WXFACE_CALL wxface_md5_id_card_number(const char *id_card_number, char *out, struct wxface_error *err);
 
 /*
  1.0's `name_utf8_md5`: MD5 of the name's UTF-8 bytes, lower-case hex
  into `out` (at least 33 bytes).
  */
-int32_t wxface_md5_name(const char *name, char *out, struct wxface_error *err);
+int32_t WXFACE_CALL wxface_md5_name(const char *name, char *out, struct wxface_error *err);
 
 /*
  2.0's `cert_hash` of (cert_type, cert_name, cert_no) as given, lower-case
  hex into `out` (at least 65 bytes). For IDENTITY_CARD, pass the
  normalised number, as `wxface_v2_get_verify_id` does.
  */
-int32_t wxface_cert_hash(const char *cert_type,
-                         const char *cert_name,
-                         const char *cert_no,
-                         char *out,
-                         struct wxface_error *err);
+int32_t WXFACE_CALL wxface_cert_hash(const char *cert_type,
+                                     const char *cert_name,
+                                     const char *cert_no,
+                                     char *out,
+                                     struct wxface_error *err);
 
 /*
  A fresh 2.0 out_seq_no into `buf` (`len` at least
@@ -489,7 +502,7 @@ int32_t wxface_cert_hash(const char *cert_type,
  `wxface_v2_get_verify_id`. Use it when your system has no order number
  of its own; store it with the verify_id. Never blocks.
  */
-int32_t wxface_out_seq_no_new(char *buf, size_t len, struct wxface_error *err);
+int32_t WXFACE_CALL wxface_out_seq_no_new(char *buf, size_t len, struct wxface_error *err);
 
 /*
  The GET handshake WeChat makes when the push URL is configured: checks
@@ -497,18 +510,18 @@ int32_t wxface_out_seq_no_new(char *buf, size_t len, struct wxface_error *err);
  received. On WXFACE_OK, answer the request with its `echostr` as is
  (`wxface_push_url_echo` hands it to you).
  */
-int32_t wxface_push_check_url(const struct wxface_client *c,
-                              const char *query,
-                              struct wxface_error *err);
+int32_t WXFACE_CALL wxface_push_check_url(const struct wxface_client *c,
+                                          const char *query,
+                                          struct wxface_error *err);
 
 /*
  `wxface_push_check_url`, and on success `*out` holds the field `echostr`
  to send back.
  */
-int32_t wxface_push_url_echo(const struct wxface_client *c,
-                             const char *query,
-                             struct wxface_response **out,
-                             struct wxface_error *err);
+int32_t WXFACE_CALL wxface_push_url_echo(const struct wxface_client *c,
+                                         const char *query,
+                                         struct wxface_response **out,
+                                         struct wxface_error *err);
 
 /*
  Opens a push POST: `query` is the raw query string, `body` the raw body
@@ -519,12 +532,12 @@ int32_t wxface_push_url_echo(const struct wxface_client *c,
  `verify_result`, `CreateTime`, ...). A push is a hint: call
  `wxface_v1_verify` on its verify_result for the verdict.
  */
-int32_t wxface_push_open(const struct wxface_client *c,
-                         const char *query,
-                         const char *body,
-                         size_t body_len,
-                         struct wxface_response **event,
-                         struct wxface_error *err);
+int32_t WXFACE_CALL wxface_push_open(const struct wxface_client *c,
+                                     const char *query,
+                                     const char *body,
+                                     size_t body_len,
+                                     struct wxface_response **event,
+                                     struct wxface_error *err);
 
 /*
  Builds a push as WeChat would send it with this client's push_token,
@@ -533,15 +546,15 @@ int32_t wxface_push_open(const struct wxface_client *c,
  `*out` holds `query` (to append after `?`) and `body`. For a server's own
  tests, and for the sandbox.
  */
-int32_t wxface_push_seal(const struct wxface_client *c,
-                         const char *format,
-                         const char *mode,
-                         const char *message,
-                         size_t message_len,
-                         int64_t timestamp,
-                         const char *nonce,
-                         struct wxface_response **out,
-                         struct wxface_error *err);
+int32_t WXFACE_CALL wxface_push_seal(const struct wxface_client *c,
+                                     const char *format,
+                                     const char *mode,
+                                     const char *message,
+                                     size_t message_len,
+                                     int64_t timestamp,
+                                     const char *nonce,
+                                     struct wxface_response **out,
+                                     struct wxface_error *err);
 
 /*
  Keeps the replay guard in `callback` instead of memory; NULL goes back
@@ -562,16 +575,16 @@ int32_t wxface_config_set_replay_callback(struct wxface_config *cfg,
  (the getimage `image`) or text holding a NUL byte; read those with
  `wxface_response_bytes`. Valid until `wxface_response_free(r)`.
  */
-const char *wxface_response_str(const struct wxface_response *r, const char *field);
+const char *WXFACE_CALL wxface_response_str(const struct wxface_response *r, const char *field);
 
 /*
  The field as an integer (WeChat's numbers, or text holding one, as in
  XML pushes). WXFACE_ERR_NOT_FOUND if absent or not a whole number.
  */
-int32_t wxface_response_int(const struct wxface_response *r,
-                            const char *field,
-                            int64_t *out,
-                            struct wxface_error *err);
+int32_t WXFACE_CALL wxface_response_int(const struct wxface_response *r,
+                                        const char *field,
+                                        int64_t *out,
+                                        struct wxface_error *err);
 
 /*
  The field's bytes: binary fields (`image` from the getimage calls) as
@@ -579,48 +592,48 @@ int32_t wxface_response_int(const struct wxface_response *r,
  NUL. `*data` stays valid until `wxface_response_free(r)`.
  WXFACE_ERR_NOT_FOUND if absent.
  */
-int32_t wxface_response_bytes(const struct wxface_response *r,
-                              const char *field,
-                              const uint8_t **data,
-                              size_t *len,
-                              struct wxface_error *err);
+int32_t WXFACE_CALL wxface_response_bytes(const struct wxface_response *r,
+                                          const char *field,
+                                          const uint8_t **data,
+                                          size_t *len,
+                                          struct wxface_error *err);
 
 /*
  How many fields the response has (0 for NULL).
  */
-size_t wxface_response_count(const struct wxface_response *r);
+size_t WXFACE_CALL wxface_response_count(const struct wxface_response *r);
 
 /*
  The name of field `index` (0-based, in WeChat's order), or NULL if out
  of range. Valid until `wxface_response_free(r)`.
  */
-const char *wxface_response_field_name(const struct wxface_response *r, size_t index);
+const char *WXFACE_CALL wxface_response_field_name(const struct wxface_response *r, size_t index);
 
 /*
  Frees a response; NULL is fine.
  */
-void wxface_response_free(struct wxface_response *r);
+void WXFACE_CALL wxface_response_free(struct wxface_response *r);
 
 /*
  Registers the person to verify (getuseridkey). On success `*out` holds
  `user_id_key` and `expires_in`; free it with `wxface_response_free`.
  `out_seq_no` may be NULL; when given, WeChat pushes a face_identify event.
  */
-int32_t wxface_v1_get_user_id_key(struct wxface_client *c,
-                                  const char *name,
-                                  const char *id_card_number,
-                                  const char *out_seq_no,
-                                  struct wxface_response **out,
-                                  struct wxface_error *err);
+int32_t WXFACE_CALL wxface_v1_get_user_id_key(struct wxface_client *c,
+                                              const char *name,
+                                              const char *id_card_number,
+                                              const char *out_seq_no,
+                                              struct wxface_response **out,
+                                              struct wxface_error *err);
 
 /*
  WeChat's record of a verification (getinfo), NOT judged: WXFACE_OK means
  only that WeChat answered errcode 0. Use `wxface_v1_verify` for a verdict.
  */
-int32_t wxface_v1_get_info(struct wxface_client *c,
-                           const char *verify_result,
-                           struct wxface_response **out,
-                           struct wxface_error *err);
+int32_t WXFACE_CALL wxface_v1_get_info(struct wxface_client *c,
+                                       const char *verify_result,
+                                       struct wxface_response **out,
+                                       struct wxface_error *err);
 
 /*
  The verdict: WXFACE_OK only if WeChat answered errcode 0 and
@@ -631,14 +644,14 @@ int32_t wxface_v1_get_info(struct wxface_client *c,
  check has its own code. `out` may be NULL; if not, it receives getinfo's
  fields on success.
  */
-int32_t wxface_v1_verify(struct wxface_client *c,
-                         const char *verify_result,
-                         const char *name,
-                         const char *id_card_number,
-                         const char *user_id_key,
-                         const char *openid,
-                         struct wxface_response **out,
-                         struct wxface_error *err);
+int32_t WXFACE_CALL wxface_v1_verify(struct wxface_client *c,
+                                     const char *verify_result,
+                                     const char *name,
+                                     const char *id_card_number,
+                                     const char *user_id_key,
+                                     const char *openid,
+                                     struct wxface_response **out,
+                                     struct wxface_error *err);
 
 /*
  The photo taken during a 1.0 verification (getimage): `*out` holds
@@ -648,10 +661,10 @@ int32_t wxface_v1_verify(struct wxface_client *c,
  The photo is biometric data: store it only where the law allows, never
  in logs.
  */
-int32_t wxface_v1_get_image(struct wxface_client *c,
-                            const char *verify_result,
-                            struct wxface_response **out,
-                            struct wxface_error *err);
+int32_t WXFACE_CALL wxface_v1_get_image(struct wxface_client *c,
+                                        const char *verify_result,
+                                        struct wxface_response **out,
+                                        struct wxface_error *err);
 
 /*
  Starts a 2.0 verification (getverifyid) for the mini-program user
@@ -668,13 +681,13 @@ int32_t wxface_v1_get_image(struct wxface_client *c,
  40003 unknown openid; the message names the field). A write: never retried
  once it may have reached WeChat.
  */
-int32_t wxface_v2_get_verify_id(struct wxface_client *c,
-                                const char *out_seq_no,
-                                const char *openid,
-                                const char *name,
-                                const char *id_card_number,
-                                struct wxface_response **out,
-                                struct wxface_error *err);
+int32_t WXFACE_CALL wxface_v2_get_verify_id(struct wxface_client *c,
+                                            const char *out_seq_no,
+                                            const char *openid,
+                                            const char *name,
+                                            const char *id_card_number,
+                                            struct wxface_response **out,
+                                            struct wxface_error *err);
 
 /*
  The 2.0 verdict (queryverifyinfo): WXFACE_OK only if WeChat answered
@@ -688,30 +701,30 @@ int32_t wxface_v2_get_verify_id(struct wxface_client *c,
  WXFACE_ERR_FIELD_REJECTED (84010, 84016, 84021). out_seq_no is checked
  like getverifyid's before a request. `out` may be NULL.
  */
-int32_t wxface_v2_query(struct wxface_client *c,
-                        const char *verify_id,
-                        const char *out_seq_no,
-                        const char *openid,
-                        const char *cert_hash,
-                        struct wxface_response **out,
-                        struct wxface_error *err);
+int32_t WXFACE_CALL wxface_v2_query(struct wxface_client *c,
+                                    const char *verify_id,
+                                    const char *out_seq_no,
+                                    const char *openid,
+                                    const char *cert_hash,
+                                    struct wxface_response **out,
+                                    struct wxface_error *err);
 
 /*
  A new cancel token, not fired; NULL only if memory ran out.
  */
-struct wxface_cancel *wxface_cancel_new(void);
+struct wxface_cancel *WXFACE_CALL wxface_cancel_new(void);
 
 /*
  Fires the token: every `wxface_v2_wait` using it returns
  WXFACE_ERR_PENDING at once (after the query in flight, if any), and later
  ones after their first query. NULL is ignored. Never blocks for long.
  */
-void wxface_cancel_fire(const struct wxface_cancel *cancel);
+void WXFACE_CALL wxface_cancel_fire(const struct wxface_cancel *cancel);
 
 /*
  Frees a cancel token; NULL is fine. No wait may be using it.
  */
-void wxface_cancel_free(struct wxface_cancel *cancel);
+void WXFACE_CALL wxface_cancel_free(struct wxface_cancel *cancel);
 
 /*
  `wxface_v2_query`, asked again while the answer is WXFACE_ERR_PENDING:
@@ -730,21 +743,21 @@ void wxface_cancel_free(struct wxface_cancel *cancel);
  fired first; WXFACE_ERR_VERIFY_ID_EXPIRED if the verify_id's life ends
  before another query could be made. `out` may be NULL.
  */
-int32_t wxface_v2_wait(struct wxface_client *c,
-                       const char *verify_id,
-                       const char *out_seq_no,
-                       const char *openid,
-                       const char *cert_hash,
-                       uint32_t timeout_ms,
-                       const struct wxface_cancel *cancel,
-                       struct wxface_response **out,
-                       struct wxface_error *err);
+int32_t WXFACE_CALL wxface_v2_wait(struct wxface_client *c,
+                                   const char *verify_id,
+                                   const char *out_seq_no,
+                                   const char *openid,
+                                   const char *cert_hash,
+                                   uint32_t timeout_ms,
+                                   const struct wxface_cancel *cancel,
+                                   struct wxface_response **out,
+                                   struct wxface_error *err);
 
 /*
  "MAJOR.MINOR.PATCH" of the loaded library; compare with the header's
  `WXFACE_VERSION` to catch a header/library mix-up. Static; never NULL.
  */
-const char *wxface_version(void);
+const char *WXFACE_CALL wxface_version(void);
 
 #ifdef __cplusplus
 }  // extern "C"

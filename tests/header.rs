@@ -38,3 +38,26 @@ fn readme_documents_every_configuration_key() {
         );
     }
 }
+
+/// A prototype without the macro would be cdecl to a 32-bit Windows
+/// compiler while the library is stdcall: a crash on the first call.
+#[test]
+fn every_function_and_callback_in_the_header_carries_wxface_call() {
+    let committed = include_str!("../include/wxface.h");
+    let mut prototypes = 0;
+    for line in committed.lines() {
+        let is_prototype = line.starts_with(|c: char| c.is_ascii_alphabetic())
+            && line.contains("wxface_")
+            && line.contains('(')
+            && !line.starts_with("typedef struct");
+        if is_prototype {
+            prototypes += 1;
+            assert!(
+                line.contains("WXFACE_CALL wxface_") || line.contains("(WXFACE_CALL *wxface_"),
+                "no WXFACE_CALL in `{line}`"
+            );
+        }
+    }
+    assert!(prototypes >= 30, "only {prototypes} prototypes found");
+    assert!(committed.contains("#define WXFACE_CALL __stdcall"));
+}

@@ -1,17 +1,17 @@
 #include "callbacks.h"
 #include "_cgo_export.h"
 
-static int32_t token_trampoline(void *user_data, const char *stale_token, char *token_out,
+static int32_t WXFACE_CALL token_trampoline(void *user_data, const char *stale_token, char *token_out,
                                 size_t token_out_len, int64_t *expires_in_s) {
     return wxfaceGoToken((uintptr_t)user_data, (char *)stale_token, token_out, token_out_len,
                          expires_in_s);
 }
 
-static int32_t replay_trampoline(void *user_data, const char *key, int64_t ttl_s) {
+static int32_t WXFACE_CALL replay_trampoline(void *user_data, const char *key, int64_t ttl_s) {
     return wxfaceGoReplay((uintptr_t)user_data, (char *)key, ttl_s);
 }
 
-static void log_trampoline(void *user_data, int32_t level, const char *message) {
+static void WXFACE_CALL log_trampoline(void *user_data, int32_t level, const char *message) {
     wxfaceGoLog((uintptr_t)user_data, level, (char *)message);
 }
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::config::{config_ref, wxface_config};
 use super::error::wxface_error;
-use super::{guard, need_out, object, put};
+use super::{guard, guard_value, need_out, object, put};
 use crate::client::Client;
 use crate::error::{Error, Result};
 
@@ -19,7 +19,7 @@ pub struct wxface_client {
 /// it). WXFACE_ERR_CONFIG if credentials are missing or a file (ca_file)
 /// cannot be read. No network traffic happens here.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_client_new(
+pub unsafe extern "system" fn wxface_client_new(
     cfg: *const wxface_config,
     out: *mut *mut wxface_client,
     err: *mut wxface_error,
@@ -38,7 +38,7 @@ pub unsafe extern "C" fn wxface_client_new(
 /// than the configured `timeout_ms`: for callers with a deadline (Go
 /// contexts). Free it like any client.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_client_with_timeout(
+pub unsafe extern "system" fn wxface_client_with_timeout(
     c: *const wxface_client,
     timeout_ms: u32,
     out: *mut *mut wxface_client,
@@ -65,9 +65,9 @@ pub unsafe extern "C" fn wxface_client_with_timeout(
 
 /// Frees a client; NULL is fine. No other thread may be using it.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_client_free(client: *mut wxface_client) {
+pub unsafe extern "system" fn wxface_client_free(client: *mut wxface_client) {
     // SAFETY: from wxface_client_new, freed once (header contract).
-    unsafe { super::free(client) }
+    guard_value(|| unsafe { super::free(client) })
 }
 
 pub(crate) fn client_ref<'a>(c: *const wxface_client) -> Result<&'a Client> {

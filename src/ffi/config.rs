@@ -8,7 +8,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::error::wxface_error;
-use super::{guard, guard_ptr, object, utf8};
+use super::{guard, guard_value, object, utf8};
 use crate::config::Config;
 use crate::error::{Code, Error, Result};
 use crate::log::{Level, Logger};
@@ -39,7 +39,7 @@ pub const WXFACE_TOKEN_MAX: usize = 2049;
 /// with WXFACE_ERR_ACCESS_TOKEN. Called from the thread making the call,
 /// one call at a time per client.
 pub type wxface_token_callback = Option<
-    unsafe extern "C" fn(
+    unsafe extern "system" fn(
         user_data: *mut c_void,
         stale_token: *const c_char,
         token_out: *mut c_char,
@@ -52,12 +52,12 @@ pub type wxface_token_callback = Option<
 /// shown). `message` is valid only during the call. Called from any thread
 /// that makes a call, possibly concurrently: the callback must be thread-safe.
 pub type wxface_log_callback =
-    Option<unsafe extern "C" fn(user_data: *mut c_void, level: i32, message: *const c_char)>;
+    Option<unsafe extern "system" fn(user_data: *mut c_void, level: i32, message: *const c_char)>;
 
 /// A new configuration with every default; NULL only if out of memory.
 #[no_mangle]
-pub extern "C" fn wxface_config_new() -> *mut wxface_config {
-    guard_ptr(|| {
+pub extern "system" fn wxface_config_new() -> *mut wxface_config {
+    guard_value(|| {
         Box::into_raw(Box::new(wxface_config {
             inner: Config::new(),
         }))
@@ -80,7 +80,7 @@ pub extern "C" fn wxface_config_new() -> *mut wxface_config {
 /// WXFACE_ERR_STATE_STORE, never OK. `state_ca_file` is the PEM bundle
 /// trusted for `rediss://` (default `ca_file`, else the built-in roots).
 #[no_mangle]
-pub unsafe extern "C" fn wxface_config_set(
+pub unsafe extern "system" fn wxface_config_set(
     cfg: *mut wxface_config,
     key: *const c_char,
     value: *const c_char,
@@ -98,7 +98,7 @@ pub unsafe extern "C" fn wxface_config_set(
 /// Loads `key=value` lines (UTF-8, `#` comments). All or nothing: on any
 /// error, naming the line, the configuration is unchanged.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_config_load_file(
+pub unsafe extern "system" fn wxface_config_load_file(
     cfg: *mut wxface_config,
     path: *const c_char,
     err: *mut wxface_error,
@@ -116,7 +116,7 @@ pub unsafe extern "C" fn wxface_config_load_file(
 /// is handed back unchanged and must stay valid while any client made from
 /// this configuration lives.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_config_set_token_callback(
+pub unsafe extern "system" fn wxface_config_set_token_callback(
     cfg: *mut wxface_config,
     callback: wxface_token_callback,
     user_data: *mut c_void,
@@ -138,7 +138,7 @@ pub unsafe extern "C" fn wxface_config_set_token_callback(
 /// Sends log lines up to `log_level` (default info) to `callback`; NULL
 /// turns logging off. `user_data` as for the token callback.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_config_set_log_callback(
+pub unsafe extern "system" fn wxface_config_set_log_callback(
     cfg: *mut wxface_config,
     callback: wxface_log_callback,
     user_data: *mut c_void,
@@ -159,9 +159,9 @@ pub unsafe extern "C" fn wxface_config_set_log_callback(
 
 /// Frees a configuration; NULL is fine. Clients made from it live on.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_config_free(cfg: *mut wxface_config) {
+pub unsafe extern "system" fn wxface_config_free(cfg: *mut wxface_config) {
     // SAFETY: from wxface_config_new, freed once (header contract).
-    unsafe { super::free(cfg) }
+    guard_value(|| unsafe { super::free(cfg) })
 }
 
 /// A required config to change.
@@ -187,7 +187,7 @@ unsafe impl Send for UserData {}
 unsafe impl Sync for UserData {}
 
 struct CTokenProvider {
-    f: unsafe extern "C" fn(*mut c_void, *const c_char, *mut c_char, usize, *mut i64) -> i32,
+    f: unsafe extern "system" fn(*mut c_void, *const c_char, *mut c_char, usize, *mut i64) -> i32,
     user_data: UserData,
 }
 
@@ -243,7 +243,7 @@ impl TokenProvider for CTokenProvider {
 }
 
 struct CLogger {
-    f: unsafe extern "C" fn(*mut c_void, i32, *const c_char),
+    f: unsafe extern "system" fn(*mut c_void, i32, *const c_char),
     user_data: UserData,
 }
 

@@ -2,6 +2,7 @@
 
 use std::ffi::c_char;
 
+use super::guard_value;
 use crate::error::{Code, Error};
 
 /// Details of a failure, owned by the caller (stack or heap); nothing to free.
@@ -107,20 +108,20 @@ pub const WXFACE_ERR_INTERNAL: i32 = 99;
 /// The constant's name for a code, e.g. "WXFACE_ERR_NAME_MISMATCH";
 /// "WXFACE_ERR_UNKNOWN" for a value that is not a code. Static; never NULL.
 #[no_mangle]
-pub extern "C" fn wxface_code_name(code: i32) -> *const c_char {
-    match Code::from_i32(code) {
+pub extern "system" fn wxface_code_name(code: i32) -> *const c_char {
+    guard_value(|| match Code::from_i32(code) {
         Some(c) => static_cstr(c.name()),
         None => c"WXFACE_ERR_UNKNOWN".as_ptr(),
-    }
+    })
 }
 
 /// One English sentence: what the code means and what to do. Static; never NULL.
 #[no_mangle]
-pub extern "C" fn wxface_code_description(code: i32) -> *const c_char {
-    match Code::from_i32(code) {
+pub extern "system" fn wxface_code_description(code: i32) -> *const c_char {
+    guard_value(|| match Code::from_i32(code) {
         Some(c) => static_cstr(c.describe()),
         None => c"not a wxface code".as_ptr(),
-    }
+    })
 }
 
 /// The names and descriptions as NUL-terminated statics, built once.

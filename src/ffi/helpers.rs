@@ -14,7 +14,7 @@ pub const WXFACE_OUT_SEQ_NO_SIZE: usize = 33;
 /// are checked; `out` (at least 19 bytes) receives the canonical 18
 /// characters and a NUL. WXFACE_ERR_INVALID_ID_CARD says what is wrong.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_id_card_normalize(
+pub unsafe extern "system" fn wxface_id_card_normalize(
     in_: *const c_char,
     out: *mut c_char,
     err: *mut wxface_error,
@@ -30,7 +30,7 @@ pub unsafe extern "C" fn wxface_id_card_normalize(
 /// 1.0's `id_card_number_md5`: MD5 of the normalised number (upper-case X),
 /// lower-case hex into `out` (at least 33 bytes).
 #[no_mangle]
-pub unsafe extern "C" fn wxface_md5_id_card_number(
+pub unsafe extern "system" fn wxface_md5_id_card_number(
     id_card_number: *const c_char,
     out: *mut c_char,
     err: *mut wxface_error,
@@ -46,7 +46,7 @@ pub unsafe extern "C" fn wxface_md5_id_card_number(
 /// 1.0's `name_utf8_md5`: MD5 of the name's UTF-8 bytes, lower-case hex
 /// into `out` (at least 33 bytes).
 #[no_mangle]
-pub unsafe extern "C" fn wxface_md5_name(
+pub unsafe extern "system" fn wxface_md5_name(
     name: *const c_char,
     out: *mut c_char,
     err: *mut wxface_error,
@@ -66,7 +66,7 @@ pub unsafe extern "C" fn wxface_md5_name(
 /// hex into `out` (at least 65 bytes). For IDENTITY_CARD, pass the
 /// normalised number, as `wxface_v2_get_verify_id` does.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_cert_hash(
+pub unsafe extern "system" fn wxface_cert_hash(
     cert_type: *const c_char,
     cert_name: *const c_char,
     cert_no: *const c_char,
@@ -99,7 +99,7 @@ pub unsafe extern "C" fn wxface_cert_hash(
 /// `wxface_v2_get_verify_id`. Use it when your system has no order number
 /// of its own; store it with the verify_id. Never blocks.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_out_seq_no_new(
+pub unsafe extern "system" fn wxface_out_seq_no_new(
     buf: *mut c_char,
     len: usize,
     err: *mut wxface_error,

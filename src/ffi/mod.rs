@@ -1,8 +1,9 @@
 //! The C ABI: thin and boring. Each function converts its arguments, calls
 //! the safe core, and fills `wxface_error`. Nothing else happens here.
 //!
-//! Every exported function runs inside [`guard`], so no Rust panic ever
-//! crosses into C (it becomes `WXFACE_ERR_INTERNAL`).
+//! Every exported function is `extern "system"` (`WXFACE_CALL` in the
+//! header: stdcall on 32-bit Windows, C elsewhere) and its body is one call
+//! of a guard from [`boundary`], so no Rust panic ever crosses into C.
 
 #![allow(non_camel_case_types)]
 // Every pointer argument is checked for NULL before use; the remaining
@@ -10,11 +11,11 @@
 #![allow(clippy::missing_safety_doc)]
 
 use std::ffi::{c_char, CStr};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::{Code, Error, Result};
 use crate::text::InputEncoding;
 
+mod boundary;
 pub mod client;
 pub mod config;
 pub mod error;
@@ -26,33 +27,7 @@ pub mod v1;
 pub mod v2;
 pub mod version;
 
-use error::wxface_error;
-
-/// Runs `f`, turning its error or panic into a code and the error struct.
-pub(crate) fn guard(err: *mut wxface_error, f: impl FnOnce() -> Result<()>) -> i32 {
-    let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Err(Error::new(
-            Code::Internal,
-            "internal panic caught at the C boundary",
-        ))
-    });
-    match outcome {
-        Ok(()) => {
-            error::clear(err);
-            Code::Ok as i32
-        }
-        Err(e) => {
-            crate::log::record_error(&e);
-            error::fill(err, &e);
-            e.code as i32
-        }
-    }
-}
-
-/// Like [`guard`] for functions whose only failure signal is NULL.
-pub(crate) fn guard_ptr<T>(f: impl FnOnce() -> *mut T) -> *mut T {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(std::ptr::null_mut())
-}
+pub(crate) use boundary::{guard, guard_value};
 
 /// The bytes of a required C string.
 pub(crate) unsafe fn bytes<'a>(p: *const c_char, what: &str) -> Result<&'a [u8]> {

@@ -15,7 +15,7 @@ use crate::response::Response;
 /// received. On WXFACE_OK, answer the request with its `echostr` as is
 /// (`wxface_push_url_echo` hands it to you).
 #[no_mangle]
-pub unsafe extern "C" fn wxface_push_check_url(
+pub unsafe extern "system" fn wxface_push_check_url(
     c: *const wxface_client,
     query: *const c_char,
     err: *mut wxface_error,
@@ -30,7 +30,7 @@ pub unsafe extern "C" fn wxface_push_check_url(
 /// `wxface_push_check_url`, and on success `*out` holds the field `echostr`
 /// to send back.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_push_url_echo(
+pub unsafe extern "system" fn wxface_push_url_echo(
     c: *const wxface_client,
     query: *const c_char,
     out: *mut *mut wxface_response,
@@ -57,7 +57,7 @@ pub unsafe extern "C" fn wxface_push_url_echo(
 /// `verify_result`, `CreateTime`, ...). A push is a hint: call
 /// `wxface_v1_verify` on its verify_result for the verdict.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_push_open(
+pub unsafe extern "system" fn wxface_push_open(
     c: *const wxface_client,
     query: *const c_char,
     body: *const c_char,
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn wxface_push_open(
 /// `*out` holds `query` (to append after `?`) and `body`. For a server's own
 /// tests, and for the sandbox.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_push_seal(
+pub unsafe extern "system" fn wxface_push_seal(
     c: *const wxface_client,
     format: *const c_char,
     mode: *const c_char,

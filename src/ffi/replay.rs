@@ -29,7 +29,7 @@ pub const WXFACE_REPLAY_SEEN: i32 = 2;
 /// call, possibly from several threads at once; it must be thread-safe and
 /// should answer within your own timeout, wxface does not interrupt it.
 pub type wxface_replay_callback =
-    Option<unsafe extern "C" fn(user_data: *mut c_void, key: *const c_char, ttl_s: i64) -> i32>;
+    Option<unsafe extern "system" fn(user_data: *mut c_void, key: *const c_char, ttl_s: i64) -> i32>;
 
 /// Keeps the replay guard in `callback` instead of memory; NULL goes back
 /// to memory. Not together with a Redis `state_store`
@@ -38,7 +38,7 @@ pub type wxface_replay_callback =
 /// state_key_prefix must be set. `user_data` is handed back unchanged and
 /// must stay valid while any client made from this configuration lives.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_config_set_replay_callback(
+pub unsafe extern "system" fn wxface_config_set_replay_callback(
     cfg: *mut wxface_config,
     callback: wxface_replay_callback,
     user_data: *mut c_void,
@@ -58,7 +58,7 @@ pub unsafe extern "C" fn wxface_config_set_replay_callback(
 }
 
 struct CReplayCallback {
-    f: unsafe extern "C" fn(*mut c_void, *const c_char, i64) -> i32,
+    f: unsafe extern "system" fn(*mut c_void, *const c_char, i64) -> i32,
     user_data: UserData,
 }
 

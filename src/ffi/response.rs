@@ -6,7 +6,7 @@ use std::ffi::{c_char, CString};
 use zeroize::Zeroize;
 
 use super::error::wxface_error;
-use super::{guard, object, utf8};
+use super::{guard, guard_value, object, utf8};
 use crate::error::{Code, Error};
 use crate::response::{Response, Value};
 
@@ -77,11 +77,11 @@ impl Drop for wxface_response {
 /// (the getimage `image`) or text holding a NUL byte; read those with
 /// `wxface_response_bytes`. Valid until `wxface_response_free(r)`.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_response_str(
+pub unsafe extern "system" fn wxface_response_str(
     r: *const wxface_response,
     field: *const c_char,
 ) -> *const c_char {
-    super::guard_ptr(|| {
+    guard_value(|| {
         // SAFETY: NULL-checked; live objects and C strings per the header.
         let (Ok(r), Ok(field)) = (unsafe { object(r, "r") }, unsafe { utf8(field, "field") })
         else {
@@ -96,7 +96,7 @@ pub unsafe extern "C" fn wxface_response_str(
 /// The field as an integer (WeChat's numbers, or text holding one, as in
 /// XML pushes). WXFACE_ERR_NOT_FOUND if absent or not a whole number.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_response_int(
+pub unsafe extern "system" fn wxface_response_int(
     r: *const wxface_response,
     field: *const c_char,
     out: *mut i64,
@@ -125,7 +125,7 @@ pub unsafe extern "C" fn wxface_response_int(
 /// NUL. `*data` stays valid until `wxface_response_free(r)`.
 /// WXFACE_ERR_NOT_FOUND if absent.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_response_bytes(
+pub unsafe extern "system" fn wxface_response_bytes(
     r: *const wxface_response,
     field: *const c_char,
     data: *mut *const u8,
@@ -162,30 +162,34 @@ pub unsafe extern "C" fn wxface_response_bytes(
 
 /// How many fields the response has (0 for NULL).
 #[no_mangle]
-pub unsafe extern "C" fn wxface_response_count(r: *const wxface_response) -> usize {
-    // SAFETY: NULL-checked; a live response per the header.
-    unsafe { object(r, "r") }.map_or(0, |r| r.fields.len())
+pub unsafe extern "system" fn wxface_response_count(r: *const wxface_response) -> usize {
+    guard_value(|| {
+        // SAFETY: NULL-checked; a live response per the header.
+        unsafe { object(r, "r") }.map_or(0, |r| r.fields.len())
+    })
 }
 
 /// The name of field `index` (0-based, in WeChat's order), or NULL if out
 /// of range. Valid until `wxface_response_free(r)`.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_response_field_name(
+pub unsafe extern "system" fn wxface_response_field_name(
     r: *const wxface_response,
     index: usize,
 ) -> *const c_char {
-    // SAFETY: NULL-checked; a live response per the header.
-    unsafe { object(r, "r") }
-        .ok()
-        .and_then(|r| r.fields.get(index))
-        .map_or(std::ptr::null(), |f| f.name.as_ptr())
+    guard_value(|| {
+        // SAFETY: NULL-checked; a live response per the header.
+        unsafe { object(r, "r") }
+            .ok()
+            .and_then(|r| r.fields.get(index))
+            .map_or(std::ptr::null(), |f| f.name.as_ptr())
+    })
 }
 
 /// Frees a response; NULL is fine.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_response_free(r: *mut wxface_response) {
+pub unsafe extern "system" fn wxface_response_free(r: *mut wxface_response) {
     // SAFETY: from a wxface call, freed once (header contract).
-    unsafe { super::free(r) }
+    guard_value(|| unsafe { super::free(r) })
 }
 
 fn printable(s: &str) -> String {

@@ -12,7 +12,7 @@ use crate::v1::Expected;
 /// `user_id_key` and `expires_in`; free it with `wxface_response_free`.
 /// `out_seq_no` may be NULL; when given, WeChat pushes a face_identify event.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_v1_get_user_id_key(
+pub unsafe extern "system" fn wxface_v1_get_user_id_key(
     c: *mut wxface_client,
     name: *const c_char,
     id_card_number: *const c_char,
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn wxface_v1_get_user_id_key(
 /// WeChat's record of a verification (getinfo), NOT judged: WXFACE_OK means
 /// only that WeChat answered errcode 0. Use `wxface_v1_verify` for a verdict.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_v1_get_info(
+pub unsafe extern "system" fn wxface_v1_get_info(
     c: *mut wxface_client,
     verify_result: *const c_char,
     out: *mut *mut wxface_response,
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn wxface_v1_get_info(
 /// check has its own code. `out` may be NULL; if not, it receives getinfo's
 /// fields on success.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_v1_verify(
+pub unsafe extern "system" fn wxface_v1_verify(
     c: *mut wxface_client,
     verify_result: *const c_char,
     name: *const c_char,
@@ -113,7 +113,7 @@ pub unsafe extern "C" fn wxface_v1_verify(
 /// The photo is biometric data: store it only where the law allows, never
 /// in logs.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_v1_get_image(
+pub unsafe extern "system" fn wxface_v1_get_image(
     c: *mut wxface_client,
     verify_result: *const c_char,
     out: *mut *mut wxface_response,

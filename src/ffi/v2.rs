@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::client::{client_ref, wxface_client};
 use super::error::wxface_error;
 use super::response::wxface_response;
-use super::{guard, guard_ptr, need_out, object, put, texts};
+use super::{guard, guard_value, need_out, object, put, texts};
 use crate::wait::Cancel;
 
 /// Starts a 2.0 verification (getverifyid) for the mini-program user
@@ -23,7 +23,7 @@ use crate::wait::Cancel;
 /// 40003 unknown openid; the message names the field). A write: never retried
 /// once it may have reached WeChat.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_v2_get_verify_id(
+pub unsafe extern "system" fn wxface_v2_get_verify_id(
     c: *mut wxface_client,
     out_seq_no: *const c_char,
     openid: *const c_char,
@@ -66,7 +66,7 @@ pub unsafe extern "C" fn wxface_v2_get_verify_id(
 /// WXFACE_ERR_FIELD_REJECTED (84010, 84016, 84021). out_seq_no is checked
 /// like getverifyid's before a request. `out` may be NULL.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_v2_query(
+pub unsafe extern "system" fn wxface_v2_query(
     c: *mut wxface_client,
     verify_id: *const c_char,
     out_seq_no: *const c_char,
@@ -107,8 +107,8 @@ pub struct wxface_cancel {
 
 /// A new cancel token, not fired; NULL only if memory ran out.
 #[no_mangle]
-pub extern "C" fn wxface_cancel_new() -> *mut wxface_cancel {
-    guard_ptr(|| {
+pub extern "system" fn wxface_cancel_new() -> *mut wxface_cancel {
+    guard_value(|| {
         Box::into_raw(Box::new(wxface_cancel {
             inner: Cancel::new(),
         }))
@@ -119,21 +119,20 @@ pub extern "C" fn wxface_cancel_new() -> *mut wxface_cancel {
 /// WXFACE_ERR_PENDING at once (after the query in flight, if any), and later
 /// ones after their first query. NULL is ignored. Never blocks for long.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_cancel_fire(cancel: *const wxface_cancel) {
-    let _ = guard_ptr(|| {
+pub unsafe extern "system" fn wxface_cancel_fire(cancel: *const wxface_cancel) {
+    guard_value(|| {
         // SAFETY: NULL or a live token from wxface_cancel_new (header contract).
         if let Some(c) = unsafe { cancel.as_ref() } {
             c.inner.fire();
         }
-        std::ptr::null_mut::<wxface_cancel>()
-    });
+    })
 }
 
 /// Frees a cancel token; NULL is fine. No wait may be using it.
 #[no_mangle]
-pub unsafe extern "C" fn wxface_cancel_free(cancel: *mut wxface_cancel) {
+pub unsafe extern "system" fn wxface_cancel_free(cancel: *mut wxface_cancel) {
     // SAFETY: from wxface_cancel_new, freed once (header contract).
-    unsafe { super::free(cancel) }
+    guard_value(|| unsafe { super::free(cancel) })
 }
 
 /// `wxface_v2_query`, asked again while the answer is WXFACE_ERR_PENDING:
@@ -153,7 +152,7 @@ pub unsafe extern "C" fn wxface_cancel_free(cancel: *mut wxface_cancel) {
 /// before another query could be made. `out` may be NULL.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn wxface_v2_wait(
+pub unsafe extern "system" fn wxface_v2_wait(
     c: *mut wxface_client,
     verify_id: *const c_char,
     out_seq_no: *const c_char,

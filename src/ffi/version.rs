@@ -2,10 +2,14 @@
 
 use std::ffi::c_char;
 
+use super::guard_value;
+
 /// "MAJOR.MINOR.PATCH" of the loaded library; compare with the header's
 /// `WXFACE_VERSION` to catch a header/library mix-up. Static; never NULL.
 #[no_mangle]
-pub extern "C" fn wxface_version() -> *const c_char {
-    static V: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
-    V.as_ptr().cast()
+pub extern "system" fn wxface_version() -> *const c_char {
+    guard_value(|| {
+        static V: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+        V.as_ptr().cast()
+    })
 }

@@ -125,7 +125,7 @@ void pii_note_message(const char *message) {
     pthread_mutex_unlock(&lock);
 }
 
-void pii_log_callback(void *user_data, int32_t level, const char *message) {
+void WXFACE_CALL pii_log_callback(void *user_data, int32_t level, const char *message) {
     (void)user_data;
     pthread_mutex_lock(&lock);
     list_push(&log_lines, message, level);

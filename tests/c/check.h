@@ -75,6 +75,6 @@ void pii_free_all(void);
 int pii_log_to_file(const char *path);
 
 /* A log callback that feeds the collector; user_data is unused. */
-void pii_log_callback(void *user_data, int32_t level, const char *message);
+void WXFACE_CALL pii_log_callback(void *user_data, int32_t level, const char *message);
 
 #endif

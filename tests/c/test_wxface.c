@@ -1333,7 +1333,7 @@ typedef struct {
 
 /* A central token server in miniature: fetches from the sandbox's
    stable_token endpoint with the test's own HTTP client. */
-static int32_t token_callback(void *user_data, const char *stale_token, char *token_out, size_t token_out_len,
+static int32_t WXFACE_CALL token_callback(void *user_data, const char *stale_token, char *token_out, size_t token_out_len,
                               int64_t *expires_in_s) {
     token_server *ts = user_data;
     char *token;
@@ -1427,7 +1427,7 @@ typedef struct {
     int32_t fail_with;
 } replay_table;
 
-static int32_t replay_callback(void *user_data, const char *key, int64_t ttl_s) {
+static int32_t WXFACE_CALL replay_callback(void *user_data, const char *key, int64_t ttl_s) {
     replay_table *t = user_data;
     size_t i;
     int32_t answer = WXFACE_REPLAY_NEW;
@@ -1541,7 +1541,7 @@ static void test_log_callback_at_trace_receives_debug_lines(const void *arg) {
 
 static size_t counted_lines;
 static int32_t worst_level;
-static void counting_log(void *user_data, int32_t level, const char *message) {
+static void WXFACE_CALL counting_log(void *user_data, int32_t level, const char *message) {
     (void)user_data;
     counted_lines++;
     if (level > worst_level) worst_level = level;

@@ -1,0 +1,122 @@
+//! The one panic boundary. Every exported function's body is a single call
+//! of [`guard`] (functions that return a code and take a `wxface_error`) or
+//! [`guard_value`] (those that return a pointer, a size or nothing), so no
+//! Rust panic ever unwinds into C, Java or Go: with `extern "system"` that
+//! would be undefined behaviour, or an abort of the host process on newer
+//! Rust. `tests/panic_boundary.rs` reads the sources and fails for an
+//! export that does not go through here.
+
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
+
+use super::error::{self, wxface_error};
+use crate::error::{Code, Error, Result};
+
+/// What a function without a result code gives back after a caught panic:
+/// NULL, 0 or nothing, each already the header's "no value".
+pub(crate) trait OnPanic {
+    fn on_panic() -> Self;
+}
+
+impl<T> OnPanic for *const T {
+    fn on_panic() -> Self {
+        std::ptr::null()
+    }
+}
+
+impl<T> OnPanic for *mut T {
+    fn on_panic() -> Self {
+        std::ptr::null_mut()
+    }
+}
+
+impl OnPanic for usize {
+    fn on_panic() -> Self {
+        0
+    }
+}
+
+impl OnPanic for () {
+    fn on_panic() -> Self {}
+}
+
+/// Runs `f`; its error, or a panic as `WXFACE_ERR_INTERNAL`, becomes the
+/// returned code and fills `err` (cleared on success).
+#[track_caller]
+pub(crate) fn guard(err: *mut wxface_error, f: impl FnOnce() -> Result<()>) -> i32 {
+    let at = Location::caller();
+    let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(panicked(at)));
+    match outcome {
+        Ok(()) => {
+            error::clear(err);
+            Code::Ok as i32
+        }
+        Err(e) => {
+            crate::log::record_error(&e);
+            error::fill(err, &e);
+            e.code as i32
+        }
+    }
+}
+
+/// Runs `f`, which has no code to report a failure with: a panic gives
+/// [`OnPanic::on_panic`] and a line in the diagnostic log.
+#[track_caller]
+pub(crate) fn guard_value<T: OnPanic>(f: impl FnOnce() -> T) -> T {
+    let at = Location::caller();
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        crate::log::record_error(&panicked(at));
+        T::on_panic()
+    })
+}
+
+/// Names the export (by its source line) so that a report can be acted on.
+fn panicked(at: &Location<'_>) -> Error {
+    Error::new(
+        Code::Internal,
+        format!(
+            "internal panic caught at the C boundary ({}:{}); please report it",
+            at.file(),
+            at.line()
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    #[test]
+    fn a_panic_under_guard_is_internal_with_where_it_was_caught() {
+        let mut err: wxface_error = unsafe { std::mem::zeroed() };
+        let rc = guard(&mut err, || panic!("a bug"));
+        assert_eq!(
+            (rc, err.code),
+            (Code::Internal as i32, Code::Internal as i32)
+        );
+        let message = unsafe { CStr::from_ptr(err.message.as_ptr()) }
+            .to_str()
+            .unwrap();
+        assert!(message.contains("src/ffi/boundary.rs:"), "{message}");
+    }
+
+    #[test]
+    fn a_panic_under_guard_value_is_the_header_s_no_value() {
+        assert!(guard_value::<*const u8>(|| panic!("a bug")).is_null());
+        assert!(guard_value::<*mut u8>(|| panic!("a bug")).is_null());
+        assert_eq!(guard_value::<usize>(|| panic!("a bug")), 0);
+        guard_value::<()>(|| panic!("a bug"));
+    }
+
+    #[test]
+    fn without_a_panic_the_guards_pass_values_and_errors_through() {
+        let mut err: wxface_error = unsafe { std::mem::zeroed() };
+        assert_eq!(guard(&mut err, || Ok(())), 0);
+        let rc = guard(&mut err, || Err(Error::new(Code::NotFound, "no field")));
+        assert_eq!(
+            (rc, err.code),
+            (Code::NotFound as i32, Code::NotFound as i32)
+        );
+        assert_eq!(guard_value(|| 7usize), 7);
+    }
+}
