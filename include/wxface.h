@@ -362,7 +362,7 @@ typedef void (WXFACE_CALL *wxface_log_callback)(void *user_data, int32_t level, 
  call, possibly from several threads at once; it must be thread-safe and
  should answer within your own timeout, wxface does not interrupt it.
  */
-typedef int32_t (*wxface_replay_callback)(void *user_data, const char *key, int64_t ttl_s);
+typedef int32_t (WXFACE_CALL *wxface_replay_callback)(void *user_data, const char *key, int64_t ttl_s);
 
 #ifdef __cplusplus
 extern "C" {
@@ -564,10 +564,10 @@ int32_t WXFACE_CALL wxface_push_seal(const struct wxface_client *c,
  state_key_prefix must be set. `user_data` is handed back unchanged and
  must stay valid while any client made from this configuration lives.
  */
-int32_t wxface_config_set_replay_callback(struct wxface_config *cfg,
-                                          wxface_replay_callback callback,
-                                          void *user_data,
-                                          struct wxface_error *err);
+int32_t WXFACE_CALL wxface_config_set_replay_callback(struct wxface_config *cfg,
+                                                      wxface_replay_callback callback,
+                                                      void *user_data,
+                                                      struct wxface_error *err);
 
 /*
  The field as text (integers as decimal), or NULL if absent (or `r` or
