@@ -28,8 +28,9 @@ pub const WXFACE_REPLAY_SEEN: i32 = 2;
 /// WXFACE_ERR_STATE_STORE: never OK. Called from the thread making the
 /// call, possibly from several threads at once; it must be thread-safe and
 /// should answer within your own timeout, wxface does not interrupt it.
-pub type wxface_replay_callback =
-    Option<unsafe extern "system" fn(user_data: *mut c_void, key: *const c_char, ttl_s: i64) -> i32>;
+pub type wxface_replay_callback = Option<
+    unsafe extern "system" fn(user_data: *mut c_void, key: *const c_char, ttl_s: i64) -> i32,
+>;
 
 /// Keeps the replay guard in `callback` instead of memory; NULL goes back
 /// to memory. Not together with a Redis `state_store`
