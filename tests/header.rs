@@ -61,3 +61,34 @@ fn every_function_and_callback_in_the_header_carries_wxface_call() {
     assert!(prototypes >= 30, "only {prototypes} prototypes found");
     assert!(committed.contains("#define WXFACE_CALL __stdcall"));
 }
+
+/// The header's functions, compared with the committed list of exported
+/// names, so that removing or renaming an export cannot pass unnoticed.
+#[test]
+fn the_header_exports_exactly_the_committed_list_of_names() {
+    let committed = include_str!("../include/wxface.h");
+    let mut in_header: Vec<&str> = committed
+        .lines()
+        .filter_map(|line| line.split_once("WXFACE_CALL wxface_"))
+        .filter_map(|(_, rest)| rest.split_once('('))
+        .map(|(name, _)| name)
+        .collect();
+    in_header.sort_unstable();
+    let listed: Vec<&str> = include_str!("../include/wxface.exports")
+        .lines()
+        .map(|l| l.trim_start_matches("wxface_"))
+        .collect();
+    let missing: Vec<_> = listed.iter().filter(|n| !in_header.contains(n)).collect();
+    let new: Vec<_> = in_header.iter().filter(|n| !listed.contains(n)).collect();
+    assert!(
+        missing.is_empty() && new.is_empty(),
+        "the header and include/wxface.exports differ: listed but gone from the header \
+         (a removal or rename breaks every program linked against an earlier release; \
+         see ABI.md and record it in CHANGELOG.md) {missing:?}; new in the header {new:?}. \
+         When you add an export, add its name to include/wxface.exports (sorted) and a \
+         line under Added in CHANGELOG.md."
+    );
+    let mut sorted = listed.clone();
+    sorted.sort_unstable();
+    assert_eq!(listed, sorted, "keep include/wxface.exports sorted");
+}
