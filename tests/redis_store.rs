@@ -345,7 +345,10 @@ fn worker_process() {
         ("secret", common::SECRET),
         ("api_base", base.as_str()),
         ("proxy", "none"),
-        ("state_timeout_ms", "300"),
+        // Sixteen threads open sixteen connections at once on a cold pool;
+        // on a loaded test machine that can take longer than the 300 ms
+        // the outage tests use, and a slow store fails closed, not open.
+        ("state_timeout_ms", "3000"),
         (
             "token_endpoint",
             &std::env::var("WXFACE_TEST_WORKER_ENDPOINT").unwrap(),
