@@ -92,3 +92,22 @@ fn the_header_exports_exactly_the_committed_list_of_names() {
     sorted.sort_unstable();
     assert_eq!(listed, sorted, "keep include/wxface.exports sorted");
 }
+
+/// The header is the manual: every key `wxface_config_set` accepts is
+/// documented in its comment, as `- \`key\``.
+#[test]
+fn every_configuration_key_is_documented_in_wxface_config_set() {
+    let header = include_str!("../include/wxface.h");
+    let end = header
+        .find("wxface_config_set(")
+        .expect("wxface_config_set in the header");
+    let start = header[..end].rfind("/*").expect("its comment");
+    let comment = &header[start..end];
+    for key in wxface::config::KEYS {
+        assert!(
+            comment.contains(&format!("`{key}`")),
+            "`{key}` is not documented in wxface_config_set's comment (src/ffi/config.rs): \
+             add it with its default"
+        );
+    }
+}

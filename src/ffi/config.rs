@@ -64,21 +64,47 @@ pub extern "system" fn wxface_config_new() -> *mut wxface_config {
     })
 }
 
-/// Sets one key (see the README's configuration table). Unknown keys and
-/// bad values give WXFACE_ERR_CONFIG naming the key; the configuration is
-/// then unchanged.
+/// Sets one key; the value is text, trimmed. Unknown keys and bad values
+/// give WXFACE_ERR_CONFIG naming the key (never echoing a secret); the
+/// configuration is then unchanged. Not thread-safe: one thread per config.
 ///
-/// Shared state (several servers, see the README's "Running on several
-/// servers"): `state_store` is `memory` (default: this client only),
-/// `redis://[user:password@]host:port[/db]`, `rediss://...` (TLS) or
-/// `redis-cluster://[user:password@]host:port,host:port,...`
-/// (`rediss-cluster://` for TLS): accepted verify_results and the access
-/// token are then shared by every client using that store. The password is
-/// never logged. `state_key_prefix` (default `wxface:{appid}:`) prefixes
-/// every key. `state_timeout_ms` (default 1000) bounds connecting to the
-/// store and each of its answers; past it a verification fails with
-/// WXFACE_ERR_STATE_STORE, never OK. `state_ca_file` is the PEM bundle
-/// trusted for `rediss://` (default `ca_file`, else the built-in roots).
+/// The keys, with their defaults:
+/// - `appid`, `secret`: credentials; the library fetches and caches the
+///   access token (no default).
+/// - `access_token`: a fixed token from elsewhere, never refreshed (none).
+/// - `token_endpoint`: `stable` (/cgi-bin/stable_token) or `legacy`
+///   (/cgi-bin/token, invalidates tokens held elsewhere) (`stable`).
+/// - `api_base`: `scheme://host[:port]` of the WeChat API
+///   (`https://api.weixin.qq.com`).
+/// - `proxy`: `http://[user:pass@]host:port` or `socks5://...`; `none`
+///   ignores the environment (default: `https_proxy`, `all_proxy`,
+///   `no_proxy` by curl's rules; loopback is never proxied).
+/// - `ca_file`: PEM bundle trusted instead of the built-in roots (none).
+/// - `connect_timeout_ms` (5000), `timeout_ms` (15000): per attempt.
+/// - `dns_cache_s`: how long the API host's addresses are reused; 0 looks
+///   up for every new connection (60).
+/// - `max_retries`: retries of failures that are safe to repeat (2).
+/// - `max_result_age_s`: 1.0 results finished longer ago are rejected; 0
+///   turns the check off (600).
+/// - `replay_cache_size`: accepted verify_results remembered; 0 off (100000).
+/// - `wait_interval_ms`: first pause of `wxface_v2_wait` (1000).
+/// - `input_encoding`: `utf-8`, `gbk` or `gb18030` for the strings you pass
+///   (`utf-8`).
+/// - `push_token`, `push_aes_key`: message-push Token and EncodingAESKey
+///   (none).
+/// - `push_max_skew_s`: pushes with a timestamp further from now are
+///   refused; 0 off (300).
+/// - `log_level`: `error`, `warn`, `info`, `debug` or `trace` (`info`).
+/// - `state_store`: where accepted results and the token live: `memory`
+///   (this client only), `redis://[user:password@]host:port[/db]`,
+///   `rediss://...` (TLS), `redis-cluster://[user:password@]host:port,...`
+///   (`rediss-cluster://` for TLS); the password is never logged (`memory`).
+/// - `state_key_prefix`: prefix of every key in the store
+///   (`wxface:{appid}:`).
+/// - `state_timeout_ms`: connecting to the store and each answer; past it a
+///   verification fails with WXFACE_ERR_STATE_STORE, never OK (1000).
+/// - `state_ca_file`: PEM bundle trusted for `rediss://` (`ca_file`, else
+///   the built-in roots).
 #[no_mangle]
 pub unsafe extern "system" fn wxface_config_set(
     cfg: *mut wxface_config,
