@@ -38,16 +38,34 @@
 
 
 /*
- Log levels passed to a `wxface_log_callback` (and `log_level`).
+ Log level `error`, the most severe (the `level` of a
+ `wxface_log_callback`; the `log_level` key takes the names): a
+ `log_level` of `error` keeps only these. Failures themselves are
+ reported by each call's code, not by the log.
  */
 #define WXFACE_LOG_ERROR 1
 
+/*
+ Log level `warn`: a retry, a token WeChat rejected and refreshed once,
+ a push refused.
+ */
 #define WXFACE_LOG_WARN 2
 
+/*
+ Log level `info` (the default): a client made, a push opened, one line
+ each.
+ */
 #define WXFACE_LOG_INFO 3
 
+/*
+ Log level `debug`: each attempt at WeChat and its errcode or code.
+ */
 #define WXFACE_LOG_DEBUG 4
 
+/*
+ Log level `trace`: each HTTP answer's status, size and field names,
+ never their values.
+ */
 #define WXFACE_LOG_TRACE 5
 
 /*
@@ -495,7 +513,7 @@ const char *WXFACE_CALL wxface_code_description(int32_t code);
  are checked; `out` (at least 19 bytes) receives the canonical 18
  characters and a NUL. WXFACE_ERR_INVALID_ID_CARD says what is wrong.
  */
-int32_t WXFACE_CALL wxface_id_card_normalize(const char *in_, char *out, struct wxface_error *err);
+int32_t WXFACE_CALL wxface_id_card_normalize(const char *id_card_number, char *out, struct wxface_error *err);
 
 /*
  1.0's `id_card_number_md5`: MD5 of the normalised number (upper-case X),

@@ -20,11 +20,21 @@ pub struct wxface_config {
     pub(crate) inner: Config,
 }
 
-/// Log levels passed to a `wxface_log_callback` (and `log_level`).
+/// Log level `error`, the most severe (the `level` of a
+/// `wxface_log_callback`; the `log_level` key takes the names): a
+/// `log_level` of `error` keeps only these. Failures themselves are
+/// reported by each call's code, not by the log.
 pub const WXFACE_LOG_ERROR: i32 = 1;
+/// Log level `warn`: a retry, a token WeChat rejected and refreshed once,
+/// a push refused.
 pub const WXFACE_LOG_WARN: i32 = 2;
+/// Log level `info` (the default): a client made, a push opened, one line
+/// each.
 pub const WXFACE_LOG_INFO: i32 = 3;
+/// Log level `debug`: each attempt at WeChat and its errcode or code.
 pub const WXFACE_LOG_DEBUG: i32 = 4;
+/// Log level `trace`: each HTTP answer's status, size and field names,
+/// never their values.
 pub const WXFACE_LOG_TRACE: i32 = 5;
 
 /// Room a token callback has for the token, NUL included.

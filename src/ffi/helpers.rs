@@ -15,13 +15,13 @@ pub const WXFACE_OUT_SEQ_NO_SIZE: usize = 33;
 /// characters and a NUL. WXFACE_ERR_INVALID_ID_CARD says what is wrong.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_id_card_normalize(
-    in_: *const c_char,
+    id_card_number: *const c_char,
     out: *mut c_char,
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
         // SAFETY: NUL-terminated string per the header.
-        let id = id_card::normalize(unsafe { utf8(in_, "in") }?)?;
+        let id = id_card::normalize(unsafe { utf8(id_card_number, "id_card_number") }?)?;
         // SAFETY: `out` holds 19 bytes per the header.
         unsafe { write_c(out, 19, &id, "out") }
     })

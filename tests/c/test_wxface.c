@@ -781,7 +781,7 @@ static void test_offline_helpers_reject_null_pointers(const void *arg) {
     char out[65];
     wxface_error err;
     (void)arg;
-    CHECK_NULL_ARG(wxface_id_card_normalize(NULL, out, &err), &err, "in");
+    CHECK_NULL_ARG(wxface_id_card_normalize(NULL, out, &err), &err, "id_card_number");
     CHECK_NULL_ARG(wxface_id_card_normalize(expected_id, NULL, &err), &err, "out");
     CHECK_NULL_ARG(wxface_md5_id_card_number(NULL, out, &err), &err, "id_card_number");
     CHECK_NULL_ARG(wxface_md5_id_card_number(expected_id, NULL, &err), &err, "out");
