@@ -167,6 +167,21 @@ def response_seeds():
         "duplicate-keys": '{"errcode":0,"errcode":45009,"errmsg":"a","errmsg":"b"}',
         "nested": '{"errcode":0,"data":{"a":[1,2,{"b":null}]},"ok":true,"f":1e400}',
         "truncated": '{"errcode":0,"errmsg":"o',
+        # Shapes a verdict must refuse: numbers that are not JSON integers,
+        # numbers as text, duplicates at any depth, NUL in text.
+        "errcode-float": json.dumps(getinfo).replace('"errcode": 0', '"errcode": 84001.0'),
+        "errcode-exponent": '{"errcode":1e20,"errmsg":"ok","verify_ret":10000}',
+        "errcode-text": '{"errcode":"0","errmsg":"ok","verify_ret":10000}',
+        "errcode-null-true": '{"errcode":null,"errmsg":true,"verify_ret":10000}',
+        "v2-errcode-float": '{"errcode":40097.0,"errmsg":"invalid args","verify_ret":10000}',
+        "verify-ret-text": '{"errcode":0,"errmsg":"ok","verify_ret":"10000"}',
+        "identify-ret-nbsp": json.dumps({**getinfo, "identify_ret": "\u00a00"}),
+        "duplicate-identify-ret": '{"identify_ret":1,' + json.dumps(getinfo)[1:],
+        "duplicate-escaped-name": '{"verify_ret":10004,"errcode":0,"verify\\u005fret":10000}',
+        "duplicate-nested": '{"errcode":0,"data":[{"a":1},{"b":{"c":1,"c":2}}]}',
+        "text-with-nul": '{"errcode":0,"errmsg":"o\\u0000k"}',
+        # Many tiny fields (the fuzzer's inputs stop at 8 KiB).
+        "many-fields": "{" + ",".join(f'"x{i:04}":1' for i in range(700)) + "}",
     }
     for name, v in samples.items():
         write("wechat_response", name, v.encode())

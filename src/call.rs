@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::errcode;
 use crate::error::{Code, Error, Result};
 use crate::log::{Level, Log};
-use crate::response::Response;
+use crate::response::{JsonError, Response, Value};
 use crate::transport::{Reach, Transport};
 
 /// Whether WeChat may safely see the request twice.
@@ -63,7 +63,7 @@ impl Caller {
             };
             let outcome = self.once(req, timeout);
             let retry = match &outcome {
-                Ok(r) => r.int("errcode") == Some(-1),
+                Ok(r) => matches!(r.get("errcode"), Some(Value::Int(-1))),
                 Err((e, reach)) => {
                     let resendable = match reach {
                         Reach::NotSent => true,
@@ -75,7 +75,11 @@ impl Caller {
             };
             self.log.emit(Level::Debug, || {
                 let what = match &outcome {
-                    Ok(r) => format!("errcode {}", r.int("errcode").unwrap_or(0)),
+                    Ok(r) => match r.get("errcode") {
+                        Some(Value::Int(errcode)) => format!("errcode {errcode}"),
+                        Some(_) => "errcode not a JSON integer".to_owned(),
+                        None => "no errcode".to_owned(),
+                    },
                     Err((e, _)) => e.code.name().to_owned(),
                 };
                 format!(
@@ -161,34 +165,34 @@ impl Caller {
         }
         // Content types vary (the seed's own is `application/json;
         // encoding=utf-8`), so the body decides, not the header.
-        let value: serde_json::Value = match serde_json::from_slice(&reply.body) {
-            Ok(v) => v,
-            Err(e) if e.is_eof() => return Err(bad("truncated JSON")),
-            Err(_) if looks_like_html(&reply.body, &reply.content_type) => {
+        let r = match Response::from_json(&reply.body) {
+            Ok(r) => r,
+            Err(JsonError::Malformed(e))
+                if !e.is_eof() && looks_like_html(&reply.body, &reply.content_type) =>
+            {
                 return Err(bad("an HTML page instead of JSON"))
             }
-            Err(_) => return Err(bad("not valid JSON")),
-        };
-        let serde_json::Value::Object(object) = value else {
-            return Err(bad("JSON is not an object"));
+            Err(e) => return Err(bad(&e.to_string())),
         };
         // Field names only: values may be personal data.
         self.log.emit(Level::Trace, || {
-            let names: Vec<&str> = object.keys().map(String::as_str).collect();
+            let names: Vec<&str> = r.fields().map(|(name, _)| name).collect();
             format!(
                 "{path}: HTTP {status}, {} bytes, fields {}",
                 reply.body.len(),
                 names.join(",")
             )
         });
-        Ok(Response::from_json_object(&object))
+        Ok(r)
     }
 }
 
-/// Turns a nonzero errcode into its error; a response without errcode, or
-/// with 0, passes.
+/// Turns a nonzero errcode into its error; an errcode that is not a JSON
+/// integer is a bad response. 0 passes, and so does no errcode at all,
+/// which only the token endpoints may send (business calls check that it
+/// is there first).
 pub fn check_errcode(path: &str, r: Response) -> Result<Response> {
-    let errcode = r.int("errcode").unwrap_or(0);
+    let errcode = r.int_field(path, "errcode")?.unwrap_or(0);
     if errcode == 0 {
         return Ok(r);
     }

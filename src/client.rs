@@ -207,7 +207,7 @@ impl Client {
         body: &serde_json::Value,
     ) -> Result<Response> {
         let r = self.authed_call(path, body, Safety::Read, true)?;
-        if r.bytes("image").is_none() {
+        if !matches!(r.get("image"), Some(crate::Value::Bytes(_))) {
             return Err(Error::new(
                 Code::BadResponse,
                 format!("{path}: no image in the answer"),
@@ -241,7 +241,13 @@ impl Client {
                 image,
             };
             let r = self.inner.caller.exchange(&req)?;
-            let errcode = r.int("errcode").unwrap_or(0);
+            // WeChat's business answers always carry errcode; the photo
+            // of getimage is the one answer without it.
+            let errcode = if image && r.get("errcode").is_none() && r.get("image").is_some() {
+                0
+            } else {
+                r.require_int(path, "errcode")?
+            };
             if errcode::is_token_error(errcode) && !retried && self.token_is_refreshable() {
                 self.log().emit(Level::Warn, || {
                     format!("{path}: token rejected (errcode {errcode}); refreshing once")
@@ -389,16 +395,24 @@ impl Client {
                 e
             }
         })?;
-        let value = r
-            .text("access_token")
-            .filter(|t| !t.is_empty() && t.len() <= 2048)
-            .ok_or_else(|| {
-                Error::new(
-                    Code::BadResponse,
-                    format!("{path}: no access_token in the answer"),
-                )
-            })?;
-        let expires_in = r.int("expires_in").filter(|s| *s > 0).unwrap_or(7200);
+        let value = r.require_text(path, "access_token")?.to_owned();
+        if value.len() > 2048 {
+            return Err(Error::new(
+                Code::BadResponse,
+                format!("{path}: access_token longer than 2048 bytes in the answer"),
+            ));
+        }
+        // A token's lifetime decides when it is fetched again: a JSON
+        // integer or the answer is bad; WeChat always sends it.
+        let expires_in = r.require_int(path, "expires_in")?;
+        // 0 is a token that is already due for refresh: used once, then
+        // fetched again.
+        let expires_in = u64::try_from(expires_in).map_err(|_| {
+            Error::new(
+                Code::BadResponse,
+                format!("{path}: a negative expires_in in the answer"),
+            )
+        })?;
         caller.log.emit(Level::Info, || {
             format!(
                 "{path}: new access token {} valid {expires_in} s",
@@ -407,7 +421,7 @@ impl Client {
         });
         Ok(FetchedToken {
             value: Zeroizing::new(value),
-            expires_in: Some(Duration::from_secs(expires_in as u64)),
+            expires_in: Some(Duration::from_secs(expires_in)),
         })
     }
 

@@ -1,26 +1,64 @@
 //! A flat, ordered record of the fields WeChat sent (an API response or a push
 //! event), readable by WeChat's own field names.
 //!
-//! Values stay as WeChat sent them; numbers also read as decimal text so a C
-//! caller can treat every field as a string. Values are wiped when dropped:
-//! responses carry verify_result, openid and user_id_key.
+//! Values stay as WeChat sent them: a JSON integer is an [`Value::Int`], a
+//! JSON string a [`Value::Text`], anything else [`Value::Json`]. Readers of
+//! a verdict take the exact type or reject the answer ([`Response::int_field`],
+//! [`Response::text_field`]); display readers may see every field as text.
+//! Values are wiped when dropped: responses carry verify_result, openid and
+//! user_id_key.
 
+use std::cell::RefCell;
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value as Json};
 use zeroize::Zeroize;
 
+use crate::error::{Code, Error, Result};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// A JSON integer (no fraction, no exponent) that fits in 64 bits.
     Int(i64),
-    /// Text, or any JSON that is not an integer (floats, booleans, objects,
-    /// arrays) in compact JSON form.
+    /// A JSON string, or an XML push's text.
     Text(String),
+    /// Any other JSON (a float, an integer beyond 64 bits, true, false,
+    /// null, an object, an array) in compact JSON form.
+    Json(String),
     /// Binary data: the verification photo of getimage.
     Bytes(Vec<u8>),
 }
 
+/// Lookup by name is a hash lookup and the order is WeChat's: an answer of
+/// many tiny fields is built and read in linear time.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Response {
-    fields: Vec<(String, Value)>,
+    fields: IndexMap<String, Value>,
+}
+
+/// Why a body is not an answer [`Response::from_json`] accepts.
+#[derive(Debug)]
+pub enum JsonError {
+    /// Not JSON; serde_json's error holds a position, never the input.
+    Malformed(serde_json::Error),
+    /// Valid JSON, but not an object.
+    NotObject,
+    /// A member name appears twice in one object, at any depth: parsers
+    /// disagree on which one counts, so the answer means nothing.
+    DuplicateKey(String),
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JsonError::Malformed(e) if e.is_eof() => f.write_str("truncated JSON"),
+            JsonError::Malformed(_) => f.write_str("not valid JSON"),
+            JsonError::NotObject => f.write_str("JSON is not an object"),
+            JsonError::DuplicateKey(k) => write!(f, "duplicate member {}", shown_name(k)),
+        }
+    }
 }
 
 impl Response {
@@ -28,25 +66,34 @@ impl Response {
         Response::default()
     }
 
-    /// The top-level members of a JSON object, in the order WeChat sent them.
-    pub fn from_json_object(object: &Map<String, Json>) -> Response {
-        let mut r = Response::new();
-        for (k, v) in object {
-            let value = match v {
-                Json::Number(n) if n.is_i64() => Value::Int(n.as_i64().unwrap_or_default()),
-                Json::String(s) => Value::Text(s.clone()),
-                other => Value::Text(other.to_string()),
-            };
-            r.set(k, value);
+    /// The members of a JSON object, in the order WeChat sent them. A
+    /// duplicate member name anywhere in the document is an error, not
+    /// "the last one wins".
+    pub fn from_json(body: &[u8]) -> std::result::Result<Response, JsonError> {
+        let duplicate = RefCell::new(None);
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let parsed = TopSeed {
+            duplicate: &duplicate,
         }
-        r
+        .deserialize(&mut de)
+        .and_then(|r| de.end().map(|()| r));
+        match parsed {
+            Ok(Some(r)) => Ok(r),
+            Ok(None) => Err(JsonError::NotObject),
+            Err(e) => Err(match duplicate.into_inner() {
+                Some(name) => JsonError::DuplicateKey(name),
+                None => JsonError::Malformed(e),
+            }),
+        }
     }
 
-    /// Sets a field, replacing an earlier value of the same name.
+    /// Sets a field, replacing an earlier value of the same name in place.
     pub fn set(&mut self, name: &str, value: Value) {
-        match self.fields.iter_mut().find(|(k, _)| k == name) {
-            Some((_, v)) => *v = value,
-            None => self.fields.push((name.to_owned(), value)),
+        match self.fields.get_mut(name) {
+            Some(v) => *v = value,
+            None => {
+                self.fields.insert(name.to_owned(), value);
+            }
         }
     }
 
@@ -55,34 +102,76 @@ impl Response {
     }
 
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.fields.get(name)
     }
 
-    /// The field as text; integers as decimal; None for binary fields.
+    /// The field as text (integers as decimal, other JSON in compact form),
+    /// for display; None for binary fields. Never for a verdict: see
+    /// [`Response::int_field`] and [`Response::text_field`].
     pub fn text(&self, name: &str) -> Option<String> {
         match self.get(name)? {
             Value::Int(i) => Some(i.to_string()),
-            Value::Text(s) => Some(s.clone()),
+            Value::Text(s) | Value::Json(s) => Some(s.clone()),
             Value::Bytes(_) => None,
         }
     }
 
-    /// The field's bytes: binary data as is, text as UTF-8.
-    pub fn bytes(&self, name: &str) -> Option<&[u8]> {
+    /// The field's bytes: binary data as is, text as UTF-8 (a NUL byte
+    /// included), integers as decimal.
+    pub fn bytes(&self, name: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        use std::borrow::Cow;
         match self.get(name)? {
-            Value::Int(_) => None,
-            Value::Text(s) => Some(s.as_bytes()),
-            Value::Bytes(b) => Some(b),
+            Value::Int(i) => Some(Cow::Owned(i.to_string().into_bytes())),
+            Value::Text(s) | Value::Json(s) => Some(Cow::Borrowed(s.as_bytes())),
+            Value::Bytes(b) => Some(Cow::Borrowed(b)),
         }
     }
 
     /// The field as an integer: a JSON integer, or text that is one (XML
-    /// pushes carry every value as text).
+    /// pushes carry every value as text). For display and pushes; a verdict
+    /// reads [`Response::int_field`].
     pub fn int(&self, name: &str) -> Option<i64> {
         match self.get(name)? {
             Value::Int(i) => Some(*i),
             Value::Text(s) => s.trim().parse().ok(),
-            Value::Bytes(_) => None,
+            Value::Json(_) | Value::Bytes(_) => None,
+        }
+    }
+
+    /// A field a verdict or a retry depends on, read strictly: `Ok(None)`
+    /// if absent, the value if it is a JSON integer, and
+    /// `WXFACE_ERR_BAD_RESPONSE` for anything else (`0.0`, `"0"`, `1e20`,
+    /// `true`, `null`). `context` names the call in the message.
+    pub fn int_field(&self, context: &str, name: &str) -> Result<Option<i64>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Int(i)) => Ok(Some(*i)),
+            Some(_) => Err(bad_response(context, name, "is not a JSON integer")),
+        }
+    }
+
+    /// [`Response::int_field`] for a field that must be present.
+    pub fn require_int(&self, context: &str, name: &str) -> Result<i64> {
+        self.int_field(context, name)?
+            .ok_or_else(|| missing(context, name))
+    }
+
+    /// A text field a verdict depends on, read strictly: `Ok(None)` if
+    /// absent, the text if it is a JSON string, `WXFACE_ERR_BAD_RESPONSE`
+    /// for a number or any other JSON.
+    pub fn text_field(&self, context: &str, name: &str) -> Result<Option<&str>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Text(s)) => Ok(Some(s)),
+            Some(_) => Err(bad_response(context, name, "is not a JSON string")),
+        }
+    }
+
+    /// [`Response::text_field`] for a field that must be present and not empty.
+    pub fn require_text(&self, context: &str, name: &str) -> Result<&str> {
+        match self.text_field(context, name)? {
+            Some(s) if !s.is_empty() => Ok(s),
+            _ => Err(missing(context, name)),
         }
     }
 
@@ -101,12 +190,356 @@ impl Response {
 
 impl Drop for Response {
     fn drop(&mut self) {
-        for (_, v) in &mut self.fields {
+        for v in self.fields.values_mut() {
             match v {
-                Value::Text(s) => s.zeroize(),
+                Value::Text(s) | Value::Json(s) => s.zeroize(),
                 Value::Bytes(b) => b.zeroize(),
                 Value::Int(_) => {}
             }
         }
+    }
+}
+
+fn bad_response(context: &str, name: &str, why: &str) -> Error {
+    Error::new(
+        Code::BadResponse,
+        format!("{context}: {name} {why} in the answer"),
+    )
+}
+
+fn missing(context: &str, name: &str) -> Error {
+    Error::new(
+        Code::BadResponse,
+        format!("{context}: no {name} in the answer"),
+    )
+}
+
+/// A member name for a message: WeChat's names are short ASCII words;
+/// anything else is not echoed.
+fn shown_name(name: &str) -> String {
+    if !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        format!("`{name}`")
+    } else {
+        format!("({} bytes)", name.len())
+    }
+}
+
+// The parse: serde_json's tokenizer (and its nesting limit) with visitors
+// that keep integers apart from floats and see every member name, so a
+// duplicate is caught where a map would silently keep the last value.
+
+/// Where a visitor leaves the duplicate name it met, so that the caller can
+/// tell "duplicate" from "malformed" without reading error text.
+type DuplicateSlot<'a> = &'a RefCell<Option<String>>;
+
+struct TopSeed<'a> {
+    duplicate: DuplicateSlot<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for TopSeed<'_> {
+    /// None: valid JSON that is not an object.
+    type Value = Option<Response>;
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopSeed<'_> {
+    type Value = Option<Response>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut r = Response::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if r.fields.contains_key(&name) {
+                return Err(self.duplicate_found(name));
+            }
+            let value = map.next_value_seed(FieldSeed {
+                duplicate: self.duplicate,
+            })?;
+            r.fields.insert(name, value);
+        }
+        Ok(Some(r))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        // Still walked to the end, so that a broken array is "malformed".
+        while seq
+            .next_element_seed(NestedSeed {
+                duplicate: self.duplicate,
+            })?
+            .is_some()
+        {}
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+trait ReportsDuplicates {
+    fn slot(&self) -> DuplicateSlot<'_>;
+    fn duplicate_found<E: de::Error>(&self, name: String) -> E {
+        *self.slot().borrow_mut() = Some(name);
+        E::custom("duplicate member name")
+    }
+}
+
+impl ReportsDuplicates for TopSeed<'_> {
+    fn slot(&self) -> DuplicateSlot<'_> {
+        self.duplicate
+    }
+}
+
+/// One member's value of the top-level object.
+struct FieldSeed<'a> {
+    duplicate: DuplicateSlot<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldSeed<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| Value::Json(v.to_string()), Value::Int))
+    }
+    // serde_json calls this for every number written with a fraction or an
+    // exponent, and for integers beyond 64 bits: never an Int.
+    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(Value::Json(Json::from(v).to_string()))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::Text(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::Text(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Json(v.to_string()))
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Json("null".to_owned()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Value, A::Error> {
+        let nested = NestedSeed {
+            duplicate: self.duplicate,
+        };
+        Ok(Value::Json(nested.visit_map(map)?.to_string()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Value, A::Error> {
+        let nested = NestedSeed {
+            duplicate: self.duplicate,
+        };
+        Ok(Value::Json(nested.visit_seq(seq)?.to_string()))
+    }
+}
+
+/// A value inside a member: any JSON, with its objects checked for
+/// duplicate names too.
+struct NestedSeed<'a> {
+    duplicate: DuplicateSlot<'a>,
+}
+
+impl ReportsDuplicates for NestedSeed<'_> {
+    fn slot(&self) -> DuplicateSlot<'_> {
+        self.duplicate
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for NestedSeed<'_> {
+    type Value = Json;
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NestedSeed<'_> {
+    type Value = Json;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Json, A::Error> {
+        let mut object = Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if object.contains_key(&name) {
+                return Err(self.duplicate_found(name));
+            }
+            let value = map.next_value_seed(NestedSeed {
+                duplicate: self.duplicate,
+            })?;
+            object.insert(name, value);
+        }
+        Ok(Json::Object(object))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(NestedSeed {
+            duplicate: self.duplicate,
+        })? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> std::result::Result<Response, JsonError> {
+        Response::from_json(s.as_bytes())
+    }
+
+    #[test]
+    fn integers_floats_and_strings_keep_their_json_type() {
+        let r = parse(
+            r#"{"a":84001,"b":84001.0,"c":1e20,"d":"0","e":true,"f":null,"g":-7,"h":18446744073709551615,"i":[1,{"x":2}]}"#,
+        )
+        .unwrap();
+        assert_eq!(r.get("a"), Some(&Value::Int(84001)));
+        assert_eq!(r.get("b"), Some(&Value::Json("84001.0".into())));
+        assert_eq!(r.get("c"), Some(&Value::Json("1e+20".into())));
+        assert_eq!(r.get("d"), Some(&Value::Text("0".into())));
+        assert_eq!(r.get("e"), Some(&Value::Json("true".into())));
+        assert_eq!(r.get("f"), Some(&Value::Json("null".into())));
+        assert_eq!(r.get("g"), Some(&Value::Int(-7)));
+        assert_eq!(
+            r.get("h"),
+            Some(&Value::Json("18446744073709551615".into()))
+        );
+        assert_eq!(r.get("i"), Some(&Value::Json(r#"[1,{"x":2}]"#.into())));
+        let names: Vec<&str> = r.fields().map(|(k, _)| k).collect();
+        assert_eq!(names, ["a", "b", "c", "d", "e", "f", "g", "h", "i"]);
+    }
+
+    #[test]
+    fn strict_readers_take_only_the_exact_json_type() {
+        let r = parse(r#"{"n":0,"f":0.0,"s":"0","t":"text","z":""}"#).unwrap();
+        assert_eq!(r.int_field("/p", "n").unwrap(), Some(0));
+        assert_eq!(r.int_field("/p", "absent").unwrap(), None);
+        for name in ["f", "s", "t"] {
+            let e = r.int_field("/p", name).unwrap_err();
+            assert_eq!(e.code, Code::BadResponse, "{name}");
+        }
+        assert_eq!(r.text_field("/p", "t").unwrap(), Some("text"));
+        assert_eq!(r.text_field("/p", "n").unwrap_err().code, Code::BadResponse);
+        assert_eq!(
+            r.require_text("/p", "z").unwrap_err().code,
+            Code::BadResponse
+        );
+        assert_eq!(
+            r.require_int("/p", "absent").unwrap_err().code,
+            Code::BadResponse
+        );
+    }
+
+    #[test]
+    fn a_duplicate_member_name_at_any_depth_is_refused() {
+        for s in [
+            r#"{"a":1,"a":1}"#,
+            r#"{"a":1,"b":2,"a":3}"#,
+            r#"{"identify_ret":1,"identify\u005fret":0}"#,
+            r#"{"a":{"x":1,"x":2}}"#,
+            r#"{"a":[{"x":1},{"y":[{"z":1,"z":1}]}]}"#,
+            r#"[{"x":1,"x":2}]"#,
+        ] {
+            assert!(matches!(parse(s), Err(JsonError::DuplicateKey(_))), "{s}");
+        }
+        assert!(parse(r#"{"a":{"x":1},"b":{"x":1}}"#).is_ok());
+    }
+
+    #[test]
+    fn only_a_whole_json_object_is_an_answer() {
+        assert!(matches!(parse("[1]"), Err(JsonError::NotObject)));
+        assert!(matches!(parse("7"), Err(JsonError::NotObject)));
+        assert!(matches!(
+            parse(r#"{"a":1} x"#),
+            Err(JsonError::Malformed(_))
+        ));
+        let e = parse(r#"{"a":"#).unwrap_err();
+        assert_eq!(e.to_string(), "truncated JSON");
+    }
+
+    #[test]
+    fn a_duplicate_name_is_named_only_when_it_is_a_plain_word() {
+        let e = parse(r#"{"errcode":1,"errcode":0}"#).unwrap_err();
+        assert_eq!(e.to_string(), "duplicate member `errcode`");
+        let e = parse(r#"{"张三":1,"张三":0}"#).unwrap_err();
+        assert_eq!(e.to_string(), "duplicate member (6 bytes)");
+    }
+
+    #[test]
+    fn set_replaces_in_place_and_keeps_the_order() {
+        let mut r = Response::new();
+        r.set("a", Value::Int(1));
+        r.set("b", Value::Int(2));
+        r.set("a", Value::Int(3));
+        let v: Vec<(&str, &Value)> = r.fields().collect();
+        assert_eq!(v, [("a", &Value::Int(3)), ("b", &Value::Int(2))]);
     }
 }

@@ -63,12 +63,7 @@ impl Client {
             )
         });
         let r = self.wechat_call(GET_USER_ID_KEY, &body, Safety::Write)?;
-        if r.text("user_id_key").map_or(true, |k| k.is_empty()) {
-            return Err(Error::new(
-                Code::BadResponse,
-                format!("{GET_USER_ID_KEY}: no user_id_key in the answer"),
-            ));
-        }
+        r.require_text(GET_USER_ID_KEY, "user_id_key")?;
         Ok(r)
     }
 
@@ -148,15 +143,7 @@ fn judge(
     max_age_s: u64,
     now: i64,
 ) -> Result<()> {
-    let missing = |field: &str| {
-        Error::new(
-            Code::BadResponse,
-            format!("{GET_INFO}: no {field} in the answer"),
-        )
-    };
-    let ret = r
-        .int("identify_ret")
-        .ok_or_else(|| missing("identify_ret"))?;
+    let ret = r.require_int(GET_INFO, "identify_ret")?;
     if ret != 0 {
         // 10005 "still checking": the same treatment as 2.0's.
         return Err(Error::new(
@@ -165,9 +152,7 @@ fn judge(
         )
         .with_verify_ret(i32::try_from(ret).unwrap_or(i32::MIN)));
     }
-    let id_md5 = r
-        .text("id_card_number_md5")
-        .ok_or_else(|| missing("id_card_number_md5"))?;
+    let id_md5 = md5_field(r, "id_card_number_md5")?;
     if !id_md5.eq_ignore_ascii_case(&digest::md5_hex(id.as_bytes())) {
         return Err(Error::new(
             Code::IdMismatch,
@@ -177,17 +162,20 @@ fn judge(
             ),
         ));
     }
-    let name_md5 = r
-        .text("name_utf8_md5")
-        .ok_or_else(|| missing("name_utf8_md5"))?;
+    let name_md5 = md5_field(r, "name_utf8_md5")?;
     if !name_md5.eq_ignore_ascii_case(&digest::name_md5(name)) {
         return Err(Error::new(
             Code::NameMismatch,
             format!("the verified name is not the expected {}", mask::name(name)),
         ));
     }
+    // Read strictly whether or not the caller compares them: a number
+    // where WeChat sends a string is a bad answer either way.
+    let user_id_key = r.text_field(GET_INFO, "user_id_key")?;
+    let openid = r.text_field(GET_INFO, "openid")?;
+    let finished = r.int_field(GET_INFO, "finish_time")?;
     if let Some(want) = expected.user_id_key {
-        if r.text("user_id_key").as_deref() != Some(want) {
+        if user_id_key != Some(want) {
             return Err(Error::new(
                 Code::UserIdKeyMismatch,
                 format!(
@@ -198,7 +186,7 @@ fn judge(
         }
     }
     if let Some(want) = expected.openid {
-        if r.text("openid").as_deref() != Some(want) {
+        if openid != Some(want) {
             return Err(Error::new(
                 Code::OpenidMismatch,
                 format!(
@@ -209,7 +197,12 @@ fn judge(
         }
     }
     if max_age_s > 0 {
-        let finished = r.int("finish_time").ok_or_else(|| missing("finish_time"))?;
+        let finished = finished.ok_or_else(|| {
+            Error::new(
+                Code::BadResponse,
+                format!("{GET_INFO}: no finish_time in the answer"),
+            )
+        })?;
         // Saturating: finish_time comes from outside and may be any i64.
         let ahead = finished.saturating_sub(now);
         if ahead > MAX_CLOCK_SKEW_S {
@@ -229,6 +222,19 @@ fn judge(
         }
     }
     Ok(())
+}
+
+/// An MD5 WeChat reports: a JSON string of 32 hex digits, or a bad answer
+/// (never a mismatch, which would blame the person).
+fn md5_field<'r>(r: &'r Response, field: &str) -> Result<&'r str> {
+    let md5 = r.require_text(GET_INFO, field)?;
+    if md5.len() != 32 || !md5.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::new(
+            Code::BadResponse,
+            format!("{GET_INFO}: {field} is not 32 hex digits in the answer"),
+        ));
+    }
+    Ok(md5)
 }
 
 fn checked_name(name: &str) -> Result<&str> {

@@ -58,16 +58,11 @@ impl Client {
             )
         });
         let mut r = self.wechat_call(GET_VERIFY_ID, &body, Safety::Write)?;
-        if r.text("verify_id").map_or(true, |v| v.is_empty()) {
-            return Err(Error::new(
-                Code::BadResponse,
-                format!("{GET_VERIFY_ID}: no verify_id in the answer"),
-            ));
-        }
-        let verify_id = r.text("verify_id").unwrap_or_default();
-        // WeChat documents a default of 3600 s when expires_in is absent.
+        let verify_id = r.require_text(GET_VERIFY_ID, "verify_id")?.to_owned();
+        // WeChat documents a default of 3600 s when expires_in is absent;
+        // present, it is a JSON integer or the answer is bad.
         let life_s = r
-            .int("expires_in")
+            .int_field(GET_VERIFY_ID, "expires_in")?
             .filter(|s| (1..=86_400).contains(s))
             .unwrap_or(DEFAULT_LIFE_S);
         self.inner.lives.remember(
@@ -95,12 +90,7 @@ impl Client {
     ) -> Result<Response> {
         let body = query_body(verify_id, out_seq_no, openid, cert_hash)?;
         let r = self.wechat_call(QUERY, &body, Safety::Read)?;
-        let ret = r.int("verify_ret").ok_or_else(|| {
-            Error::new(
-                Code::BadResponse,
-                format!("{QUERY}: no verify_ret in the answer"),
-            )
-        })?;
+        let ret = r.require_int(QUERY, "verify_ret")?;
         if ret != VERIFY_RET_PASSED {
             let code = verdict_code(ret);
             self.log().emit(Level::Warn, || {

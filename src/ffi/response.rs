@@ -33,7 +33,7 @@ impl wxface_response {
                 let name = CString::new(name).ok()?;
                 let (text, int, bytes) = match value {
                     Value::Int(i) => (CString::new(i.to_string()).ok(), Some(*i), None),
-                    Value::Text(s) => (
+                    Value::Text(s) | Value::Json(s) => (
                         CString::new(s.as_str()).ok(),
                         r.int(name.to_str().unwrap_or_default()),
                         None,

@@ -11,6 +11,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use serde_json::{Map, Value as Json};
 
+use crate::response::JsonError;
 use crate::{Code, Error, Response, Result, Value};
 
 /// Elements nest at most this deep below `<xml>`; WeChat uses two levels.
@@ -44,15 +45,15 @@ pub fn parse(bytes: &[u8]) -> Result<Response> {
 
 fn parse_json(text: &str) -> Result<Response> {
     // serde_json's messages hold only a position, never the input.
-    match serde_json::from_str::<Json>(text) {
-        Ok(Json::Object(object)) => Ok(Response::from_json_object(&object)),
-        Ok(_) => Err(format_error("the JSON message is not an object")),
-        Err(e) => Err(format_error(&format!(
+    Response::from_json(text.as_bytes()).map_err(|e| match e {
+        JsonError::Malformed(e) => format_error(&format!(
             "the JSON message is malformed (line {}, column {})",
             e.line(),
             e.column()
-        ))),
-    }
+        )),
+        JsonError::NotObject => format_error("the JSON message is not an object"),
+        JsonError::DuplicateKey(_) => format_error(&format!("the JSON message has a {e}")),
+    })
 }
 
 /// One open element: its name, the text gathered so far, whether any of it
@@ -219,6 +220,8 @@ pub fn to_json(fields: &Response) -> Vec<u8> {
         let v = match value {
             Value::Int(i) => Json::from(*i),
             Value::Text(s) => Json::from(s.as_str()),
+            // Compact JSON as parsed; text if someone set it by hand.
+            Value::Json(s) => serde_json::from_str(s).unwrap_or_else(|_| Json::from(s.as_str())),
             // No push carries binary data; base64 keeps the function total.
             Value::Bytes(b) => Json::from(base64_text(b)),
         };
@@ -243,7 +246,7 @@ pub fn to_xml(fields: &Response) -> Result<Vec<u8>> {
         out.push('>');
         match value {
             Value::Int(i) => out.push_str(&i.to_string()),
-            Value::Text(s) => {
+            Value::Text(s) | Value::Json(s) => {
                 // "]]>" cannot appear inside CDATA: close and reopen around it.
                 out.push_str("<![CDATA[");
                 out.push_str(&s.replace("]]>", "]]]]><![CDATA[>"));

@@ -194,7 +194,7 @@ pub fn open(cfg: &PushConfig, query: &str, body: &[u8], now_unix: i64) -> Result
     let outer = event::parse(body)?;
     let encrypted = match outer.get("Encrypt") {
         Some(Value::Text(s)) => Some(Zeroizing::new(s.clone())),
-        Some(Value::Int(_) | Value::Bytes(_)) => {
+        Some(Value::Int(_) | Value::Json(_) | Value::Bytes(_)) => {
             return Err(Error::new(
                 Code::PushFormat,
                 "the push's Encrypt is not text",
