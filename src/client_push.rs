@@ -23,7 +23,7 @@ impl Client {
             Ok(e) => self.log().emit(Level::Info, || {
                 format!(
                     "push opened: Event {} out_seq_no {}",
-                    e.text("Event").unwrap_or_default(),
+                    bounded(&e.text("Event").unwrap_or_default()),
                     mask::opaque(&e.text("out_seq_no").unwrap_or_default())
                 )
             }),
@@ -58,4 +58,15 @@ impl Client {
             nonce,
         )
     }
+}
+
+/// A value from outside that is not personal data (a push's Event), cut to
+/// a length a log line can hold; the logger escapes its controls.
+fn bounded(s: &str) -> String {
+    const MAX_CHARS: usize = 64;
+    let mut out: String = s.chars().take(MAX_CHARS).collect();
+    if s.chars().nth(MAX_CHARS).is_some() {
+        out.push('…');
+    }
+    out
 }

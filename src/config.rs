@@ -1,6 +1,7 @@
 //! Configuration: every key of the C contract, set by name like curl's
 //! options, from code or from a `key=value` file.
 
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,9 @@ use crate::text::InputEncoding;
 use crate::token::TokenProvider;
 
 pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
+
+/// A configuration file is a few hundred bytes; more is not one.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenEndpoint {
@@ -268,22 +272,38 @@ impl Config {
         Ok(())
     }
 
+    /// A regular file of at most [`MAX_FILE_BYTES`], read with
+    /// [`Config::load_str`]. A FIFO, a device or a directory is refused
+    /// before any read (a FIFO would block, `/dev/zero` never ends), and
+    /// the read stops at the cap whatever size the file system reports.
     pub fn load_file(&mut self, path: &std::path::Path) -> Result<()> {
-        let meta = std::fs::metadata(path).map_err(|e| {
+        let cannot = |e: std::io::Error| {
             Error::new(
                 Code::Config,
                 format!("cannot read config file {}: {e}", path.display()),
             )
-        })?;
-        if meta.len() > 1024 * 1024 {
+        };
+        let not_regular = || {
+            Error::new(
+                Code::Config,
+                format!("config file {} is not a regular file", path.display()),
+            )
+        };
+        if !std::fs::metadata(path).map_err(cannot)?.is_file() {
+            return Err(not_regular());
+        }
+        let file = open_without_blocking(path).map_err(cannot)?;
+        // The path may name something else by now: check what was opened.
+        if !file.metadata().map_err(cannot)?.is_file() {
+            return Err(not_regular());
+        }
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
             return Err(Error::new(Code::Config, "config file is larger than 1 MiB"));
         }
-        let bytes = std::fs::read(path).map_err(|e| {
-            Error::new(
-                Code::Config,
-                format!("cannot read config file {}: {e}", path.display()),
-            )
-        })?;
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| Error::new(Code::Config, "config file is not UTF-8"))?;
         self.load_str(text.strip_prefix('\u{feff}').unwrap_or(text))
@@ -306,6 +326,19 @@ impl std::fmt::Debug for Config {
             .field("state_store", &self.state_store)
             .finish_non_exhaustive()
     }
+}
+
+/// Opens for reading; on Unix with O_NONBLOCK, so that a FIFO swapped in
+/// after the type check cannot block the open itself.
+fn open_without_blocking(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 fn bad(key: &str, why: &str) -> Error {
@@ -404,6 +437,55 @@ mod tests {
         c.load_str("appid = wx1\nsecret= s \n").unwrap();
         assert_eq!(c.appid.as_deref(), Some("wx1"));
         assert_eq!(c.secret.as_deref().map(String::as_str), Some("s"));
+    }
+
+    /// Runs `load_file` on another thread and gives up after a few
+    /// seconds, so a load that blocks or reads forever fails the test
+    /// instead of hanging the suite.
+    fn load_file_within_seconds(path: &std::path::Path) -> Option<Result<()>> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = path.to_owned();
+        std::thread::spawn(move || {
+            let _ = tx.send(Config::new().load_file(&path));
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(5)).ok()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_file_that_is_a_device_is_refused_at_once() {
+        let e = load_file_within_seconds(std::path::Path::new("/dev/zero"))
+            .expect("load_file returns at once")
+            .unwrap_err();
+        assert_eq!(e.code, Code::Config);
+        assert!(e.message.contains("not a regular file"), "{}", e.message);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_file_that_is_a_fifo_is_refused_without_blocking() {
+        let dir = std::env::temp_dir().join(format!("wxface-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("wxface.conf");
+        let _ = std::fs::remove_file(&fifo);
+        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let outcome = load_file_within_seconds(&fifo);
+        let _ = std::fs::remove_file(&fifo);
+        let e = outcome.expect("load_file returns at once").unwrap_err();
+        assert!(e.message.contains("not a regular file"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_config_file_over_one_mebibyte_is_refused() {
+        let path = std::env::temp_dir().join(format!("wxface-big-{}.conf", std::process::id()));
+        let mut text = "# padding\n".repeat(MAX_FILE_BYTES as usize / 10);
+        text.push_str("appid=wx1\n");
+        std::fs::write(&path, &text).unwrap();
+        let e = Config::new().load_file(&path).unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        assert!(e.message.contains("larger than 1 MiB"), "{}", e.message);
     }
 
     #[test]

@@ -105,11 +105,11 @@ fn civil_from_days(days: i64) -> (u32, u32, u32) {
 }
 
 fn invalid(input: &str, why: &str) -> Error {
-    let masked = mask::id_card(input.trim());
-    let shown = if masked.is_empty() {
+    let input = input.trim();
+    let shown = if input.is_empty() {
         "(empty)".to_owned()
     } else {
-        masked
+        mask::id_card(input)
     };
     Error::new(Code::InvalidIdCard, format!("id_card_number {shown} {why}"))
 }
@@ -142,6 +142,19 @@ mod tests {
         assert_eq!(e.code, Code::InvalidIdCard);
         assert!(e.message.contains("check character"));
         assert!(!e.message.contains("110105194912310021"));
+    }
+
+    #[test]
+    fn a_name_typed_before_the_number_is_not_echoed() {
+        let e = normalize("张三 11010519491231002X").unwrap_err();
+        assert_eq!(e.code, Code::InvalidIdCard);
+        assert!(
+            !e.message.contains('张') && !e.message.contains('三'),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("002X"), "{}", e.message);
+        assert!(e.message.contains("<21 chars hidden>"), "{}", e.message);
     }
 
     #[test]

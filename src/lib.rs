@@ -14,6 +14,7 @@ pub mod error;
 pub mod id_card;
 pub mod log;
 pub mod mask;
+pub mod name;
 pub mod out_seq_no;
 pub mod push;
 mod replay;

@@ -2,6 +2,7 @@
 //! values only (see [`crate::mask`]); the logger sees nothing a log file may
 //! not keep.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -88,7 +89,10 @@ impl Log {
         if !self.enabled(level) {
             return;
         }
-        let line = message();
+        let built = message();
+        // Lines carry values from outside (a push's Event, WeChat's field
+        // names): one line stays one line whatever they hold.
+        let line = escape_controls(&built);
         if let Some(sink) = self.sink.as_ref().filter(|_| level <= self.max) {
             sink.log(level, &line);
         }
@@ -134,8 +138,37 @@ static DIAG: Lazy<Option<DiagFile>> = Lazy::new(|| {
 /// Records an error handed to a caller, in the diagnostic file if one is set.
 pub fn record_error(e: &crate::Error) {
     if let Some(d) = DIAG.as_ref() {
-        d.write("error", &format!("{}: {}", e.code.name(), e.message));
+        d.write(
+            "error",
+            &escape_controls(&format!("{}: {}", e.code.name(), e.message)),
+        );
     }
+}
+
+/// The line with every character that could end it or disguise it (C0
+/// and C1 controls, U+2028/U+2029, bidirectional overrides) written as an
+/// escape: `\n`, `\r`, `\t`, `\u{1b}`. Borrowed when there is none.
+pub fn escape_controls(line: &str) -> Cow<'_, str> {
+    fn needs_escape(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    }
+    if !line.chars().any(needs_escape) {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    for c in line.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 impl fmt::Debug for Log {
@@ -144,5 +177,21 @@ impl fmt::Debug for Log {
             .field("enabled", &self.sink.is_some())
             .field("max", &self.max)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_plain_lines_untouched() {
+        assert_eq!(escape_controls("a\nb\r\tc"), "a\\nb\\r\\tc");
+        assert_eq!(escape_controls("x\u{1b}[2K"), "x\\u{1b}[2K");
+        assert_eq!(escape_controls("\u{2028}\u{202e}"), "\\u{2028}\\u{202e}");
+        assert!(matches!(
+            escape_controls("张* 110***002X ok"),
+            Cow::Borrowed(_)
+        ));
     }
 }

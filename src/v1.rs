@@ -4,6 +4,8 @@
 //! The front end's "success" can be forged; only these checks, done on the
 //! back end, prove that the expected person passed a fresh verification.
 
+use std::borrow::Cow;
+
 use serde_json::json;
 
 use crate::call::Safety;
@@ -14,6 +16,7 @@ use crate::error::{Code, Error, Result};
 use crate::id_card;
 use crate::log::Level;
 use crate::mask;
+use crate::name;
 use crate::response::Response;
 
 const GET_USER_ID_KEY: &str = "/cityservice/face/identify/getuseridkey";
@@ -49,6 +52,7 @@ impl Client {
         out_seq_no: Option<&str>,
     ) -> Result<Response> {
         let name = checked_name(name)?;
+        let name = name.as_ref();
         let id = id_card::normalize(id_card_number)?;
         let mut body = json!({ "name": name, "id_card_number": id });
         if let Some(seq) = out_seq_no {
@@ -69,7 +73,7 @@ impl Client {
 
     /// WeChat's record of a verification, unjudged. Prefer [`Client::v1_verify`].
     pub fn v1_get_info(&self, verify_result: &str) -> Result<Response> {
-        require("verify_result", verify_result, MAX_OPAQUE_CHARS)?;
+        let verify_result = canonical_verify_result(verify_result)?;
         self.wechat_call(
             GET_INFO,
             &json!({ "verify_result": verify_result }),
@@ -81,7 +85,7 @@ impl Client {
     /// `content_type`. It is biometric data: store it only where the law
     /// allows, never in logs.
     pub fn v1_get_image(&self, verify_result: &str) -> Result<Response> {
-        require("verify_result", verify_result, MAX_OPAQUE_CHARS)?;
+        let verify_result = canonical_verify_result(verify_result)?;
         self.wechat_image_call(GET_IMAGE, &json!({ "verify_result": verify_result }))
     }
 
@@ -91,8 +95,10 @@ impl Client {
     pub fn v1_verify(&self, verify_result: &str, expected: &Expected<'_>) -> Result<Response> {
         // Check the caller's side first: no network call for a bad argument.
         let name = checked_name(expected.name)?;
+        let name = name.as_ref();
         let id = id_card::normalize(expected.id_card_number)?;
-        require("verify_result", verify_result, MAX_OPAQUE_CHARS)?;
+        // WeChat and the replay guard see the same bytes.
+        let verify_result = canonical_verify_result(verify_result)?;
         if let Some(k) = expected.user_id_key {
             require("user_id_key", k, MAX_OPAQUE_CHARS)?;
         }
@@ -164,9 +170,14 @@ fn judge(
     }
     let name_md5 = md5_field(r, "name_utf8_md5")?;
     if !name_md5.eq_ignore_ascii_case(&digest::name_md5(name)) {
+        let hint =
+            name::separator_hint(name, name_md5).map_or(String::new(), |h| format!(" ({h})"));
         return Err(Error::new(
             Code::NameMismatch,
-            format!("the verified name is not the expected {}", mask::name(name)),
+            format!(
+                "the verified name is not the expected {}{hint}",
+                mask::name(name)
+            ),
         ));
     }
     // Read strictly whether or not the caller compares them: a number
@@ -224,6 +235,22 @@ fn judge(
     Ok(())
 }
 
+/// The one form of a verify_result that WeChat and the replay guard both
+/// see: surrounding whitespace (a padded legacy string) trimmed, so one
+/// result is accepted once whatever surrounds it; whitespace inside is
+/// refused, since WeChat's results have none.
+fn canonical_verify_result(verify_result: &str) -> Result<&str> {
+    let verify_result = verify_result.trim();
+    if verify_result.chars().any(char::is_whitespace) {
+        return Err(Error::invalid_argument(
+            "verify_result",
+            "holds whitespace inside (a '+' lost to URL decoding?)",
+        ));
+    }
+    require("verify_result", verify_result, MAX_OPAQUE_CHARS)?;
+    Ok(verify_result)
+}
+
 /// An MD5 WeChat reports: a JSON string of 32 hex digits, or a bad answer
 /// (never a mismatch, which would blame the person).
 fn md5_field<'r>(r: &'r Response, field: &str) -> Result<&'r str> {
@@ -237,10 +264,12 @@ fn md5_field<'r>(r: &'r Response, field: &str) -> Result<&'r str> {
     Ok(md5)
 }
 
-fn checked_name(name: &str) -> Result<&str> {
+/// The name as WeChat knows it: trimmed, separator look-alikes mapped to
+/// U+00B7 (see [`crate::name`]), and checked.
+pub(crate) fn checked_name(name: &str) -> Result<Cow<'_, str>> {
     let name = name.trim();
     require("name", name, MAX_NAME_CHARS)?;
-    Ok(name)
+    Ok(name::canonical(name))
 }
 
 #[cfg(test)]
@@ -333,6 +362,30 @@ mod tests {
         let mut r = passed();
         r.set("finish_time", Value::Int(NOW + 60));
         assert_eq!(code_of(&r), Code::Ok, "a little clock skew is tolerated");
+    }
+
+    #[test]
+    fn a_name_mismatch_involving_a_separator_says_so_without_the_name() {
+        let expected_name = "阿卜杜·热合曼";
+        let mut r = passed();
+        r.set_text("name_utf8_md5", digest::name_md5("阿卜杜热合曼"));
+        let e = judge(&r, expected_name, ID, &expected(), 600, NOW).unwrap_err();
+        assert_eq!(e.code, Code::NameMismatch);
+        assert!(e.message.contains("separator"), "{}", e.message);
+        assert!(!e.message.contains("卜杜"), "{}", e.message);
+    }
+
+    #[test]
+    fn look_alike_separators_in_the_expected_name_are_mapped_to_the_middle_dot() {
+        for typed in [
+            "阿卜杜・热合曼",
+            "阿卜杜•热合曼",
+            "阿卜杜‧热合曼",
+            "阿卜杜．热合曼",
+            "阿卜杜.热合曼",
+        ] {
+            assert_eq!(checked_name(typed).unwrap(), "阿卜杜·热合曼", "{typed}");
+        }
     }
 
     #[test]

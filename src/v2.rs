@@ -17,7 +17,6 @@ use crate::log::Level;
 use crate::mask;
 use crate::out_seq_no;
 use crate::response::Response;
-use crate::v1::MAX_NAME_CHARS;
 
 const GET_VERIFY_ID: &str = "/cityservice/face/identify/getverifyid";
 const QUERY: &str = "/cityservice/face/identify/queryverifyinfo";
@@ -41,8 +40,8 @@ impl Client {
     ) -> Result<Response> {
         out_seq_no::check(out_seq_no)?;
         require("openid", openid, 128)?;
-        let name = name.trim();
-        require("name", name, MAX_NAME_CHARS)?;
+        let name = crate::v1::checked_name(name)?;
+        let name = name.as_ref();
         let id = id_card::normalize(id_card_number)?;
         let body = json!({
             "out_seq_no": out_seq_no,
