@@ -64,12 +64,21 @@ fn scenario_client(sandbox: &Sandbox) -> wxface::Client {
     wxface::Client::new(&cfg).unwrap()
 }
 
-/// Queues the errcode a scenario wants WeChat to answer on `path`.
+/// Queues what a scenario wants WeChat (or whatever sits in its place) to
+/// answer on `path`: an errcode, or the normal answer edited.
 fn inject(sandbox: &Sandbox, s: &Value, path: &str) {
     if let Some(errcode) = s["wechat_answers"].as_i64() {
         sandbox.fault(serde_json::json!({"path": path, "kind": "errcode", "errcode": errcode}));
     }
+    if let Some(edit) = s["answer_edit"].as_object() {
+        let mut fault = edit.clone();
+        fault.insert("path".into(), path.into());
+        fault.insert("kind".into(), "edit".into());
+        sandbox.fault(Value::Object(fault));
+    }
 }
+
+const GET_INFO: &str = "/cityservice/face/identify/getinfo";
 
 const GET_VERIFY_ID: &str = "/cityservice/face/identify/getverifyid";
 const QUERY: &str = "/cityservice/face/identify/queryverifyinfo";
@@ -105,6 +114,9 @@ fn v1_verify_scenarios() {
         if let Some(f) = s["forge_verify_result"].as_str() {
             verify_result = f.to_owned();
         }
+        if let Some(pad) = s["pad_verify_result"].as_str() {
+            verify_result = format!("{pad}{verify_result}{pad}");
+        }
         let with = |f: &str| {
             s["verify_with"]
                 .get(f)
@@ -121,6 +133,7 @@ fn v1_verify_scenarios() {
             user_id_key: Some(&key),
             openid: Some(&vopenid),
         };
+        inject(&sandbox, s, GET_INFO);
         let r = client.v1_verify(&verify_result, &expected);
         check_expectations(s, &r);
         if let Some(again) = s["then_again"].as_str() {

@@ -48,6 +48,9 @@ type scenario struct {
 	AgeS                   *int   `json:"age_s"`
 	WaitMs                 *int   `json:"wait_ms"`
 	ThenAgainWechatErrcode *int   `json:"then_again_wechat_errcode"`
+	// Hostile answers (both lists): the sandbox's edit fault, and padding.
+	AnswerEdit      map[string]any `json:"answer_edit"`
+	PadVerifyResult string         `json:"pad_verify_result"`
 }
 
 func loadScenarios(t *testing.T, file string) scenarioList {
@@ -137,6 +140,7 @@ func TestV1VerifyScenarios(t *testing.T) {
 			if s.ForgeVerifyResult != "" {
 				verifyResult = s.ForgeVerifyResult
 			}
+			verifyResult = s.PadVerifyResult + verifyResult + s.PadVerifyResult
 			with := func(field, fallback string) string {
 				if v, ok := s.VerifyWith[field]; ok {
 					return list.subst(t, v)
@@ -149,6 +153,7 @@ func TestV1VerifyScenarios(t *testing.T) {
 				UserIDKey:    key.UserIDKey,
 				OpenID:       with("openid", openID),
 			}
+			inject(t, s, getInfoPath)
 			res, err := client.V1Verify(verifyResult, expected)
 			checkOutcome(t, err, s.Expect, s.VerifyRet, s.WechatErrcode)
 			if err == nil && (res.OpenID != openID || res.IdentifyRet != 0 || res.Fields["user_id_key"] != key.UserIDKey) {
@@ -163,16 +168,25 @@ func TestV1VerifyScenarios(t *testing.T) {
 }
 
 const (
+	getInfoPath     = "/cityservice/face/identify/getinfo"
 	getVerifyIDPath = "/cityservice/face/identify/getverifyid"
 	queryPath       = "/cityservice/face/identify/queryverifyinfo"
 	v2OpenID        = "o_v2_expected_user_0000000001"
 )
 
-// inject makes WeChat answer the scenario's errcode to the next call on path.
+// inject makes WeChat answer the scenario's errcode to the next call on
+// path, or that call get the normal answer rewritten (answer_edit).
 func inject(t *testing.T, s scenario, path string) {
 	t.Helper()
 	if s.WechatAnswers != nil {
 		control(t, "POST", "/sandbox/faults", map[string]any{"path": path, "kind": "errcode", "errcode": *s.WechatAnswers})
+	}
+	if s.AnswerEdit != nil {
+		fault := map[string]any{"path": path, "kind": "edit"}
+		for k, v := range s.AnswerEdit {
+			fault[k] = v
+		}
+		control(t, "POST", "/sandbox/faults", fault)
 	}
 }
 

@@ -30,6 +30,22 @@ pub enum Kind {
     Empty,
     /// The live token is invalidated as the request arrives (it answers 40001).
     InvalidateToken,
+    /// The normal answer, processed, with members rewritten as raw JSON
+    /// text: answers no WeChat sends (floats, numbers as text, duplicate
+    /// names) for the verdict to refuse.
+    Edit(Edit),
+}
+
+/// Rewrites of an answer's members, each value raw JSON text in which
+/// `$value` stands for the member's own value as WeChat's JSON wrote it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Edit {
+    /// Members whose value is replaced (appended if the answer lacks them).
+    pub replace: Vec<(String, String)>,
+    /// Members written before all others, duplicates included: a parser
+    /// that keeps the first value reads these, one that keeps the last
+    /// reads the answer's own.
+    pub prepend: Vec<(String, String)>,
 }
 
 impl Kind {
@@ -46,6 +62,7 @@ impl Kind {
             Kind::ContentType => "content_type",
             Kind::Empty => "empty",
             Kind::InvalidateToken => "invalidate_token",
+            Kind::Edit(_) => "edit",
         }
     }
 }
@@ -101,6 +118,31 @@ impl Fault {
             "content_type" => Kind::ContentType,
             "empty" => Kind::Empty,
             "invalidate_token" => Kind::InvalidateToken,
+            "edit" => {
+                let members = |name: &str| -> Result<Vec<(String, String)>, String> {
+                    match body.get(name) {
+                        None | Some(Json::Null) => Ok(vec![]),
+                        Some(Json::Object(o)) => o
+                            .iter()
+                            .map(|(k, v)| match v.as_str() {
+                                Some(raw) => Ok((k.clone(), raw.to_owned())),
+                                None => {
+                                    Err(format!("{name}.{k} must be raw JSON text in a string"))
+                                }
+                            })
+                            .collect(),
+                        Some(_) => Err(format!("{name} must be an object")),
+                    }
+                };
+                let edit = Edit {
+                    replace: members("replace")?,
+                    prepend: members("prepend")?,
+                };
+                if edit.replace.is_empty() && edit.prepend.is_empty() {
+                    return Err("kind edit needs replace or prepend".into());
+                }
+                Kind::Edit(edit)
+            }
             other => return Err(format!("unknown fault kind {other:?}")),
         };
         let remaining = match body.get("count") {
@@ -139,6 +181,38 @@ pub fn take(queue: &mut Vec<Fault>, path: &str) -> Option<Kind> {
         }
     }
     Some(kind)
+}
+
+/// The answer `body` with `edit` applied, written member by member so that
+/// the raw texts reach the client exactly as given. A body that is not a
+/// JSON object (the photo) is left alone.
+pub fn edit_body(body: &[u8], edit: &Edit) -> Vec<u8> {
+    let Ok(Json::Object(object)) = serde_json::from_slice::<Json>(body) else {
+        return body.to_vec();
+    };
+    let name = |k: &str| Json::from(k).to_string();
+    let mut members: Vec<String> = edit
+        .prepend
+        .iter()
+        .map(|(k, raw)| format!("{}:{raw}", name(k)))
+        .collect();
+    let replacement = |k: &str| {
+        edit.replace
+            .iter()
+            .find(|(r, _)| r == k)
+            .map(|(_, raw)| raw)
+    };
+    for (k, v) in &object {
+        let own = v.to_string();
+        let text = replacement(k).map_or(own.clone(), |raw| raw.replace("$value", &own));
+        members.push(format!("{}:{text}", name(k)));
+    }
+    for (k, raw) in &edit.replace {
+        if !object.contains_key(k) {
+            members.push(format!("{}:{raw}", name(k)));
+        }
+    }
+    format!("{{{}}}", members.join(",")).into_bytes()
 }
 
 /// 5 MiB of valid JSON: a WeChat answer with a long padding field.
@@ -187,9 +261,31 @@ mod tests {
             json!({"kind": "empty", "count": -1}),
             json!({"kind": "empty", "path": "/sandbox/stats"}),
             json!({"kind": "http_status", "status": 42}),
+            json!({"kind": "edit"}),
+            json!({"kind": "edit", "replace": {"errcode": 1}}),
+            json!({"kind": "edit", "prepend": ["errcode"]}),
         ] {
             assert!(Fault::from_json(&bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn edit_rewrites_members_as_raw_text() {
+        let fault = Fault::from_json(&json!({
+            "kind": "edit",
+            "replace": {"errcode": "84001.0", "finish_time": "\"$value\"", "extra": "true"},
+            "prepend": {"identify_ret": "1"},
+        }))
+        .unwrap();
+        let Kind::Edit(edit) = fault.kind else {
+            panic!("not an edit")
+        };
+        let body = br#"{"errcode":0,"identify_ret":0,"finish_time":1700000000}"#;
+        assert_eq!(
+            String::from_utf8(edit_body(body, &edit)).unwrap(),
+            r#"{"identify_ret":1,"errcode":84001.0,"identify_ret":0,"finish_time":"1700000000","extra":true}"#
+        );
+        assert_eq!(edit_body(b"\xFF\xD8\xFF", &edit), b"\xFF\xD8\xFF");
     }
 
     #[test]

@@ -249,6 +249,13 @@ fn respond<S: Stream>(
             stream.write_all(&http::head(200, WECHAT_JSON, 0, keep_alive))?;
             Ok((200, flow))
         }
+        Some(Kind::Edit(edit)) => {
+            let body = faults::edit_body(&reply.body, &edit);
+            let mut out = http::head(reply.status, reply.content_type, body.len(), keep_alive);
+            out.extend_from_slice(&body);
+            stream.write_all(&out)?;
+            Ok((reply.status, flow))
+        }
         _ => write_plain(stream, &reply, keep_alive).map(|()| (reply.status, flow)),
     }
 }

@@ -220,13 +220,24 @@ static void check_expectations(const json *s, int32_t rc, const wxface_error *er
     }
 }
 
-/* `wechat_answers`: WeChat answers that errcode to the next call on `path`. */
+/* `wechat_answers`: WeChat answers that errcode to the next call on `path`.
+ * `answer_edit`: the next call on `path` gets the normal answer rewritten
+ * (the sandbox's `edit` fault with the scenario's `replace`/`prepend`). */
 static void inject(const json *s, const char *path) {
     long long errcode;
+    const json *edit = json_get(s, "answer_edit");
     strbuf body = {0};
-    if (!json_int(json_get(s, "wechat_answers"), &errcode)) return;
-    sb_printf(&body, "{\"path\":\"%s\",\"kind\":\"errcode\",\"errcode\":%lld}", path, errcode);
-    CHECK_MSG(sandbox_post(&shared_sb, "/sandbox/faults", sb_str(&body)), "fault not queued");
+    if (json_int(json_get(s, "wechat_answers"), &errcode)) {
+        sb_printf(&body, "{\"path\":\"%s\",\"kind\":\"errcode\",\"errcode\":%lld}", path, errcode);
+        CHECK_MSG(sandbox_post(&shared_sb, "/sandbox/faults", sb_str(&body)), "fault not queued");
+    }
+    if (edit != NULL && edit->type == JSON_OBJECT) {
+        sb_free(&body);
+        sb_printf(&body, "{\"path\":\"%s\",\"kind\":\"edit\",", path);
+        write_members(&body, edit);
+        sb_puts(&body, "}");
+        CHECK_MSG(sandbox_post(&shared_sb, "/sandbox/faults", sb_str(&body)), "edit fault not queued");
+    }
     sb_free(&body);
 }
 
@@ -240,6 +251,7 @@ static void v1_scenario(const void *arg) {
     const json *s = arg;
     char *key, *openid = NULL, *vr, *name, *id, *want_openid;
     const char *forged = json_str(json_get(s, "forge_verify_result"));
+    const char *pad = json_str(json_get(s, "pad_verify_result"));
     const char *again = json_str(json_get(s, "then_again"));
     strbuf members = {0};
     wxface_error err;
@@ -253,10 +265,18 @@ static void v1_scenario(const void *arg) {
         free(vr);
         vr = dup_str(forged);
     }
+    if (vr != NULL && pad != NULL) {
+        strbuf padded = {0};
+        sb_printf(&padded, "%s%s%s", pad, vr, pad);
+        free(vr);
+        vr = dup_str(sb_str(&padded));
+        sb_free(&padded);
+    }
     name = with_field(s, "verify_with", "name", expected_name);
     id = with_field(s, "verify_with", "id_card_number", expected_id);
     want_openid = with_field(s, "verify_with", "openid", openid);
     if (vr != NULL && want_openid != NULL) {
+        inject(s, GETINFO);
         rc = wxface_v1_verify(shared_client, vr, name, id, key, want_openid, NULL, &err);
         pii_note_message(err.message);
         check_expectations(s, rc, &err);

@@ -20,6 +20,7 @@ OFFLINE = load_scenarios("offline.json")
 CONFIG_ERRORS = load_scenarios("config_errors.json")
 PUSH_VECTOR_FILES = ("push_vectors.tsv", "push_vectors_plain.tsv", "push_sealed.tsv")
 V2_OPENID = "o_v2_expected_user_0000000001"
+GET_INFO = "/cityservice/face/identify/getinfo"
 GET_VERIFY_ID = "/cityservice/face/identify/getverifyid"
 QUERY = "/cityservice/face/identify/queryverifyinfo"
 
@@ -34,6 +35,8 @@ def fast_client(sandbox: Sandbox) -> Iterator[wxface.Client]:
 def inject(sandbox: Sandbox, scenario: Dict[str, Any], path: str) -> None:
     if "wechat_answers" in scenario:
         sandbox.fault(path=path, kind="errcode", errcode=scenario["wechat_answers"])
+    if "answer_edit" in scenario:
+        sandbox.fault(path=path, kind="edit", **scenario["answer_edit"])
 
 
 def requests(sandbox: Sandbox, path: str) -> int:
@@ -98,6 +101,8 @@ def test_v1_verify_scenario(sandbox: Sandbox, client: wxface.Client, scenario: D
     complete = {k: subst(v, people) for k, v in scenario["complete"].items()}
     verify_result, openid = sandbox.complete_v1(key, **complete)
     verify_result = scenario.get("forge_verify_result", verify_result)
+    pad = scenario.get("pad_verify_result", "")
+    verify_result = pad + verify_result + pad
     with_ = {k: subst(v, people) for k, v in scenario.get("verify_with", {}).items()}
 
     def verify() -> wxface.V1Result:
@@ -109,6 +114,7 @@ def test_v1_verify_scenario(sandbox: Sandbox, client: wxface.Client, scenario: D
             openid=with_.get("openid", openid),
         )
 
+    inject(sandbox, scenario, GET_INFO)
     check_expectations(scenario, outcome(verify))
     if "then_again" in scenario:
         assert code_name(outcome(verify)) == scenario["then_again"]

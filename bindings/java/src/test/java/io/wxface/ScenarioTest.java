@@ -70,14 +70,22 @@ class ScenarioTest {
         return scenarios("v2_start.json");
     }
 
+    static final String GET_INFO = "/cityservice/face/identify/getinfo";
     static final String GET_VERIFY_ID = "/cityservice/face/identify/getverifyid";
     static final String QUERY = "/cityservice/face/identify/queryverifyinfo";
 
-    /** wechat_answers: WeChat answers that errcode to the next call on path. */
+    /**
+     * wechat_answers: WeChat answers that errcode to the next call on path;
+     * answer_edit: the next call on path gets the normal answer rewritten.
+     */
     static void inject(JSONObject s, String path) {
         if (s.has("wechat_answers")) {
             sandbox.fault(new JSONObject().put("path", path).put("kind", "errcode")
                     .put("errcode", s.getInt("wechat_answers")));
+        }
+        if (s.has("answer_edit")) {
+            JSONObject edit = new JSONObject(s.getJSONObject("answer_edit").toString());
+            sandbox.fault(edit.put("path", path).put("kind", "edit"));
         }
     }
 
@@ -178,14 +186,16 @@ class ScenarioTest {
             body.put(k, subst(complete.get(k), people));
         }
         JSONObject done = sandbox.post("/sandbox/v1/complete", body);
-        String verifyResult = s.has("forge_verify_result")
+        String pad = s.optString("pad_verify_result", "");
+        String verifyResult = pad + (s.has("forge_verify_result")
                 ? s.getString("forge_verify_result")
-                : done.getString("verify_result");
+                : done.getString("verify_result")) + pad;
         String vname = with(s, "verify_with", "name", name, people);
         String vid = with(s, "verify_with", "id_card_number", id, people);
         String vopenid = with(s, "verify_with", "openid", done.getString("openid"), people);
 
         Runnable verify = () -> client.v1Verify(verifyResult, vname, vid, key, vopenid);
+        inject(s, GET_INFO);
         String expect = s.getString("expect");
         if (expect.equals("WXFACE_OK")) {
             verify.run(); // a WxFaceException here fails the test with its message
