@@ -466,7 +466,9 @@ int32_t WXFACE_CALL wxface_config_set(struct wxface_config *cfg,
 
 /*
  Loads `key=value` lines (UTF-8, `#` comments). All or nothing: on any
- error, naming the line, the configuration is unchanged.
+ error, naming the line, the configuration is unchanged. Only a regular
+ file of at most 1 MiB is read: a FIFO, a device or a directory is
+ WXFACE_ERR_CONFIG at once, without blocking or reading.
  */
 int32_t WXFACE_CALL wxface_config_load_file(struct wxface_config *cfg,
                                             const char *path,
@@ -631,10 +633,11 @@ int32_t WXFACE_CALL wxface_response_int(const struct wxface_response *r,
                                         struct wxface_error *err);
 
 /*
- The field's bytes: binary fields (`image` from the getimage calls) as
- they are, others as their text (UTF-8, integers as decimal) without a
- NUL. `*data` stays valid until `wxface_response_free(r)`.
- WXFACE_ERR_NOT_FOUND if absent.
+ The field's exact bytes, for every field: binary fields (`image` from
+ the getimage calls) as they are, text as UTF-8 including any NUL byte
+ it holds (such text reads as NULL from `wxface_response_str`), integers
+ as decimal; no terminating NUL is counted in `*len`. `*data` stays
+ valid until `wxface_response_free(r)`. WXFACE_ERR_NOT_FOUND if absent.
  */
 int32_t WXFACE_CALL wxface_response_bytes(const struct wxface_response *r,
                                           const char *field,
@@ -687,6 +690,13 @@ int32_t WXFACE_CALL wxface_v1_get_info(struct wxface_client *c,
  and this client has not accepted this verify_result before. Each failed
  check has its own code. `out` may be NULL; if not, it receives getinfo's
  fields on success.
+
+ Every field the verdict reads must have WeChat's exact JSON type
+ (`errcode: 84001.0` or `identify_ret: "0"` is WXFACE_ERR_BAD_RESPONSE),
+ and an answer holding a member twice is WXFACE_ERR_BAD_RESPONSE.
+ `verify_result` is trimmed before WeChat and the replay check see it
+ (whitespace inside is WXFACE_ERR_INVALID_ARGUMENT). In `name`, look-alikes
+ of the middle dot U+00B7 (README, Reliability) are read as U+00B7.
  */
 int32_t WXFACE_CALL wxface_v1_verify(struct wxface_client *c,
                                      const char *verify_result,

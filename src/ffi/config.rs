@@ -132,7 +132,9 @@ pub unsafe extern "system" fn wxface_config_set(
 }
 
 /// Loads `key=value` lines (UTF-8, `#` comments). All or nothing: on any
-/// error, naming the line, the configuration is unchanged.
+/// error, naming the line, the configuration is unchanged. Only a regular
+/// file of at most 1 MiB is read: a FIFO, a device or a directory is
+/// WXFACE_ERR_CONFIG at once, without blocking or reading.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_config_load_file(
     cfg: *mut wxface_config,

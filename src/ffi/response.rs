@@ -16,8 +16,9 @@ struct Field {
     /// or is binary.
     text: Option<CString>,
     int: Option<i64>,
-    /// Binary values (the getimage photo).
-    bytes: Option<Vec<u8>>,
+    /// Every value's exact bytes: binary data (the getimage photo) as is,
+    /// text as UTF-8 with any NUL it holds, integers as decimal.
+    bytes: Vec<u8>,
 }
 
 /// Read-only once made, so it may be read from several threads at once.
@@ -32,13 +33,17 @@ impl wxface_response {
             .filter_map(|(name, value)| {
                 let name = CString::new(name).ok()?;
                 let (text, int, bytes) = match value {
-                    Value::Int(i) => (CString::new(i.to_string()).ok(), Some(*i), None),
+                    Value::Int(i) => (
+                        CString::new(i.to_string()).ok(),
+                        Some(*i),
+                        i.to_string().into_bytes(),
+                    ),
                     Value::Text(s) | Value::Json(s) => (
                         CString::new(s.as_str()).ok(),
                         r.int(name.to_str().unwrap_or_default()),
-                        None,
+                        s.as_bytes().to_vec(),
                     ),
-                    Value::Bytes(b) => (None, None, Some(b.clone())),
+                    Value::Bytes(b) => (None, None, b.clone()),
                 };
                 Some(Field {
                     name,
@@ -65,9 +70,8 @@ impl Drop for wxface_response {
             if let Some(t) = f.text {
                 t.into_bytes().zeroize();
             }
-            if let Some(mut b) = f.bytes {
-                b.zeroize();
-            }
+            let mut b = f.bytes;
+            b.zeroize();
         }
     }
 }
@@ -120,10 +124,11 @@ pub unsafe extern "system" fn wxface_response_int(
     })
 }
 
-/// The field's bytes: binary fields (`image` from the getimage calls) as
-/// they are, others as their text (UTF-8, integers as decimal) without a
-/// NUL. `*data` stays valid until `wxface_response_free(r)`.
-/// WXFACE_ERR_NOT_FOUND if absent.
+/// The field's exact bytes, for every field: binary fields (`image` from
+/// the getimage calls) as they are, text as UTF-8 including any NUL byte
+/// it holds (such text reads as NULL from `wxface_response_str`), integers
+/// as decimal; no terminating NUL is counted in `*len`. `*data` stays
+/// valid until `wxface_response_free(r)`. WXFACE_ERR_NOT_FOUND if absent.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_response_bytes(
     r: *const wxface_response,
@@ -142,9 +147,8 @@ pub unsafe extern "system" fn wxface_response_bytes(
             ));
         }
         let slice: &[u8] = match r.find(name) {
-            Some(Field { bytes: Some(b), .. }) => b,
-            Some(Field { text: Some(t), .. }) => t.as_bytes(),
-            _ => {
+            Some(f) => &f.bytes,
+            None => {
                 return Err(Error::new(
                     Code::NotFound,
                     format!("no field `{}`", printable(name)),
@@ -194,4 +198,38 @@ pub unsafe extern "system" fn wxface_response_free(r: *mut wxface_response) {
 
 fn printable(s: &str) -> String {
     s.chars().filter(|c| !c.is_control()).take(64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_bytes(r: &wxface_response, field: &str) -> (i32, Vec<u8>) {
+        let name = CString::new(field).unwrap();
+        let (mut data, mut len) = (std::ptr::null(), 0usize);
+        // SAFETY: live response, C string and out-pointers; err may be NULL.
+        let rc = unsafe {
+            wxface_response_bytes(r, name.as_ptr(), &mut data, &mut len, std::ptr::null_mut())
+        };
+        let bytes = if rc == 0 {
+            // SAFETY: on success data points at len bytes owned by `r`.
+            unsafe { std::slice::from_raw_parts(data, len) }.to_vec()
+        } else {
+            vec![]
+        };
+        (rc, bytes)
+    }
+
+    #[test]
+    fn bytes_gives_text_holding_a_nul_that_str_cannot() {
+        let core = Response::from_json(br#"{"errmsg":"o\u0000k","errcode":0,"f":1.5}"#).unwrap();
+        let r = wxface_response::from_core(&core);
+        assert_eq!(read_bytes(&r, "errmsg"), (0, b"o\0k".to_vec()));
+        let name = CString::new("errmsg").unwrap();
+        // SAFETY: live response and C string.
+        assert!(unsafe { wxface_response_str(&r, name.as_ptr()) }.is_null());
+        assert_eq!(read_bytes(&r, "errcode"), (0, b"0".to_vec()));
+        assert_eq!(read_bytes(&r, "f"), (0, b"1.5".to_vec()));
+        assert_eq!(read_bytes(&r, "absent").0, Code::NotFound as i32);
+    }
 }

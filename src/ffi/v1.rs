@@ -67,6 +67,13 @@ pub unsafe extern "system" fn wxface_v1_get_info(
 /// and this client has not accepted this verify_result before. Each failed
 /// check has its own code. `out` may be NULL; if not, it receives getinfo's
 /// fields on success.
+///
+/// Every field the verdict reads must have WeChat's exact JSON type
+/// (`errcode: 84001.0` or `identify_ret: "0"` is WXFACE_ERR_BAD_RESPONSE),
+/// and an answer holding a member twice is WXFACE_ERR_BAD_RESPONSE.
+/// `verify_result` is trimmed before WeChat and the replay check see it
+/// (whitespace inside is WXFACE_ERR_INVALID_ARGUMENT). In `name`, look-alikes
+/// of the middle dot U+00B7 (README, Reliability) are read as U+00B7.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_v1_verify(
     c: *mut wxface_client,
