@@ -1,62 +1,123 @@
 #!/usr/bin/env bash
-# Builds libwxface for 32-bit Linux, aarch64 Linux and 32/64-bit Windows
-# (MinGW); runs the whole C suite against the 32-bit library natively and
-# against the aarch64 one under qemu-user; links a C program against each
-# Windows DLL. Not part of `make test`: it needs rustup targets
-# and Debian's multilib and MinGW packages, which it installs if missing.
+# `make cross`: builds every platform as `make dist` ships it (build.sh) and
+# runs the whole C suite (tests/c) against each staged library, with the
+# sandbox running natively on loopback:
+#   linux-x86_64, linux-i686   natively (glibc 2.17 builds, zig-linked)
+#   linux-aarch64              under qemu-user
+#   windows-x64, windows-x86   under wine (the suite built with MinGW and
+#                              linked against the shipped import library)
+# plus, on Windows, the LoadLibrary/GetProcAddress program of stdcall
+# callers, a check of each DLL's import table against the Windows 7 list
+# (scripts/platforms/windows7-imports.txt) and of its export names, and of
+# each Linux library's glibc symbol versions (nothing above 2.17).
+# Every run must print its summary with 0 failures and the same pass count
+# as every other: a run that dies fails the target.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/platforms/env.sh"
 cd "$root"
+install_build_tools
+install_test_tools
+platforms=("$@")
+[ ${#platforms[@]} -gt 0 ] || platforms=("${ALL_PLATFORMS[@]}")
+bash "$here/platforms/build.sh" "${platforms[@]}"
+cargo build --release --bin wxface-sandbox
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+out="$PLATFORMS_OUT/tests"
+mkdir -p "$out"
+export WINEDEBUG=-all WINEPREFIX="$PLATFORMS_OUT/wineprefix"
 
-targets=(i686-unknown-linux-gnu aarch64-unknown-linux-gnu i686-pc-windows-gnu x86_64-pc-windows-gnu)
-installed=$(rustup target list --installed)
-for t in "${targets[@]}"; do
-  grep -qx "$t" <<<"$installed" || rustup target add "$t"
+sources=(tests/c/test_wxface.c tests/c/check.c tests/c/json.c tests/c/text.c tests/c/http.c tests/c/sandbox.c)
+cflags=(-std=c99 -Wall -Wextra -Werror -pedantic -O1 -g -Iinclude -Itests/c)
+failures=()
+declare -A results=()
+
+# Runs "$@" with its output in a file (not a pipe: a sandbox that outlives
+# a crashed suite must not hold the pipeline open), within 20 minutes, and
+# records the summary line. $1 is the label.
+run_suite() {
+    local label=$1 rc summary
+    shift
+    echo "== $label: $*"
+    set +e
+    WXFACE_TEST_LOG="$out/$label-wxface.log" timeout 1200 "$@" >"$out/$label.log" 2>&1
+    rc=$?
+    set -e
+    sed "s/^/[$label] /" "$out/$label.log" | grep -E '^\[[^]]*\] (FAIL|not ok|[0-9]+ passed)|failed' || true
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/$label.log" | tail -n 1 || true)
+    if [[ -z $summary ]]; then
+        results[$label]="died (exit status $rc, no summary)"
+        failures+=("$label")
+    elif [[ $rc -ne 0 || $summary != *", 0 failed" ]]; then
+        results[$label]="$summary (exit status $rc)"
+        failures+=("$label")
+    else
+        results[$label]=$summary
+    fi
+}
+
+# Kills the sandboxes started from $1 (a per-run copy of the binary) that
+# are still running: wine starts them as Unix processes it cannot end.
+kill_sandboxes_of() {
+    local exe=$1 p
+    for p in /proc/[0-9]*; do
+        [[ "$(readlink "$p/exe" 2>/dev/null)" == "$exe" ]] && kill "${p#/proc/}" 2>/dev/null
+    done
+    return 0
+}
+
+for plat in "${platforms[@]}"; do
+    stage="$PLATFORMS_OUT/$plat/wxface-$version-$plat"
+    case $plat in
+        linux-*)
+            case $plat in
+                linux-x86_64) cc=gcc run=() max=GLIBC_2.17 ;;
+                linux-i686) cc=i686-linux-gnu-gcc run=() max=GLIBC_2.17 ;;
+                linux-aarch64) cc=aarch64-linux-gnu-gcc run=(qemu-aarch64 -L /usr/aarch64-linux-gnu) max=GLIBC_2.17 ;;
+            esac
+            newest=$(readelf -W -V "$stage/lib/libwxface.so.$version" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)
+            if [[ $(printf '%s\n%s\n' "$newest" "$max" | sort -V | tail -n 1) != "$max" ]]; then
+                echo "$plat: needs $newest, more than $max" >&2
+                failures+=("$plat-glibc")
+            fi
+            echo "$plat: newest glibc symbol version $newest"
+            "$cc" "${cflags[@]}" -pthread -o "$out/test_wxface-$plat" "${sources[@]}" \
+                -L"$stage/lib" -lwxface -Wl,-rpath,"$stage/lib"
+            WXFACE_SANDBOX="$root/target/release/wxface-sandbox" run_suite "$plat" "${run[@]}" "$out/test_wxface-$plat" "$root"
+            ;;
+        windows-*)
+            case $plat in
+                windows-x64) arch=x86_64 wine=wine ;;
+                windows-x86) arch=i686 wine=wine ;;
+            esac
+            bash "$here/platforms/check-imports.sh" "$stage/bin/wxface.dll" || failures+=("$plat-imports")
+            dir="$out/$plat"
+            mkdir -p "$dir"
+            cp "$stage/bin/wxface.dll" "$dir/"
+            cp "$root/target/release/wxface-sandbox" "$dir/wxface-sandbox"
+            # -static: no libwinpthread or libgcc DLL beside the test program.
+            "$arch-w64-mingw32-gcc" "${cflags[@]}" -static -pthread -o "$dir/test_wxface.exe" "${sources[@]}" \
+                -L"$stage/lib" -l:libwxface.dll.a -lws2_32
+            WXFACE_SANDBOX="Z:${dir//\//\\}\\wxface-sandbox" run_suite "$plat" "$wine" "$dir/test_wxface.exe" "Z:${root//\//\\}"
+            kill_sandboxes_of "$dir/wxface-sandbox"
+            ;;
+    esac
 done
-need=()
-# Cross compilers rather than gcc-multilib, which Debian will not install
-# beside gcc-aarch64-linux-gnu.
-command -v i686-linux-gnu-gcc >/dev/null || need+=(gcc-i686-linux-gnu)
-[ -e /lib/ld-linux.so.2 ] || need+=(libc6-i386)
-command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
-command -v i686-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-i686)
-command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
-command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
-if [ ${#need[@]} -gt 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+
+echo
+echo "make cross:"
+expected=
+for plat in "${platforms[@]}"; do
+    echo "  $plat: ${results[$plat]:-not run}"
+    p=${results[$plat]%% passed*}
+    [[ -z $expected ]] && expected=$p
+    if [[ $p != "$expected" ]]; then
+        echo "  $plat passed $p tests, $expected elsewhere" >&2
+        failures+=("$plat-count")
+    fi
+done
+if [ ${#failures[@]} -gt 0 ]; then
+    echo "make cross failed: ${failures[*]}" >&2
+    exit 1
 fi
-
-cargo build --bin wxface-sandbox
-export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
-export CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_LINKER=i686-linux-gnu-gcc CC_i686_unknown_linux_gnu=i686-linux-gnu-gcc
-for t in "${targets[@]}"; do
-  cargo build --lib --target "$t"
-done
-
-# The C suite, 32-bit, run natively (libc6-i386) against the sandbox built
-# for the host.
-lib32="$root/target/i686-unknown-linux-gnu/debug"
-scripts/soname-link.sh "$lib32"
-mkdir -p target/cross
-i686-linux-gnu-gcc -std=c99 -Wall -Wextra -Werror -pedantic -g -pthread -Iinclude -Itests/c \
-  tests/c/test_wxface.c tests/c/check.c tests/c/json.c tests/c/text.c tests/c/http.c tests/c/sandbox.c \
-  -L"$lib32" -lwxface -Wl,-rpath,"$lib32" -o target/cross/test_wxface_i686
-echo "i686 linux: $(WXFACE_SANDBOX="$root/target/debug/wxface-sandbox" target/cross/test_wxface_i686 | tail -n 1)"
-
-# The C suite on aarch64 under qemu-user (the sandbox stays a host binary).
-libarm="$root/target/aarch64-unknown-linux-gnu/debug"
-scripts/soname-link.sh "$libarm"
-aarch64-linux-gnu-gcc -std=c99 -Wall -Wextra -Werror -pedantic -g -pthread -Iinclude -Itests/c \
-  tests/c/test_wxface.c tests/c/check.c tests/c/json.c tests/c/text.c tests/c/http.c tests/c/sandbox.c \
-  -L"$libarm" -lwxface -Wl,-rpath,"$libarm" -o target/cross/test_wxface_aarch64
-echo "aarch64 linux (qemu): $(WXFACE_SANDBOX="$root/target/debug/wxface-sandbox" \
-  qemu-aarch64 -L /usr/aarch64-linux-gnu target/cross/test_wxface_aarch64 | tail -n 1)"
-
-# Windows: the header compiles and every symbol links against the DLL's import library.
-printf '#include <stdio.h>\n#include "wxface.h"\nint main(void){char out[65]; wxface_error e;\n  return wxface_cert_hash("IDENTITY_CARD", "n", "1", out, &e) || puts(wxface_version()) < 0;}\n' \
-  > target/cross/win_check.c
-for arch in x86_64 i686; do
-  "$arch-w64-mingw32-gcc" -std=c99 -Wall -Wextra -Werror -Iinclude target/cross/win_check.c \
-    -L"target/$arch-pc-windows-gnu/debug" -lwxface -o "target/cross/win_check_$arch.exe"
-  echo "windows $arch: wxface.dll built, a C program links against it"
-done
+echo "make cross: every platform passed the C suite ($expected tests each)"

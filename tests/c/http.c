@@ -1,20 +1,51 @@
 #define _POSIX_C_SOURCE 200809L
 #include "http.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include "text.h"
 
-static int send_all(int fd, const char *p, size_t n) {
+#ifdef _WIN32
+#include <winsock2.h>
+typedef SOCKET socket_t;
+#define close_socket closesocket
+#define SEND_FLAGS 0
+/* Winsock wants the timeout as milliseconds in a DWORD. */
+static void set_timeouts(socket_t fd) {
+    DWORD ms = 10000;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof ms);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, (const char *)&ms, sizeof ms);
+}
+static int socket_ok(socket_t fd) { return fd != INVALID_SOCKET; }
+/* WSAStartup counts its calls: one per socket costs nothing worth a flag. */
+static socket_t new_socket(void) {
+    WSADATA wsa;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return INVALID_SOCKET;
+    return socket(AF_INET, SOCK_STREAM, 0);
+}
+#else
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+typedef int socket_t;
+#define close_socket close
+#define SEND_FLAGS MSG_NOSIGNAL
+static void set_timeouts(socket_t fd) {
+    struct timeval tv = {10, 0}; /* a stuck sandbox fails the test, not the run */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+static int socket_ok(socket_t fd) { return fd >= 0; }
+static socket_t new_socket(void) { return socket(AF_INET, SOCK_STREAM, 0); }
+#endif
+
+static int send_all(socket_t fd, const char *p, size_t n) {
     while (n > 0) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        int w = (int)send(fd, p, (int)n, SEND_FLAGS);
         if (w <= 0) return -1;
         p += w;
         n -= (size_t)w;
@@ -25,18 +56,16 @@ static int send_all(int fd, const char *p, size_t n) {
 int http_request(int port, const char *method, const char *path, const char *body, char **body_out,
                  size_t *body_len) {
     struct sockaddr_in addr;
-    struct timeval tv = {10, 0}; /* a stuck sandbox fails the test, not the run */
     strbuf req = {0}, resp = {0};
     char chunk[16384], *head_end, *copy;
-    ssize_t n;
-    int fd, status = -1;
+    int n, status = -1;
+    socket_t fd;
     size_t blen;
 
     *body_out = NULL;
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    fd = new_socket();
+    if (!socket_ok(fd)) return -1;
+    set_timeouts(fd);
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons((unsigned short)port);
@@ -52,7 +81,7 @@ int http_request(int port, const char *method, const char *path, const char *bod
     if (body != NULL) sb_puts(&req, body);
     if (send_all(fd, sb_str(&req), req.len) != 0) goto done;
 
-    while ((n = recv(fd, chunk, sizeof chunk, 0)) > 0) sb_append(&resp, chunk, (size_t)n);
+    while ((n = (int)recv(fd, chunk, (int)sizeof chunk, 0)) > 0) sb_append(&resp, chunk, (size_t)n);
     if (n < 0 || resp.data == NULL) goto done;
     head_end = strstr(resp.data, "\r\n\r\n");
     if (head_end == NULL || sscanf(resp.data, "HTTP/1.%*c %d", &status) != 1) {
@@ -70,7 +99,7 @@ int http_request(int port, const char *method, const char *path, const char *bod
     *body_out = copy;
     if (body_len) *body_len = blen;
 done:
-    close(fd);
+    close_socket(fd);
     sb_free(&req);
     sb_free(&resp);
     return status;

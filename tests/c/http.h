@@ -1,4 +1,4 @@
-/* A tiny HTTP/1.1 client over POSIX sockets: one request per connection. */
+/* A tiny HTTP/1.1 client over POSIX sockets (Winsock on Windows): one request per connection. */
 #ifndef WXFACE_TEST_HTTP_H
 #define WXFACE_TEST_HTTP_H
 

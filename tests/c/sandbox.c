@@ -1,16 +1,86 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sandbox.h"
 
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "http.h"
 #include "text.h"
+
+#ifdef _WIN32
+
+
+/* A port the system just handed out as free; the sandbox binds it a moment
+   later. Wine starts a Unix program without the pipe a Windows child would
+   inherit, so the port cannot come back on the sandbox's stdout. */
+static int free_loopback_port(void) {
+    struct sockaddr_in addr;
+    int len = (int)sizeof addr, port = -1;
+    WSADATA wsa;
+    SOCKET s;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0 || (s = socket(AF_INET, SOCK_STREAM, 0)) == INVALID_SOCKET) return -1;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(s, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+        getsockname(s, (struct sockaddr *)&addr, &len) == 0)
+        port = ntohs(addr.sin_port);
+    closesocket(s);
+    return port;
+}
+
+int sandbox_start(sandbox *sb) {
+    const char *bin = getenv("WXFACE_SANDBOX");
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    strbuf cmd = {0};
+    int tries, status = -1;
+
+    memset(sb, 0, sizeof *sb);
+    if (bin == NULL || bin[0] == '\0') return -1;
+    if ((sb->port = free_loopback_port()) <= 0) return -1;
+    snprintf(sb->base, sizeof sb->base, "http://127.0.0.1:%d", sb->port);
+    sb_printf(&cmd, "\"%s\" --listen 127.0.0.1:%d", bin, sb->port);
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    if (!CreateProcessA(NULL, cmd.data, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+        fprintf(stderr, "sandbox %s: CreateProcess failed (%lu)\n", bin, (unsigned long)GetLastError());
+        sb_free(&cmd);
+        return -1;
+    }
+    sb_free(&cmd);
+    CloseHandle(pi.hThread);
+    sb->process = pi.hProcess;
+    /* Up to 10 s for it to answer its control API. */
+    for (tries = 0; tries < 200 && status != 200; tries++) {
+        json_free(sandbox_call(sb, "GET", "/sandbox/stats", NULL, &status));
+        if (status != 200) Sleep(50);
+    }
+    if (status != 200) {
+        fprintf(stderr, "sandbox %s: no answer on port %d\n", bin, sb->port);
+        sandbox_stop(sb);
+        return -1;
+    }
+    return 0;
+}
+
+/* Wine cannot terminate a Unix process: the sandbox is asked to exit. */
+void sandbox_stop(sandbox *sb) {
+    if (sb->port > 0) sandbox_post(sb, "/sandbox/shutdown", NULL);
+    if (sb->process != NULL) {
+        CloseHandle(sb->process);
+        sb->process = NULL;
+    }
+    sb->port = 0;
+}
+
+#else
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define LISTEN_PREFIX "wxface-sandbox listening on http://127.0.0.1:"
 
@@ -72,6 +142,8 @@ void sandbox_stop(sandbox *sb) {
         sb->stdout_fd = -1;
     }
 }
+
+#endif
 
 json *sandbox_call(const sandbox *sb, const char *method, const char *path, const char *body, int *status) {
     char *text = NULL;

@@ -1,11 +1,18 @@
 /*
  * The sandbox as the tests use it: spawned with fork/exec on 127.0.0.1:0,
  * its listen line read from stdout, its control API spoken over http.c.
+ * Built for Windows (the suite under wine, `make cross`), it is the Linux
+ * sandbox all the same, started through wine's CreateProcess, which runs
+ * Unix binaries natively but hands them no pipes: see sandbox.c.
  */
 #ifndef WXFACE_TEST_SANDBOX_H
 #define WXFACE_TEST_SANDBOX_H
 
+#ifdef _WIN32
+#include <winsock2.h> /* before windows.h, which it includes */
+#else
 #include <sys/types.h>
+#endif
 
 #include "json.h"
 #include "wxface.h"
@@ -14,9 +21,13 @@
 #define SANDBOX_SECRET "sandbox-secret-0123456789abcdef"
 
 typedef struct {
+#ifdef _WIN32
+    HANDLE process;
+#else
     pid_t pid;
-    int port;
     int stdout_fd;
+#endif
+    int port;
     char base[64]; /* http://127.0.0.1:PORT */
 } sandbox;
 

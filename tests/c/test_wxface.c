@@ -2159,7 +2159,9 @@ done:
 
 int main(int argc, char **argv) {
     int status;
+#ifdef SIGPIPE
     signal(SIGPIPE, SIG_IGN);
+#endif
     setvbuf(stdout, NULL, _IOLBF, 0);
     repo_root = argc > 1 ? argv[1] : ".";
     if (getenv("WXFACE_TEST_LOG") != NULL && !pii_log_to_file(getenv("WXFACE_TEST_LOG"))) {
@@ -2169,7 +2171,11 @@ int main(int argc, char **argv) {
     if (getenv("WXFACE_SANDBOX") == NULL) {
         strbuf bin = {0};
         sb_printf(&bin, "%s/target/debug/wxface-sandbox", repo_root);
+#ifdef _WIN32
+        _putenv_s("WXFACE_SANDBOX", sb_str(&bin));
+#else
         setenv("WXFACE_SANDBOX", sb_str(&bin), 1);
+#endif
         sb_free(&bin);
     }
     v1_list = load_list("v1_verify.json");
