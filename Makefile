@@ -9,7 +9,7 @@ export WXFACE_STATIC_LIBRARY := $(PROFILE_DIR)/libwxface.a
 export WXFACE_SANDBOX := $(PROFILE_DIR)/wxface-sandbox
 export WXFACE_INCLUDE := $(ROOT)/include
 
-.PHONY: all build demo test pii-reset test-rust lint test-header test-install test-docs test-c test-python test-java test-go test-fuzz header install cross bench fuzz clean
+.PHONY: all build demo test pii-reset test-rust lint test-header test-install test-docs test-c test-python test-java test-go test-fuzz header install cross dist bench fuzz clean
 
 all: build
 
@@ -104,10 +104,22 @@ install:
 header:
 	WXFACE_WRITE_HEADER=1 cargo build --lib
 
-# 32-bit Linux (whole C suite) and Windows x86/x64 (build and link); not in
-# `make test` because it installs rustup targets and MinGW.
+# Every shipped platform built as `make dist` ships it (glibc 2.17 Linux
+# x86_64/aarch64 and i686, Windows 7 x64/x86) and the whole C suite run
+# against each: natively, under qemu-user (aarch64) and under wine
+# (Windows, with the stdcall LoadLibrary program and the import-table
+# check); each run's pass count checked. Installs its pinned toolchains
+# (scripts/platforms/env.sh); not in `make test`: about 25 minutes on 2
+# cores, most of it building the standard library for Windows 7.
 cross:
 	bash scripts/cross-check.sh
+
+# target/dist/wxface-VERSION-{linux-x86_64,linux-aarch64}.tar.gz and
+# -{windows-x64,windows-x86}.zip with SHA256SUMS: stripped libraries with
+# separate debug files, static and import libraries, header, pkg-config
+# file, LICENSE, INSTALL. Installs its pinned toolchains like `make cross`.
+dist:
+	bash scripts/platforms/package.sh
 
 bench: export WXFACE_LIBRARY := $(ROOT)/target/release/libwxface.so
 bench: export WXFACE_SANDBOX := $(ROOT)/target/release/wxface-sandbox

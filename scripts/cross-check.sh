@@ -98,14 +98,28 @@ for plat in "${platforms[@]}"; do
             # -static: no libwinpthread or libgcc DLL beside the test program.
             "$arch-w64-mingw32-gcc" "${cflags[@]}" -static -pthread -o "$dir/test_wxface.exe" "${sources[@]}" \
                 -L"$stage/lib" -l:libwxface.dll.a -lws2_32
-            WXFACE_SANDBOX="Z:${dir//\//\\}\\wxface-sandbox" run_suite "$plat" "$wine" "$dir/test_wxface.exe" "Z:${root//\//\\}"
+            # As PowerBuilder and VB6 call it: LoadLibrary, GetProcAddress by
+            # plain name, __stdcall pointers declared without wxface.h.
+            "$arch-w64-mingw32-gcc" "${cflags[@]}" -DSANDBOX_WITHOUT_LIBRARY -static -o "$dir/stdcall_loadlibrary.exe" \
+                tests/c/stdcall_loadlibrary.c tests/c/http.c tests/c/json.c tests/c/text.c tests/c/sandbox.c -lws2_32
+            export WXFACE_SANDBOX="Z:${dir//\//\\}\\wxface-sandbox"
+            run_suite "$plat" "$wine" "$dir/test_wxface.exe" "Z:${root//\//\\}"
+            run_suite "$plat-stdcall" "$wine" "$dir/stdcall_loadlibrary.exe" wxface.dll
+            unset WXFACE_SANDBOX
             kill_sandboxes_of "$dir/wxface-sandbox"
+            echo "$plat exports: $(objdump -p "$stage/bin/wxface.dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' |
+                grep -c ' wxface_') named wxface_*, $(objdump -p "$stage/bin/wxface.dll" | grep -c '@[0-9]*$' || true) decorated"
             ;;
     esac
 done
 
 echo
 echo "make cross:"
+for label in "${!results[@]}"; do
+    if [[ $label == *-stdcall ]]; then
+        echo "  $label (LoadLibrary, __stdcall, 1.0 and 2.0): ${results[$label]}"
+    fi
+done
 expected=
 for plat in "${platforms[@]}"; do
     echo "  $plat: ${results[$plat]:-not run}"

@@ -189,6 +189,8 @@ char *sandbox_live_token(const sandbox *sb) {
     return copy;
 }
 
+/* Left out of programs that load the library themselves (tests/c/stdcall_loadlibrary.c). */
+#ifndef SANDBOX_WITHOUT_LIBRARY
 wxface_config *sandbox_config(const sandbox *sb, wxface_log_callback log) {
     wxface_config *cfg = wxface_config_new();
     const char *pairs[][2] = {
@@ -206,3 +208,4 @@ fail:
     wxface_config_free(cfg);
     return NULL;
 }
+#endif

@@ -49,6 +49,8 @@ char *sandbox_live_token(const sandbox *sb);
 
 /* A configuration for this sandbox: appid, secret, api_base, proxy=none,
    and `log` (if not NULL) at log_level=trace. NULL on failure. */
+#ifndef SANDBOX_WITHOUT_LIBRARY
 wxface_config *sandbox_config(const sandbox *sb, wxface_log_callback log);
+#endif
 
 #endif

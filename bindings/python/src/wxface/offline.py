@@ -64,7 +64,7 @@ def _int32(code: Any) -> int:
         raise _ffi.refuse(ArgumentTypeError, "code must be int, not %s" % type(code).__name__)
     if not -(1 << 31) <= code < 1 << 31:
         return -1  # not a code: the library names it WXFACE_ERR_UNKNOWN
-    return code
+    return int(code)  # mypy for Python 3.8 does not narrow Any through the isinstance above
 
 
 def code_name(code: int) -> str:
