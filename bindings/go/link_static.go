@@ -1,4 +1,4 @@
-//go:build !wxface_dynamic
+//go:build !wxface_dynamic && !wxface_external
 
 package wxface
 

@@ -2,8 +2,9 @@
 # Lints and tests the Go binding against the sandbox: go vet, gofmt, then
 # go test -race. Runnable from any directory.
 #
-# WXFACE_LIBRARY: libwxface.so to test; its directory must also hold
-#   libwxface.a. Unset: the checkout's target/debug, built here first.
+# WXFACE_LIBRARY: libwxface.so to test, from any directory (linked
+#   dynamically; WXFACE_GO_LINK=static links that directory's libwxface.a
+#   instead). Unset: the checkout's target/debug, built here first.
 # WXFACE_SANDBOX: the wxface-sandbox binary (default: next to the library).
 # WXFACE_GO_BENCH=1 also runs the cert_hash benchmarks.
 set -euo pipefail
@@ -25,9 +26,16 @@ if [ -z "${WXFACE_LIBRARY:-}" ]; then
     libdir="$root/target/debug"
 else
     libdir="$(cd "$(dirname "$WXFACE_LIBRARY")" && pwd)"
-    if [ "$libdir" != "$root/target/debug" ]; then
+    if [ "$libdir" != "$root/target/debug" ] && [ "${WXFACE_GO_LINK:-dynamic}" = static ]; then
+        # Another build's static library (e.g. a release archive's lib/),
+        # linked as the README tells users to.
+        tags=(-tags wxface_external)
+        export CGO_LDFLAGS="$libdir/libwxface.a -ldl -lm -lpthread ${CGO_LDFLAGS:-}"
+    elif [ "$libdir" != "$root/target/debug" ]; then
         # Another build (e.g. release): link it dynamically, found through an
-        # absolute rpath in the test binary only.
+        # absolute rpath in the test binary only. The program records the
+        # SONAME (libwxface.so.0.2), which a cargo build directory lacks.
+        "$root/scripts/soname-link.sh" "$libdir"
         tags=(-tags wxface_dynamic)
         export CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir ${CGO_LDFLAGS:-}"
     fi

@@ -58,7 +58,9 @@ stage_linux() {
         linux-aarch64) prefix=aarch64-linux-gnu- ;;
         *) prefix= ;;
     esac
-    install -d "$out/lib/pkgconfig" "$out/include" "$out/debug"
+    install -d "$out/bin" "$out/lib/pkgconfig" "$out/include" "$out/debug"
+    install -m 755 "$dir/wxface" "$out/bin/wxface"
+    split_debug "$prefix" "$out/bin/wxface" "$out/debug/wxface.debug"
     soname=$(readelf -d "$dir/libwxface.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
     install -m 755 "$dir/libwxface.so" "$out/lib/libwxface.so.$version"
     split_debug "$prefix" "$out/lib/libwxface.so.$version" "$out/debug/libwxface.so.$version.debug"
@@ -80,6 +82,8 @@ stage_windows() {
     esac
     install -d "$out/bin" "$out/lib" "$out/include" "$out/debug"
     install -m 755 "$dir/wxface.dll" "$out/bin/wxface.dll"
+    install -m 755 "$dir/wxface.exe" "$out/bin/wxface.exe"
+    split_debug "$arch-w64-mingw32-" "$out/bin/wxface.exe" "$out/debug/wxface.exe.debug"
     split_debug "$arch-w64-mingw32-" "$out/bin/wxface.dll" "$out/debug/wxface.dll.debug"
     write_def "$out/bin/wxface.dll" "$out/lib/wxface.def" "$arch"
     "$arch-w64-mingw32-dlltool" "${kill[@]}" -d "$out/lib/wxface.def" -D wxface.dll -l "$out/lib/libwxface.dll.a"
@@ -92,10 +96,14 @@ mkdir -p "$PLATFORMS_OUT"
 for plat in "${platforms[@]}"; do
     target=${RUST_TARGET[$plat]:?unknown platform $plat}
     echo "== build $plat ($target)"
-    case $plat in
-        linux-*) cargo zigbuild --release --lib --target "$target" ;;
-        windows-*) cargo "+$NIGHTLY" build -Zbuild-std=std,panic_unwind --release --lib --target "$target" ;;
-    esac
+    # The library, and the wxface command-line tool (cli/) beside it.
+    for what in "-p wxface --lib" "-p wxface-cli --bin wxface"; do
+        # shellcheck disable=SC2086 # two words each, on purpose
+        case $plat in
+            linux-*) cargo zigbuild --release $what --target "$target" ;;
+            windows-*) cargo "+$NIGHTLY" build -Zbuild-std=std,panic_unwind --release $what --target "$target" ;;
+        esac
+    done
     out="$PLATFORMS_OUT/$plat/wxface-$version-$plat"
     rm -rf "$out"
     case $plat in
