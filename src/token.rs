@@ -82,7 +82,7 @@ impl TokenCache {
         let mut st = self.lock();
         loop {
             if let Some(c) = &st.current {
-                if c.refresh_at.map_or(true, |t| Instant::now() < t) {
+                if c.refresh_at.is_none_or(|t| Instant::now() < t) {
                     return Ok(c.value.clone());
                 }
             }

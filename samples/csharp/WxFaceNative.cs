@@ -27,6 +27,7 @@ public static class WxFaceNative
     public const int WXFACE_ERR_HTTP = 13;
     public const int WXFACE_ERR_BAD_RESPONSE = 14;
     public const int WXFACE_ERR_PROXY = 15;
+    public const int WXFACE_ERR_STATE_STORE = 16;
     public const int WXFACE_ERR_WECHAT = 20;
     public const int WXFACE_ERR_ACCESS_TOKEN = 21;
     public const int WXFACE_ERR_RATE_LIMITED = 22;

@@ -25,6 +25,7 @@ Public Const WXFACE_ERR_TLS As Long = 12
 Public Const WXFACE_ERR_HTTP As Long = 13
 Public Const WXFACE_ERR_BAD_RESPONSE As Long = 14
 Public Const WXFACE_ERR_PROXY As Long = 15
+Public Const WXFACE_ERR_STATE_STORE As Long = 16
 Public Const WXFACE_ERR_WECHAT As Long = 20
 Public Const WXFACE_ERR_ACCESS_TOKEN As Long = 21
 Public Const WXFACE_ERR_RATE_LIMITED As Long = 22

@@ -136,7 +136,7 @@ impl StoreSetting {
 fn check_redis_url(url: &str) -> std::result::Result<(), String> {
     let parsed = ::redis::parse_redis_url(url)
         .ok_or("not a valid redis:// or rediss:// URL (redis://[user:password@]host:port[/db])")?;
-    if parsed.host_str().map_or(true, str::is_empty) {
+    if parsed.host_str().is_none_or(str::is_empty) {
         return Err("the URL names no host".into());
     }
     if parsed.port().is_none() {
