@@ -84,6 +84,8 @@ def csharp_param(t: str, n: str) -> str:
         return table[t]
     if opaque(t):
         return f"out IntPtr {n}" if t.endswith("**") else f"IntPtr {n}"
+    if t.startswith("wxface_") and t.endswith("_callback"):
+        return f"IntPtr {n}"  # a callback without its own declaration here: a function pointer
     raise SystemExit(f"generate.py: no C# type for {t}")
 
 
@@ -152,6 +154,8 @@ def vb6_param(t: str, n: str) -> str:
         return table[t]
     if opaque(t):
         return f"ByRef {n} As Long" if t.endswith("**") else f"ByVal {n} As Long"
+    if t.startswith("wxface_") and t.endswith("_callback"):
+        return f"ByVal {n} As Long"  # a callback without its own declaration here: a function pointer
     raise SystemExit(f"generate.py: no VB6 type for {t}")
 
 
@@ -210,6 +214,8 @@ def delphi_param(t: str, n: str) -> str:
         return f"{n}: {table[t]}"
     if opaque(t):
         return f"{n}: PPointer" if t.endswith("**") else f"{n}: Pointer"
+    if t.startswith("wxface_") and t.endswith("_callback"):
+        return f"{n}: Pointer"  # a callback without its own declaration here: a function pointer
     raise SystemExit(f"generate.py: no Delphi type for {t}")
 
 
@@ -274,6 +280,8 @@ def pb_param(t: str, n: str) -> str:
         return table[t]
     if opaque(t):
         return f"ref longptr {n}" if t.endswith("**") else f"longptr {n}"
+    if t.startswith("wxface_") and t.endswith("_callback"):
+        return f"longptr {n}"  # a callback without its own declaration here: a function pointer
     raise SystemExit(f"generate.py: no PowerBuilder type for {t}")
 
 

@@ -110,6 +110,8 @@ public static class WxFaceNative
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_push_seal(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string format, [MarshalAs(UnmanagedType.LPStr)] string mode, [MarshalAs(UnmanagedType.LPStr)] string message, UIntPtr message_len, long timestamp, [MarshalAs(UnmanagedType.LPStr)] string nonce, out IntPtr out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_config_set_replay_callback(IntPtr cfg, IntPtr callback, IntPtr user_data, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern IntPtr wxface_response_str(IntPtr r, [MarshalAs(UnmanagedType.LPStr)] string field);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_response_int(IntPtr r, [MarshalAs(UnmanagedType.LPStr)] string field, out long out_, ref WxfaceError err);

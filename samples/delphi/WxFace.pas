@@ -85,6 +85,7 @@ function wxface_push_check_url(c: Pointer; query: PAnsiChar; err: PWxfaceError):
 function wxface_push_url_echo(c: Pointer; query: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_push_open(c: Pointer; query: PAnsiChar; body: PAnsiChar; body_len: NativeUInt; event: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_push_seal(c: Pointer; format: PAnsiChar; mode: PAnsiChar; message: PAnsiChar; message_len: NativeUInt; timestamp: Int64; nonce: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_config_set_replay_callback(cfg: Pointer; callback: Pointer; user_data: Pointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_response_str(r: Pointer; field: PAnsiChar): PAnsiChar; stdcall; external 'wxface.dll';
 function wxface_response_int(r: Pointer; field: PAnsiChar; out_: PInt64; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_response_bytes(r: Pointer; field: PAnsiChar; data: PPByte; len: PNativeUInt; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';

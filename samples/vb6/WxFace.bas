@@ -82,6 +82,7 @@ Public Declare Function wxface_push_check_url Lib "wxface.dll" (ByVal c As Long,
 Public Declare Function wxface_push_url_echo Lib "wxface.dll" (ByVal c As Long, ByVal query As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_push_open Lib "wxface.dll" (ByVal c As Long, ByVal query As String, ByVal body As String, ByVal body_len As Long, ByRef event_ As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_push_seal Lib "wxface.dll" (ByVal c As Long, ByVal format_ As String, ByVal mode As String, ByVal message As String, ByVal message_len As Long, ByVal timestamp As Currency, ByVal nonce As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_config_set_replay_callback Lib "wxface.dll" (ByVal cfg As Long, ByVal callback As Long, ByVal user_data As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_response_str Lib "wxface.dll" (ByVal r As Long, ByVal field As String) As Long
 Public Declare Function wxface_response_int Lib "wxface.dll" (ByVal r As Long, ByVal field As String, ByRef out As Currency, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_response_bytes Lib "wxface.dll" (ByVal r As Long, ByVal field As String, ByRef data As Long, ByRef len_ As Long, ByRef err As WXFACE_ERROR) As Long
