@@ -144,7 +144,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     /// Callback types: C calls them with the header's convention.
     fn visit_type_bare_fn(&mut self, t: &'ast syn::TypeBareFn) {
         let abi = t.abi.as_ref().and_then(|abi| abi.name.as_ref());
-        if t.abi.is_some() && !abi.is_some_and(|abi| abi.value() == "system") {
+        if t.abi.is_some() && abi.is_none_or(|abi| abi.value() != "system") {
             self.findings.push(format!(
                 "{}: a callback type must be `extern \"system\"` (WXFACE_CALL in the header)",
                 self.path
