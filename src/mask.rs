@@ -22,7 +22,7 @@ pub fn name(s: &str) -> String {
     let rest = chars.count();
     let mut out = String::with_capacity(first.len_utf8() + rest.max(1));
     out.push(first);
-    out.extend(std::iter::repeat('*').take(rest.max(1)));
+    out.extend(std::iter::repeat_n('*', rest.max(1)));
     out
 }
 

@@ -92,7 +92,7 @@ public static class WxFaceNative
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern IntPtr wxface_code_description(int code);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_id_card_normalize([MarshalAs(UnmanagedType.LPStr)] string in_, byte[] out_, ref WxfaceError err);
+    public static extern int wxface_id_card_normalize([MarshalAs(UnmanagedType.LPStr)] string id_card_number, byte[] out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_md5_id_card_number([MarshalAs(UnmanagedType.LPStr)] string id_card_number, byte[] out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]

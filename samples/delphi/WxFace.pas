@@ -76,7 +76,7 @@ function wxface_config_set_log_callback(cfg: Pointer; callback: TWxfaceLogCallba
 procedure wxface_config_free(cfg: Pointer); stdcall; external 'wxface.dll';
 function wxface_code_name(code: Int32): PAnsiChar; stdcall; external 'wxface.dll';
 function wxface_code_description(code: Int32): PAnsiChar; stdcall; external 'wxface.dll';
-function wxface_id_card_normalize(in_: PAnsiChar; out_: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_id_card_normalize(id_card_number: PAnsiChar; out_: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_md5_id_card_number(id_card_number: PAnsiChar; out_: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_md5_name(name: PAnsiChar; out_: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_cert_hash(cert_type: PAnsiChar; cert_name: PAnsiChar; cert_no: PAnsiChar; out_: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';

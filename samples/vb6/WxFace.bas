@@ -73,7 +73,7 @@ Public Declare Function wxface_config_set_log_callback Lib "wxface.dll" (ByVal c
 Public Declare Sub wxface_config_free Lib "wxface.dll" (ByVal cfg As Long)
 Public Declare Function wxface_code_name Lib "wxface.dll" (ByVal code As Long) As Long
 Public Declare Function wxface_code_description Lib "wxface.dll" (ByVal code As Long) As Long
-Public Declare Function wxface_id_card_normalize Lib "wxface.dll" (ByVal in_ As String, ByVal out As String, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_id_card_normalize Lib "wxface.dll" (ByVal id_card_number As String, ByVal out As String, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_md5_id_card_number Lib "wxface.dll" (ByVal id_card_number As String, ByVal out As String, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_md5_name Lib "wxface.dll" (ByVal name_ As String, ByVal out As String, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_cert_hash Lib "wxface.dll" (ByVal cert_type As String, ByVal cert_name As String, ByVal cert_no As String, ByVal out As String, ByRef err As WXFACE_ERROR) As Long
