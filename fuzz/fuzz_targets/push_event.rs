@@ -21,7 +21,13 @@ fuzz_target!(|data: &[u8]| {
     let back = event::parse(&json).expect("to_json output parses");
     assert_eq!(back, fields, "JSON round trip changed the fields");
 
-    if let Ok(xml) = event::to_xml(&fields) {
+    // XML carries text only: a JSON value that is neither an integer nor a
+    // string (a float CreateTime, an object) comes back as text, so only
+    // messages without one must survive the XML round trip unchanged.
+    let xml_can_carry = fields
+        .fields()
+        .all(|(_, value)| !matches!(value, wxface::Value::Json(_)));
+    if let (true, Ok(xml)) = (xml_can_carry, event::to_xml(&fields)) {
         let back = event::parse(&xml).expect("to_xml output parses");
         assert_eq!(back, fields, "XML round trip changed the fields");
     }

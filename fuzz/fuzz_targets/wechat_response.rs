@@ -35,8 +35,9 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
         Err(JsonError::DuplicateKey(_)) => {
-            // A duplicate is well-formed JSON that serde_json reads fine.
-            assert!(reference.is_ok(), "malformed JSON called a duplicate");
+            // Reading stops at the first fault, so a duplicate may be found
+            // before a later syntax error: either way the answer is refused.
+            // What must hold is the converse: valid JSON is never malformed.
             return;
         }
     };
