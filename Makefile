@@ -29,7 +29,7 @@ PII_DIR := $(ROOT)/target/pii
 test: export WXFACE_LOG_FILE := $(PII_DIR)/wxface.log
 test: export WXFACE_LOG_LEVEL := trace
 test: export WXFACE_SANDBOX_SECRETS_FILE := $(PII_DIR)/secrets.txt
-test: pii-reset lint test-rust test-header test-install test-docs test-c test-samples test-python test-java test-go test-fuzz
+test: pii-reset msrv lint test-rust test-header test-install test-docs test-c test-samples test-python test-java test-go test-fuzz
 	python3 tests/pii_scan.py $(PII_DIR)/wxface.log $(PII_DIR)/secrets.txt
 	@echo "make test: every suite passed"
 
