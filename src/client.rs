@@ -161,12 +161,16 @@ impl Client {
     /// A handle sharing everything with this one but whose calls each wait
     /// at most `timeout` per attempt, and never longer than the configured
     /// `timeout_ms`: a caller's deadline can shorten a call, not lengthen it.
-    pub fn with_timeout(&self, timeout: Duration) -> Client {
-        Client {
+    /// A zero timeout is `Code::InvalidArgument`: no call could be made.
+    pub fn with_timeout(&self, timeout: Duration) -> Result<Client> {
+        if timeout.is_zero() {
+            return Err(Error::invalid_argument("timeout_ms", "must be at least 1"));
+        }
+        Ok(Client {
             inner: self.inner.clone(),
             timeout: Some(timeout.min(self.inner.timeout)),
             deadline: self.deadline,
-        }
+        })
     }
 
     /// A handle whose calls, retries included, end by `deadline`: each

@@ -7,6 +7,7 @@ use sha2::Sha256;
 
 use crate::error::Result;
 use crate::id_card;
+use crate::text::required;
 
 pub fn md5_hex(bytes: &[u8]) -> String {
     hex(&Md5::digest(bytes))
@@ -21,20 +22,27 @@ pub fn id_card_md5(id_card_number: &str) -> Result<String> {
     Ok(md5_hex(id_card::normalize(id_card_number)?.as_bytes()))
 }
 
-/// 1.0 `name_utf8_md5`: the MD5 of the name's UTF-8 bytes, exactly as given.
-pub fn name_md5(name: &str) -> String {
-    md5_hex(name.as_bytes())
+/// 1.0 `name_utf8_md5`: the MD5 of the name's UTF-8 bytes, exactly as
+/// given. An empty name, or one holding a NUL, is `InvalidArgument`.
+pub fn name_md5(name: &str) -> Result<String> {
+    required("name", name)?;
+    Ok(md5_hex(name.as_bytes()))
 }
 
-/// 2.0 `cert_hash`: `cert_type=B64&cert_name=B64&cert_no=B64`, SHA-256, hex.
-pub fn cert_hash(cert_type: &str, cert_name: &str, cert_no: &str) -> String {
+/// 2.0 `cert_hash`: `cert_type=B64&cert_name=B64&cert_no=B64`, SHA-256,
+/// hex, of the values as given. An empty value, or one holding a NUL, is
+/// `InvalidArgument` naming it.
+pub fn cert_hash(cert_type: &str, cert_name: &str, cert_no: &str) -> Result<String> {
+    required("cert_type", cert_type)?;
+    required("cert_name", cert_name)?;
+    required("cert_no", cert_no)?;
     let joined = format!(
         "cert_type={}&cert_name={}&cert_no={}",
         STANDARD.encode(cert_type),
         STANDARD.encode(cert_name),
         STANDARD.encode(cert_no)
     );
-    sha256_hex(joined.as_bytes())
+    Ok(sha256_hex(joined.as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -50,6 +58,21 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Code;
+
+    #[test]
+    fn empty_or_nul_holding_arguments_are_invalid_and_named() {
+        for (e, what) in [
+            (name_md5("").unwrap_err(), "name"),
+            (name_md5("张\0三").unwrap_err(), "name"),
+            (cert_hash("", "张三", "1").unwrap_err(), "cert_type"),
+            (cert_hash("T", "", "1").unwrap_err(), "cert_name"),
+            (cert_hash("T", "张三", "1\0").unwrap_err(), "cert_no"),
+        ] {
+            assert_eq!(e.code, Code::InvalidArgument);
+            assert!(e.message.starts_with(what), "{}", e.message);
+        }
+    }
 
     #[test]
     fn md5_matches_rfc_1321() {
@@ -66,7 +89,7 @@ mod tests {
 
     #[test]
     fn name_md5_hashes_utf8_bytes() {
-        assert_eq!(name_md5("张三"), md5_hex("张三".as_bytes()));
+        assert_eq!(name_md5("张三").unwrap(), md5_hex("张三".as_bytes()));
     }
 
     #[test]
@@ -76,7 +99,7 @@ mod tests {
             b"cert_type=SURFTlRJVFlfQ0FSRA==&cert_name=5byg5LiJ&cert_no=MTEwMTA1MTk0OTEyMzEwMDJY",
         );
         assert_eq!(
-            cert_hash("IDENTITY_CARD", "张三", "11010519491231002X"),
+            cert_hash("IDENTITY_CARD", "张三", "11010519491231002X").unwrap(),
             expected
         );
     }

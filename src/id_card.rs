@@ -13,6 +13,7 @@ const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 /// The canonical 18 characters, or `InvalidIdCard` saying what is wrong
 /// (never the number itself, only its masked form).
 pub fn normalize(input: &str) -> Result<String> {
+    crate::text::no_nul("id_card_number", input)?;
     let mut out = String::with_capacity(18);
     for ch in input
         .trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')

@@ -55,7 +55,8 @@ pub fn separator_hint(canonical_name: &str, wechat_md5: &str) -> Option<String> 
     if !canonical_name.contains(MIDDLE_DOT) {
         return None;
     }
-    let matches = |variant: &str| digest::name_md5(variant).eq_ignore_ascii_case(wechat_md5);
+    let matches =
+        |variant: &str| digest::md5_hex(variant.as_bytes()).eq_ignore_ascii_case(wechat_md5);
     let unicode = |c: char| format!("U+{:04X}", u32::from(c));
     for (c, label) in SEPARATOR_LOOK_ALIKES {
         if matches(&canonical_name.replace(MIDDLE_DOT, &c.to_string())) {
@@ -101,14 +102,17 @@ mod tests {
 
     #[test]
     fn the_hint_names_the_separator_wechat_used_never_the_name() {
-        let md5 = digest::name_md5("阿卜杜・热合曼");
+        let md5 = digest::name_md5("阿卜杜・热合曼").unwrap();
         let hint = separator_hint(NAME, &md5).unwrap();
         assert!(hint.contains("U+30FB KATAKANA MIDDLE DOT"), "{hint}");
         assert!(!hint.contains('阿'));
-        let hint = separator_hint(NAME, &digest::name_md5("阿卜杜热合曼")).unwrap();
+        let hint = separator_hint(NAME, &digest::name_md5("阿卜杜热合曼").unwrap()).unwrap();
         assert!(hint.contains("without one"), "{hint}");
-        let hint = separator_hint(NAME, &digest::name_md5("李四")).unwrap();
+        let hint = separator_hint(NAME, &digest::name_md5("李四").unwrap()).unwrap();
         assert!(hint.contains("check how the ID card writes"), "{hint}");
-        assert_eq!(separator_hint("张三", &digest::name_md5("李四")), None);
+        assert_eq!(
+            separator_hint("张三", &digest::name_md5("李四").unwrap()),
+            None
+        );
     }
 }

@@ -179,6 +179,13 @@ impl Response {
         self.fields.iter().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// The fields by value, in order: the photo of getimage (up to 8 MiB)
+    /// moves to its new owner instead of being copied. The new owner wipes
+    /// the values, as this response would have.
+    pub fn into_fields(mut self) -> impl Iterator<Item = (String, Value)> {
+        std::mem::take(&mut self.fields).into_iter()
+    }
+
     pub fn len(&self) -> usize {
         self.fields.len()
     }

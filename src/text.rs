@@ -47,6 +47,24 @@ impl InputEncoding {
     }
 }
 
+/// A caller's string may not hold a NUL character: a C string cannot, so
+/// no C caller or binding could pass the same value, and the Rust API
+/// gives the same answer they get.
+pub(crate) fn no_nul(what: &str, value: &str) -> Result<()> {
+    if value.contains('\0') {
+        return Err(Error::invalid_argument(what, "contains a NUL character"));
+    }
+    Ok(())
+}
+
+/// A required argument: not empty, no NUL character.
+pub(crate) fn required(what: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::invalid_argument(what, "must not be empty"));
+    }
+    no_nul(what, value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,7 +72,7 @@ impl Client {
             "expires_at",
             crate::Value::Int(unix_now().saturating_add(life_s)),
         );
-        r.set_text("cert_hash", digest::cert_hash(CERT_TYPE, name, &id));
+        r.set_text("cert_hash", digest::cert_hash(CERT_TYPE, name, &id)?);
         Ok(r)
     }
 

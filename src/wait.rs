@@ -132,6 +132,9 @@ impl Client {
         timeout: Duration,
         cancel: Option<&Cancel>,
     ) -> Result<Response> {
+        if timeout.is_zero() {
+            return Err(Error::invalid_argument("timeout_ms", "must be at least 1"));
+        }
         let started = Instant::now();
         let deadline = started + timeout;
         let life = self.inner.lives.end_of(verify_id);

@@ -64,7 +64,7 @@ fn verify_with_finish_time(finish_time: i64) -> wxface::Result<wxface::Response>
     let answer = json!({
         "errcode": 0, "errmsg": "ok", "identify_ret": 0,
         "id_card_number_md5": digest::md5_hex(ID.as_bytes()),
-        "name_utf8_md5": digest::name_md5(NAME),
+        "name_utf8_md5": digest::name_md5(NAME).unwrap(),
         "finish_time": finish_time,
     });
     let mut cfg = Config::new();

@@ -19,11 +19,14 @@ fn subst(v: &Value, people: &Value) -> Value {
             let field = &s["$other.".len()..];
             if field == "cert_hash" {
                 let o = &people["other"];
-                Value::String(wxface::digest::cert_hash(
-                    "IDENTITY_CARD",
-                    o["name"].as_str().unwrap(),
-                    o["id_card_number"].as_str().unwrap(),
-                ))
+                Value::String(
+                    wxface::digest::cert_hash(
+                        "IDENTITY_CARD",
+                        o["name"].as_str().unwrap(),
+                        o["id_card_number"].as_str().unwrap(),
+                    )
+                    .unwrap(),
+                )
             } else {
                 people["other"][field].clone()
             }
@@ -340,12 +343,10 @@ fn play(client: &wxface::Client, s: &Value) -> Result<wxface::Result<String>, &'
     Ok(match call {
         "id_card_normalize" => wxface::id_card::normalize(arg("id_card_number")),
         "md5_id_card_number" => wxface::digest::id_card_md5(arg("id_card_number")),
-        "md5_name" => Ok(wxface::digest::name_md5(arg("name"))),
-        "cert_hash" => Ok(wxface::digest::cert_hash(
-            arg("cert_type"),
-            arg("cert_name"),
-            arg("cert_no"),
-        )),
+        "md5_name" => wxface::digest::name_md5(arg("name")),
+        "cert_hash" => {
+            wxface::digest::cert_hash(arg("cert_type"), arg("cert_name"), arg("cert_no"))
+        }
         "v1_get_user_id_key" => {
             text(client.v1_get_user_id_key(arg("name"), arg("id_card_number"), opt("out_seq_no")))
         }
@@ -409,25 +410,9 @@ fn judge(s: &Value, r: &wxface::Result<String>) -> Option<String> {
 
 /// Where the Rust API knowingly answers otherwise than the C ABI and the
 /// bindings, and why. Each must still differ: once the core takes the rule
-/// over, its scenario passes and the entry must go.
-const RUST_API_DIFFERS: [(&str, &str); 4] = [
-    (
-        "bad_input/md5_name_empty",
-        "the empty-argument check of the offline helpers is in src/ffi, not the core (issue 11 item 3)",
-    ),
-    (
-        "bad_input/cert_hash_empty_type",
-        "the empty-argument check of the offline helpers is in src/ffi, not the core (issue 11 item 3)",
-    ),
-    (
-        "bad_input/md5_name_nul_inside",
-        "the core hashes a NUL as a character; only C strings cannot hold one",
-    ),
-    (
-        "bad_input/normalize_nul_inside",
-        "the core reads a NUL as a bad ID character (INVALID_ID_CARD)",
-    ),
-];
+/// over, its scenario passes and the entry must go. None today: every input
+/// rule lives in the core (issue 11 item 3).
+const RUST_API_DIFFERS: [(&str, &str); 0] = [];
 
 /// Plays every scenario of a list, reporting each; fails at the end with
 /// every failure listed.

@@ -28,8 +28,13 @@ pub fn id(args: &[String]) -> Result<u8, Usage> {
 /// `wxface md5 name [NAME|-]`: 1.0's `name_utf8_md5`.
 pub fn md5_name(args: &[String]) -> Result<u8, Usage> {
     let name = one_value(args.first())?;
-    println!("{}", digest::name_md5(name.trim()));
-    Ok(0)
+    match digest::name_md5(name.trim()) {
+        Ok(md5) => {
+            println!("{md5}");
+            Ok(0)
+        }
+        Err(e) => Ok(refused("invalid", &e)),
+    }
 }
 
 /// `wxface md5 id [NUMBER|-]`: 1.0's `id_card_number_md5`.
@@ -53,9 +58,11 @@ pub fn cert_hash(args: &[String]) -> Result<u8, Usage> {
         ));
     }
     let lines = stdin_lines(2)?;
-    match id_card::normalize(&lines[1]) {
-        Ok(id) => {
-            println!("{}", digest::cert_hash(v2::CERT_TYPE, lines[0].trim(), &id));
+    let hash = id_card::normalize(&lines[1])
+        .and_then(|id| digest::cert_hash(v2::CERT_TYPE, lines[0].trim(), &id));
+    match hash {
+        Ok(hash) => {
+            println!("{hash}");
             Ok(0)
         }
         Err(e) => Ok(refused("invalid", &e)),

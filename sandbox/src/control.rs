@@ -217,7 +217,7 @@ fn complete_v1(sandbox: &Arc<Sandbox>, body: Map<String, Json>) -> Reply {
         }
         None => digest::md5_hex(id_card_number.as_bytes()),
     };
-    let name_utf8_md5 = digest::name_md5(text(&body, "as_name").unwrap_or(&name));
+    let name_utf8_md5 = digest::md5_hex(text(&body, "as_name").unwrap_or(&name).as_bytes());
     let openid = match text(&body, "openid") {
         Some(openid) => openid.to_owned(),
         None => ids::openid_for(&sandbox.config.appid, &format!("{id_card_number}|{name}")),

@@ -346,7 +346,7 @@ fn get_verify_id(sandbox: &Sandbox, body: &Map<String, Json>, now: Instant) -> R
         openid: openid.to_owned(),
         // Over the fields exactly as sent: a client that hashes a different
         // spelling (lower-case x, full-width digits) must see 84018.
-        cert_hash: digest::cert_hash("IDENTITY_CARD", cert_name, cert_no),
+        cert_hash: digest::cert_hash("IDENTITY_CARD", cert_name, cert_no).unwrap_or_default(),
         verify_ret: None,
         checking_left: 0,
     };

@@ -246,7 +246,7 @@ impl Sandbox {
 }
 
 fn cert_hash() -> String {
-    digest::cert_hash("IDENTITY_CARD", NAME, ID)
+    digest::cert_hash("IDENTITY_CARD", NAME, ID).unwrap()
 }
 
 fn query_body(verify_id: &str) -> Json {
@@ -660,7 +660,7 @@ fn v2_query_checks_every_field_against_getverifyid() {
     assert_eq!(
         with(
             "cert_hash",
-            &digest::cert_hash("IDENTITY_CARD", NAME, ID_LOWER_X)
+            &digest::cert_hash("IDENTITY_CARD", NAME, ID_LOWER_X).unwrap()
         ),
         84018
     );

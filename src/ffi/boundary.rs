@@ -1,6 +1,8 @@
 //! The one panic boundary. Every exported function's body is a single call
-//! of [`guard`] (functions that return a code and take a `wxface_error`) or
-//! [`guard_value`] (those that return a pointer, a size or nothing), so no
+//! of [`respond`] (functions that hand back an object through `out`),
+//! [`guard`] (the other functions that return a code and take a
+//! `wxface_error`) or [`guard_value`] (those that return a pointer, a size
+//! or nothing), so no
 //! Rust panic ever unwinds into C, Java or Go: with `extern "system"` that
 //! would be undefined behaviour, or an abort of the host process on newer
 //! Rust. `tests/panic_boundary.rs` reads the sources and fails for an
@@ -58,6 +60,56 @@ pub(crate) fn guard(err: *mut wxface_error, f: impl FnOnce() -> Result<()>) -> i
     }
 }
 
+/// Where an export hands back the object it makes: the caller's `out`.
+pub(crate) struct Out<T> {
+    ptr: *mut *mut T,
+    name: &'static str,
+    required: bool,
+}
+
+impl<T> Out<T> {
+    /// NULL is WXFACE_ERR_INVALID_ARGUMENT naming `name`, before any work.
+    pub(crate) fn required(ptr: *mut *mut T, name: &'static str) -> Out<T> {
+        Out {
+            ptr,
+            name,
+            required: true,
+        }
+    }
+
+    /// NULL: the caller wants the code only, and the object is dropped.
+    pub(crate) fn optional(ptr: *mut *mut T) -> Out<T> {
+        Out {
+            ptr,
+            name: "out",
+            required: false,
+        }
+    }
+}
+
+/// [`guard`] for an export that makes an object: checks `out`, runs `f`
+/// (argument conversion and one call of the core) and, on success only,
+/// stores what `f` made, turned into its C type, into `*out`.
+#[track_caller]
+pub(crate) fn respond<T, V: Into<T>>(
+    err: *mut wxface_error,
+    out: Out<T>,
+    f: impl FnOnce() -> Result<V>,
+) -> i32 {
+    guard(err, || {
+        if out.required && out.ptr.is_null() {
+            return Err(Error::invalid_argument(out.name, "is NULL"));
+        }
+        let value = f()?;
+        if !out.ptr.is_null() {
+            // SAFETY: a non-NULL out-pointer from the caller, writable per
+            // the header; written only on success.
+            unsafe { *out.ptr = Box::into_raw(Box::new(value.into())) };
+        }
+        Ok(())
+    })
+}
+
 /// Runs `f`, which has no code to report a failure with: a panic gives
 /// [`OnPanic::on_panic`] and a line in the diagnostic log.
 #[track_caller]
@@ -106,6 +158,29 @@ mod tests {
         assert!(guard_value::<*mut u8>(|| panic!("a bug")).is_null());
         assert_eq!(guard_value::<usize>(|| panic!("a bug")), 0);
         guard_value::<()>(|| panic!("a bug"));
+    }
+
+    #[test]
+    fn respond_writes_out_only_on_success_and_refuses_a_null_required_out() {
+        let mut err: wxface_error = unsafe { std::mem::zeroed() };
+        let mut out: *mut u32 = std::ptr::null_mut();
+        let rc = respond(&mut err, Out::required(&mut out, "out"), || {
+            Err::<u32, _>(Error::new(Code::NotFound, "no"))
+        });
+        assert_eq!((rc, out.is_null()), (Code::NotFound as i32, true));
+        let rc = respond(&mut err, Out::required(&mut out, "out"), || Ok(7u32));
+        assert_eq!((rc, unsafe { *out }), (0, 7));
+        unsafe { super::super::free(out) };
+        let rc = respond(
+            &mut err,
+            Out::<u32>::required(std::ptr::null_mut(), "event"),
+            || -> Result<u32> { panic!("must not run") },
+        );
+        assert_eq!(rc, Code::InvalidArgument as i32);
+        let rc = respond(&mut err, Out::<u32>::optional(std::ptr::null_mut()), || {
+            Ok(1u32)
+        });
+        assert_eq!(rc, 0);
     }
 
     #[test]

@@ -2,17 +2,23 @@
 
 use std::time::Duration;
 
-use super::config::{config_ref, wxface_config};
+use super::config::wxface_config;
 use super::error::wxface_error;
-use super::{guard, guard_value, need_out, object, put};
+use super::{guard_value, object, respond, Out};
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A client: safe to share between threads; every call blocks, bounded by
 /// the configured timeouts. Free it with `wxface_client_free` once no
 /// thread uses it.
 pub struct wxface_client {
     pub(crate) inner: Client,
+}
+
+impl From<Client> for wxface_client {
+    fn from(inner: Client) -> wxface_client {
+        wxface_client { inner }
+    }
 }
 
 /// Makes a client from `cfg` (copied: later changes to `cfg` do not affect
@@ -24,12 +30,9 @@ pub unsafe extern "system" fn wxface_client_new(
     out: *mut *mut wxface_client,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        need_out(out, "out")?;
-        let client = Client::new(config_ref(cfg)?)?;
-        // SAFETY: `out` checked above.
-        unsafe { put(out, wxface_client { inner: client }) };
-        Ok(())
+    respond(err, Out::required(out, "out"), || {
+        // SAFETY: a live config per the header; NULL is checked.
+        Client::new(unsafe { &object(cfg, "cfg")?.inner })
     })
 }
 
@@ -44,22 +47,9 @@ pub unsafe extern "system" fn wxface_client_with_timeout(
     out: *mut *mut wxface_client,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        need_out(out, "out")?;
-        if timeout_ms == 0 {
-            return Err(Error::invalid_argument("timeout_ms", "must be at least 1"));
-        }
-        let c = client_ref(c)?;
-        // SAFETY: `out` checked above.
-        unsafe {
-            put(
-                out,
-                wxface_client {
-                    inner: c.with_timeout(Duration::from_millis(u64::from(timeout_ms))),
-                },
-            )
-        };
-        Ok(())
+    respond(err, Out::required(out, "out"), || {
+        // SAFETY: a live client per the header; NULL is checked.
+        unsafe { client(c) }?.with_timeout(Duration::from_millis(u64::from(timeout_ms)))
     })
 }
 
@@ -70,7 +60,8 @@ pub unsafe extern "system" fn wxface_client_free(client: *mut wxface_client) {
     guard_value(|| unsafe { super::free(client) })
 }
 
-pub(crate) fn client_ref<'a>(c: *const wxface_client) -> Result<&'a Client> {
-    // SAFETY: checked for NULL by `object`; a live client per the header.
+/// The core client behind a required `wxface_client *`.
+pub(crate) unsafe fn client<'a>(c: *const wxface_client) -> Result<&'a Client> {
+    // SAFETY: forwarded contract, see `object`.
     unsafe { object(c, "client") }.map(|c| &c.inner)
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::error::wxface_error;
-use super::{guard, guard_value, object, utf8};
+use super::{guard, guard_value, object_mut, utf8};
 use crate::config::Config;
 use crate::error::{Code, Error, Result};
 use crate::log::{Level, Logger};
@@ -123,11 +123,9 @@ pub unsafe extern "system" fn wxface_config_set(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NULL-checked; a live config from wxface_config_new.
-        let cfg = unsafe { config_mut(cfg) }?;
-        // SAFETY: NUL-terminated strings per the header.
-        let (key, value) = unsafe { (utf8(key, "key")?, utf8(value, "value")?) };
-        cfg.set(key, value)
+        // SAFETY: a live config and NUL-terminated strings per the header;
+        // each conversion checks NULL.
+        unsafe { config(cfg)?.set(utf8(key, "key")?, utf8(value, "value")?) }
     })
 }
 
@@ -142,11 +140,9 @@ pub unsafe extern "system" fn wxface_config_load_file(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NULL-checked; a live config from wxface_config_new.
-        let cfg = unsafe { config_mut(cfg) }?;
-        // SAFETY: NUL-terminated string per the header.
-        let path = unsafe { utf8(path, "path")? };
-        cfg.load_file(std::path::Path::new(path))
+        // SAFETY: a live config and a NUL-terminated string per the header;
+        // each conversion checks NULL.
+        unsafe { config(cfg)?.load_file(std::path::Path::new(utf8(path, "path")?)) }
     })
 }
 
@@ -161,9 +157,8 @@ pub unsafe extern "system" fn wxface_config_set_token_callback(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NULL-checked; a live config from wxface_config_new.
-        let cfg = unsafe { config_mut(cfg) }?;
-        cfg.token_provider = callback.map(|f| {
+        // SAFETY: a live config per the header; NULL is checked.
+        unsafe { config(cfg) }?.token_provider = callback.map(|f| {
             Arc::new(CTokenProvider {
                 f,
                 user_data: UserData(user_data),
@@ -183,9 +178,8 @@ pub unsafe extern "system" fn wxface_config_set_log_callback(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NULL-checked; a live config from wxface_config_new.
-        let cfg = unsafe { config_mut(cfg) }?;
-        cfg.logger = callback.map(|f| {
+        // SAFETY: a live config per the header; NULL is checked.
+        unsafe { config(cfg) }?.logger = callback.map(|f| {
             Arc::new(CLogger {
                 f,
                 user_data: UserData(user_data),
@@ -202,17 +196,10 @@ pub unsafe extern "system" fn wxface_config_free(cfg: *mut wxface_config) {
     guard_value(|| unsafe { super::free(cfg) })
 }
 
-/// A required config to change.
-pub(crate) unsafe fn config_mut<'a>(cfg: *mut wxface_config) -> Result<&'a mut Config> {
-    // SAFETY: NULL is checked by `as_mut`; otherwise a live config (header contract).
-    unsafe { cfg.as_mut() }
-        .map(|c| &mut c.inner)
-        .ok_or_else(|| Error::invalid_argument("cfg", "is NULL"))
-}
-
-pub(crate) fn config_ref<'a>(cfg: *const wxface_config) -> Result<&'a Config> {
-    // SAFETY: checked for NULL by `object`; a live config per the header.
-    unsafe { object(cfg, "cfg") }.map(|c| &c.inner)
+/// The core configuration behind a required `wxface_config *` to change.
+pub(crate) unsafe fn config<'a>(cfg: *mut wxface_config) -> Result<&'a mut Config> {
+    // SAFETY: forwarded contract, see `object_mut`.
+    unsafe { object_mut(cfg, "cfg") }.map(|c| &mut c.inner)
 }
 
 /// The caller's opaque pointer. The header makes thread-safety of what it

@@ -20,10 +20,12 @@ pub unsafe extern "system" fn wxface_id_card_normalize(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NUL-terminated string per the header.
-        let id = id_card::normalize(unsafe { utf8(id_card_number, "id_card_number") }?)?;
-        // SAFETY: `out` holds 19 bytes per the header.
-        unsafe { write_c(out, 19, &id, "out") }
+        // SAFETY: a NUL-terminated string and 19 bytes at `out` per the
+        // header; each conversion checks NULL.
+        unsafe {
+            let id = id_card::normalize(utf8(id_card_number, "id_card_number")?)?;
+            write_c(out, 19, &id, "out")
+        }
     })
 }
 
@@ -36,10 +38,12 @@ pub unsafe extern "system" fn wxface_md5_id_card_number(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NUL-terminated string per the header.
-        let md5 = digest::id_card_md5(unsafe { utf8(id_card_number, "id_card_number") }?)?;
-        // SAFETY: `out` holds 33 bytes per the header.
-        unsafe { write_c(out, 33, &md5, "out") }
+        // SAFETY: a NUL-terminated string and 33 bytes at `out` per the
+        // header; each conversion checks NULL.
+        unsafe {
+            let md5 = digest::id_card_md5(utf8(id_card_number, "id_card_number")?)?;
+            write_c(out, 33, &md5, "out")
+        }
     })
 }
 
@@ -52,13 +56,12 @@ pub unsafe extern "system" fn wxface_md5_name(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NUL-terminated string per the header.
-        let name = unsafe { utf8(name, "name") }?;
-        if name.is_empty() {
-            return Err(crate::Error::invalid_argument("name", "must not be empty"));
+        // SAFETY: a NUL-terminated string and 33 bytes at `out` per the
+        // header; each conversion checks NULL.
+        unsafe {
+            let md5 = digest::name_md5(utf8(name, "name")?)?;
+            write_c(out, 33, &md5, "out")
         }
-        // SAFETY: `out` holds 33 bytes per the header.
-        unsafe { write_c(out, 33, &digest::name_md5(name), "out") }
     })
 }
 
@@ -74,21 +77,16 @@ pub unsafe extern "system" fn wxface_cert_hash(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NUL-terminated strings per the header.
-        let (t, n, no) = unsafe {
-            (
+        // SAFETY: NUL-terminated strings and 65 bytes at `out` per the
+        // header; each conversion checks NULL.
+        unsafe {
+            let hash = digest::cert_hash(
                 utf8(cert_type, "cert_type")?,
                 utf8(cert_name, "cert_name")?,
                 utf8(cert_no, "cert_no")?,
-            )
-        };
-        for (what, v) in [("cert_type", t), ("cert_name", n), ("cert_no", no)] {
-            if v.is_empty() {
-                return Err(crate::Error::invalid_argument(what, "must not be empty"));
-            }
+            )?;
+            write_c(out, 65, &hash, "out")
         }
-        // SAFETY: `out` holds 65 bytes per the header.
-        unsafe { write_c(out, 65, &digest::cert_hash(t, n, no), "out") }
     })
 }
 

@@ -1,9 +1,17 @@
-//! The C ABI: thin and boring. Each function converts its arguments, calls
-//! the safe core, and fills `wxface_error`. Nothing else happens here.
+//! The C ABI: thin and boring. Each function converts its arguments and
+//! makes one call of the safe core through the boundary ([`respond`] for
+//! functions that hand back an object, [`guard`] or [`guard_value`] for the
+//! rest); the boundary checks `out`, fills `wxface_error` and catches any
+//! panic. Input rules (empty strings, zero timeouts) live in the core, so
+//! Rust callers get them too.
 //!
 //! Every exported function is `extern "system"` (`WXFACE_CALL` in the
 //! header: stdcall on 32-bit Windows, C elsewhere) and its body is one call
 //! of a guard from [`boundary`], so no Rust panic ever crosses into C.
+//!
+//! Arguments are converted one per `let` (or inline), inside the one
+//! `unsafe` block of the export, by the functions below: each checks NULL
+//! and names the parameter in its error.
 
 #![allow(non_camel_case_types)]
 // Every pointer argument is checked for NULL before use; the remaining
@@ -27,10 +35,10 @@ pub mod v1;
 pub mod v2;
 pub mod version;
 
-pub(crate) use boundary::{guard, guard_value};
+pub(crate) use boundary::{guard, guard_value, respond, Out};
 
 /// The bytes of a required C string.
-pub(crate) unsafe fn bytes<'a>(p: *const c_char, what: &str) -> Result<&'a [u8]> {
+unsafe fn c_bytes<'a>(p: *const c_char, what: &str) -> Result<&'a [u8]> {
     if p.is_null() {
         return Err(Error::invalid_argument(what, "is NULL"));
     }
@@ -41,29 +49,16 @@ pub(crate) unsafe fn bytes<'a>(p: *const c_char, what: &str) -> Result<&'a [u8]>
 
 /// A required UTF-8 C string.
 pub(crate) unsafe fn utf8<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
-    // SAFETY: forwarded contract, see `bytes`.
-    let b = unsafe { bytes(p, what) }?;
+    // SAFETY: forwarded contract, see `c_bytes`.
+    let b = unsafe { c_bytes(p, what) }?;
     std::str::from_utf8(b)
         .map_err(|_| Error::new(Code::InvalidEncoding, format!("{what}: not valid UTF-8")))
 }
 
 /// A required C string in the client's input encoding (GBK for legacy HIS).
 pub(crate) unsafe fn text(p: *const c_char, what: &str, enc: InputEncoding) -> Result<String> {
-    // SAFETY: forwarded contract, see `bytes`.
-    enc.decode(unsafe { bytes(p, what) }?, what)
-}
-
-/// Several required C strings at once, in the client's input encoding.
-pub(crate) unsafe fn texts<const N: usize>(
-    args: [(*const c_char, &str); N],
-    enc: InputEncoding,
-) -> Result<[String; N]> {
-    let mut out: [String; N] = std::array::from_fn(|_| String::new());
-    for (slot, (p, what)) in out.iter_mut().zip(args) {
-        // SAFETY: forwarded contract, see `bytes`.
-        *slot = unsafe { text(p, what, enc) }?;
-    }
-    Ok(out)
+    // SAFETY: forwarded contract, see `c_bytes`.
+    enc.decode(unsafe { c_bytes(p, what) }?, what)
 }
 
 /// An optional one: NULL is None.
@@ -75,8 +70,17 @@ pub(crate) unsafe fn opt_text(
     if p.is_null() {
         return Ok(None);
     }
-    // SAFETY: forwarded contract, see `bytes`.
+    // SAFETY: forwarded contract, see `c_bytes`.
     unsafe { text(p, what, enc) }.map(Some)
+}
+
+/// A required buffer of `len` bytes (may hold NULs).
+pub(crate) unsafe fn sized<'a>(p: *const c_char, len: usize, what: &str) -> Result<&'a [u8]> {
+    if p.is_null() {
+        return Err(Error::invalid_argument(what, "is NULL"));
+    }
+    // SAFETY: non-NULL; the header requires `len` readable bytes.
+    Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) })
 }
 
 /// A required reference to an opaque object.
@@ -84,6 +88,12 @@ pub(crate) unsafe fn object<'a, T>(p: *const T, what: &str) -> Result<&'a T> {
     // SAFETY: NULL is checked by `as_ref`; non-NULL pointers came from our
     // `_new` functions and the caller has not freed them (header contract).
     unsafe { p.as_ref() }.ok_or_else(|| Error::invalid_argument(what, "is NULL"))
+}
+
+/// A required object to change.
+pub(crate) unsafe fn object_mut<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T> {
+    // SAFETY: as `object`; the header gives this call the object alone.
+    unsafe { p.as_mut() }.ok_or_else(|| Error::invalid_argument(what, "is NULL"))
 }
 
 /// Writes `s` and a NUL into a caller buffer of `cap` bytes.
@@ -101,27 +111,11 @@ pub(crate) unsafe fn write_c(out: *mut c_char, cap: usize, s: &str, what: &str) 
     Ok(())
 }
 
-/// Stores a new object into a caller's out-pointer. Out-parameters are
-/// written only on success.
-pub(crate) unsafe fn put<T>(out: *mut *mut T, value: T) {
-    // SAFETY: callers check `out` for NULL before doing any work.
-    unsafe { *out = Box::into_raw(Box::new(value)) };
-}
-
-/// Checks a required out-pointer before any work is done.
-pub(crate) fn need_out<T>(out: *mut *mut T, what: &str) -> Result<()> {
-    if out.is_null() {
-        Err(Error::invalid_argument(what, "is NULL"))
-    } else {
-        Ok(())
-    }
-}
-
 /// Frees an object made by `Box::into_raw`; NULL is fine.
 pub(crate) unsafe fn free<T>(p: *mut T) {
     if !p.is_null() {
-        // SAFETY: non-NULL pointers given to `_free` came from `put` or a
-        // `_new` function and are freed once (header contract).
+        // SAFETY: non-NULL pointers given to `_free` came from `respond` or
+        // a `_new` function and are freed once (header contract).
         drop(unsafe { Box::from_raw(p) });
     }
 }

@@ -2,12 +2,10 @@
 
 use std::ffi::c_char;
 
-use super::client::{client_ref, wxface_client};
+use super::client::{client, wxface_client};
 use super::error::wxface_error;
 use super::response::wxface_response;
-use super::{guard, need_out, put, utf8};
-use crate::error::{Error, Result};
-use crate::push::{Format, Mode};
+use super::{guard, respond, sized, utf8, Out};
 use crate::response::Response;
 
 /// The GET handshake WeChat makes when the push URL is configured: checks
@@ -21,9 +19,9 @@ pub unsafe extern "system" fn wxface_push_check_url(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NUL-terminated string per the header (NULL checked).
-        let query = unsafe { utf8(query, "query") }?;
-        client_ref(c)?.push_check_url(query).map(drop)
+        // SAFETY: a live client and a NUL-terminated string per the header;
+        // each conversion checks NULL.
+        unsafe { client(c)?.push_check_url(utf8(query, "query")?) }.map(drop)
     })
 }
 
@@ -36,16 +34,13 @@ pub unsafe extern "system" fn wxface_push_url_echo(
     out: *mut *mut wxface_response,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        need_out(out, "out")?;
-        // SAFETY: NUL-terminated string per the header (NULL checked).
-        let query = unsafe { utf8(query, "query") }?;
-        let echostr = client_ref(c)?.push_check_url(query)?;
+    respond(err, Out::required(out, "out"), || {
+        // SAFETY: a live client and a NUL-terminated string per the header;
+        // each conversion checks NULL.
+        let echostr = unsafe { client(c)?.push_check_url(utf8(query, "query")?) }?;
         let mut r = Response::new();
         r.set_text("echostr", echostr);
-        // SAFETY: `out` checked above.
-        unsafe { put(out, wxface_response::from_core(&r)) };
-        Ok(())
+        Ok(r)
     })
 }
 
@@ -65,17 +60,10 @@ pub unsafe extern "system" fn wxface_push_open(
     event: *mut *mut wxface_response,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        need_out(event, "event")?;
-        let c = client_ref(c)?;
-        // SAFETY: NUL-terminated string per the header (NULL checked).
-        let query = unsafe { utf8(query, "query") }?;
-        // SAFETY: `body` holds `body_len` bytes per the header (NULL checked).
-        let body = unsafe { byte_slice(body, body_len, "body") }?;
-        let e = c.push_open(query, body)?;
-        // SAFETY: `event` checked above.
-        unsafe { put(event, wxface_response::from_core(&e)) };
-        Ok(())
+    respond(err, Out::required(event, "event"), || {
+        // SAFETY: a live client, a NUL-terminated string and `body_len`
+        // bytes at `body` per the header; each conversion checks NULL.
+        unsafe { client(c)?.push_open(utf8(query, "query")?, sized(body, body_len, "body")?) }
     })
 }
 
@@ -96,36 +84,18 @@ pub unsafe extern "system" fn wxface_push_seal(
     out: *mut *mut wxface_response,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        need_out(out, "out")?;
-        let c = client_ref(c)?;
-        // SAFETY: NUL-terminated strings and a sized buffer per the header.
-        let (format, mode, nonce, message) = unsafe {
-            (
-                utf8(format, "format")?,
-                utf8(mode, "mode")?,
+    respond(err, Out::required(out, "out"), || {
+        // SAFETY: a live client, NUL-terminated strings and `message_len`
+        // bytes at `message` per the header; each conversion checks NULL.
+        unsafe {
+            client(c)?.push_seal(
+                utf8(format, "format")?.parse()?,
+                utf8(mode, "mode")?.parse()?,
+                sized(message, message_len, "message")?,
+                timestamp,
                 utf8(nonce, "nonce")?,
-                byte_slice(message, message_len, "message")?,
             )
-        };
-        let format: Format = format.parse()?;
-        let mode: Mode = mode.parse()?;
-        let sealed = c.push_seal(format, mode, message, timestamp, nonce)?;
-        let body = String::from_utf8(sealed.body)
-            .map_err(|_| Error::invalid_argument("message", "is not UTF-8"))?;
-        let mut r = Response::new();
-        r.set_text("query", sealed.query);
-        r.set_text("body", body);
-        // SAFETY: `out` checked above.
-        unsafe { put(out, wxface_response::from_core(&r)) };
-        Ok(())
+        }?
+        .into_response()
     })
-}
-
-unsafe fn byte_slice<'a>(p: *const c_char, len: usize, what: &str) -> Result<&'a [u8]> {
-    if p.is_null() {
-        return Err(Error::invalid_argument(what, "is NULL"));
-    }
-    // SAFETY: non-NULL; the caller promises `len` readable bytes.
-    Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) })
 }

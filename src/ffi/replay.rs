@@ -4,7 +4,7 @@
 use std::ffi::{c_char, c_void, CString};
 use std::sync::Arc;
 
-use super::config::{config_mut, wxface_config, UserData};
+use super::config::{config, wxface_config, UserData};
 use super::error::wxface_error;
 use super::guard;
 use crate::error::{Code, Error, Result};
@@ -46,9 +46,8 @@ pub unsafe extern "system" fn wxface_config_set_replay_callback(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NULL-checked; a live config from wxface_config_new.
-        let cfg = unsafe { config_mut(cfg) }?;
-        cfg.replay_callback = callback.map(|f| {
+        // SAFETY: a live config per the header; NULL is checked.
+        unsafe { config(cfg) }?.replay_callback = callback.map(|f| {
             Arc::new(CReplayCallback {
                 f,
                 user_data: UserData(user_data),

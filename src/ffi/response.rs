@@ -6,19 +6,26 @@ use std::ffi::{c_char, CString};
 use zeroize::Zeroize;
 
 use super::error::wxface_error;
-use super::{guard, guard_value, object, utf8};
-use crate::error::{Code, Error};
+use super::{guard, guard_value, object, object_mut, utf8};
+use crate::error::{Code, Error, Result};
 use crate::response::{Response, Value};
 
 struct Field {
     name: CString,
-    /// None when the value holds a NUL byte and so cannot be a C string,
-    /// or is binary.
-    text: Option<CString>,
+    /// The value's exact bytes: binary data (the getimage photo) as it
+    /// arrived, text as UTF-8 with any NUL it holds, integers as decimal;
+    /// text and integers are followed by a NUL not counted in `len`.
+    data: Vec<u8>,
+    len: usize,
+    /// Text holding no NUL of its own, readable as a C string.
+    c_text: bool,
     int: Option<i64>,
-    /// Every value's exact bytes: binary data (the getimage photo) as is,
-    /// text as UTF-8 with any NUL it holds, integers as decimal.
-    bytes: Vec<u8>,
+}
+
+impl Field {
+    fn bytes(&self) -> &[u8] {
+        &self.data[..self.len]
+    }
 }
 
 /// Read-only once made, so it may be read from several threads at once.
@@ -26,36 +33,40 @@ pub struct wxface_response {
     fields: Vec<Field>,
 }
 
-impl wxface_response {
-    pub(crate) fn from_core(r: &Response) -> wxface_response {
+impl From<Response> for wxface_response {
+    /// Takes the values over: text gains its NUL in place when the
+    /// allocation has room, and binary data is moved, never copied.
+    fn from(r: Response) -> wxface_response {
         let fields = r
-            .fields()
+            .into_fields()
             .filter_map(|(name, value)| {
                 let name = CString::new(name).ok()?;
-                let (text, int, bytes) = match value {
-                    Value::Int(i) => (
-                        CString::new(i.to_string()).ok(),
-                        Some(*i),
-                        i.to_string().into_bytes(),
-                    ),
-                    Value::Text(s) | Value::Json(s) => (
-                        CString::new(s.as_str()).ok(),
-                        r.int(name.to_str().unwrap_or_default()),
-                        s.as_bytes().to_vec(),
-                    ),
-                    Value::Bytes(b) => (None, None, b.clone()),
+                let (bytes, int, text) = match value {
+                    Value::Int(i) => (i.to_string().into_bytes(), Some(i), true),
+                    Value::Text(s) => {
+                        let int = s.trim().parse().ok();
+                        (s.into_bytes(), int, true)
+                    }
+                    Value::Json(s) => (s.into_bytes(), None, true),
+                    Value::Bytes(b) => (b, None, false),
                 };
+                let len = bytes.len();
+                let c_text = text && !bytes.contains(&0);
+                let data = if text { nul_terminated(bytes) } else { bytes };
                 Some(Field {
                     name,
-                    text,
+                    data,
+                    len,
+                    c_text,
                     int,
-                    bytes,
                 })
             })
             .collect();
         wxface_response { fields }
     }
+}
 
+impl wxface_response {
     fn find(&self, name: &str) -> Option<&Field> {
         self.fields
             .iter()
@@ -63,15 +74,25 @@ impl wxface_response {
     }
 }
 
+/// `bytes` and a NUL, in the same allocation when it has room; otherwise
+/// the old one is wiped before it is freed (it may hold a verify_result).
+fn nul_terminated(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.capacity() > bytes.len() {
+        bytes.push(0);
+        return bytes;
+    }
+    let mut data = Vec::with_capacity(bytes.len() + 1);
+    data.extend_from_slice(&bytes);
+    data.push(0);
+    bytes.zeroize();
+    data
+}
+
 impl Drop for wxface_response {
-    // Responses carry verify_result and openid: wipe them.
+    // Responses carry verify_result, openid and the photo: wipe them.
     fn drop(&mut self) {
-        for f in self.fields.drain(..) {
-            if let Some(t) = f.text {
-                t.into_bytes().zeroize();
-            }
-            let mut b = f.bytes;
-            b.zeroize();
+        for f in &mut self.fields {
+            f.data.zeroize();
         }
     }
 }
@@ -86,14 +107,12 @@ pub unsafe extern "system" fn wxface_response_str(
     field: *const c_char,
 ) -> *const c_char {
     guard_value(|| {
-        // SAFETY: NULL-checked; live objects and C strings per the header.
-        let (Ok(r), Ok(field)) = (unsafe { object(r, "r") }, unsafe { utf8(field, "field") })
-        else {
-            return std::ptr::null_mut();
-        };
-        r.find(field)
-            .and_then(|f| f.text.as_ref())
-            .map_or(std::ptr::null_mut(), |t| t.as_ptr().cast_mut())
+        // SAFETY: a live response and a NUL-terminated string per the
+        // header; each conversion checks NULL.
+        let field = unsafe { find(r, field) }.ok();
+        field
+            .filter(|f| f.c_text)
+            .map_or(std::ptr::null(), |f| f.data.as_ptr().cast())
     })
 }
 
@@ -107,19 +126,15 @@ pub unsafe extern "system" fn wxface_response_int(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NULL-checked; live objects and C strings per the header.
-        let (r, name) = unsafe { (object(r, "r")?, utf8(field, "field")?) };
-        if out.is_null() {
-            return Err(Error::invalid_argument("out", "is NULL"));
+        // SAFETY: a live response, a NUL-terminated string and a writable
+        // `out` per the header; each conversion checks NULL.
+        unsafe {
+            let out = object_mut(out, "out")?;
+            let f = find(r, field)?;
+            *out = f
+                .int
+                .ok_or_else(|| not_found("no integer field", f.name.as_bytes()))?;
         }
-        let v = r.find(name).and_then(|f| f.int).ok_or_else(|| {
-            Error::new(
-                Code::NotFound,
-                format!("no integer field `{}`", printable(name)),
-            )
-        })?;
-        // SAFETY: checked for NULL above.
-        unsafe { *out = v };
         Ok(())
     })
 }
@@ -138,27 +153,13 @@ pub unsafe extern "system" fn wxface_response_bytes(
     err: *mut wxface_error,
 ) -> i32 {
     guard(err, || {
-        // SAFETY: NULL-checked; live objects and C strings per the header.
-        let (r, name) = unsafe { (object(r, "r")?, utf8(field, "field")?) };
-        if data.is_null() || len.is_null() {
-            return Err(Error::invalid_argument(
-                if data.is_null() { "data" } else { "len" },
-                "is NULL",
-            ));
-        }
-        let slice: &[u8] = match r.find(name) {
-            Some(f) => &f.bytes,
-            None => {
-                return Err(Error::new(
-                    Code::NotFound,
-                    format!("no field `{}`", printable(name)),
-                ))
-            }
-        };
-        // SAFETY: both checked for NULL above; the slice lives as long as `r`.
+        // SAFETY: a live response, a NUL-terminated string and writable
+        // `data` and `len` per the header; each conversion checks NULL. The
+        // bytes live as long as `r`.
         unsafe {
-            *data = slice.as_ptr();
-            *len = slice.len();
+            let (data, len) = (object_mut(data, "data")?, object_mut(len, "len")?);
+            let bytes = find(r, field)?.bytes();
+            (*data, *len) = (bytes.as_ptr(), bytes.len());
         }
         Ok(())
     })
@@ -196,6 +197,22 @@ pub unsafe extern "system" fn wxface_response_free(r: *mut wxface_response) {
     guard_value(|| unsafe { super::free(r) })
 }
 
+/// The field named by a required `field` of a required response;
+/// WXFACE_ERR_NOT_FOUND if it has none of that name.
+unsafe fn find<'a>(r: *const wxface_response, field: *const c_char) -> Result<&'a Field> {
+    // SAFETY: forwarded contract, see `object` and `utf8`.
+    let (r, name) = unsafe { (object(r, "r")?, utf8(field, "field")?) };
+    r.find(name)
+        .ok_or_else(|| not_found("no field", name.as_bytes()))
+}
+
+fn not_found(what: &str, name: &[u8]) -> Error {
+    Error::new(
+        Code::NotFound,
+        format!("{what} `{}`", printable(&String::from_utf8_lossy(name))),
+    )
+}
+
 fn printable(s: &str) -> String {
     s.chars().filter(|c| !c.is_control()).take(64).collect()
 }
@@ -221,9 +238,25 @@ mod tests {
     }
 
     #[test]
+    fn the_photo_is_moved_into_the_c_response_not_copied() {
+        let photo = vec![0xFFu8; 1 << 20];
+        let at = photo.as_ptr();
+        let mut core = Response::new();
+        core.set("image", Value::Bytes(photo));
+        let r = wxface_response::from(core);
+        let name = CString::new("image").unwrap();
+        let (mut data, mut len) = (std::ptr::null(), 0usize);
+        // SAFETY: live response, C string and out-pointers; err may be NULL.
+        let rc = unsafe {
+            wxface_response_bytes(&r, name.as_ptr(), &mut data, &mut len, std::ptr::null_mut())
+        };
+        assert_eq!((rc, data, len), (0, at, 1 << 20));
+    }
+
+    #[test]
     fn bytes_gives_text_holding_a_nul_that_str_cannot() {
         let core = Response::from_json(br#"{"errmsg":"o\u0000k","errcode":0,"f":1.5}"#).unwrap();
-        let r = wxface_response::from_core(&core);
+        let r = wxface_response::from(core);
         assert_eq!(read_bytes(&r, "errmsg"), (0, b"o\0k".to_vec()));
         let name = CString::new("errmsg").unwrap();
         // SAFETY: live response and C string.

@@ -2,10 +2,10 @@
 
 use std::ffi::c_char;
 
-use super::client::{client_ref, wxface_client};
+use super::client::{client, wxface_client};
 use super::error::wxface_error;
 use super::response::wxface_response;
-use super::{guard, need_out, opt_text, put, text};
+use super::{opt_text, respond, text, Out};
 use crate::v1::Expected;
 
 /// Registers the person to verify (getuseridkey). On success `*out` holds
@@ -20,22 +20,18 @@ pub unsafe extern "system" fn wxface_v1_get_user_id_key(
     out: *mut *mut wxface_response,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        let c = client_ref(c)?;
-        need_out(out, "out")?;
-        let enc = c.input_encoding();
-        // SAFETY: NUL-terminated strings per the header (NULL checked).
-        let (name, id, seq) = unsafe {
-            (
-                text(name, "name", enc)?,
-                text(id_card_number, "id_card_number", enc)?,
-                opt_text(out_seq_no, "out_seq_no", enc)?,
+    respond(err, Out::required(out, "out"), || {
+        // SAFETY: a live client and NUL-terminated strings per the header;
+        // each conversion checks NULL.
+        unsafe {
+            let c = client(c)?;
+            let enc = c.input_encoding();
+            c.v1_get_user_id_key(
+                &text(name, "name", enc)?,
+                &text(id_card_number, "id_card_number", enc)?,
+                opt_text(out_seq_no, "out_seq_no", enc)?.as_deref(),
             )
-        };
-        let r = c.v1_get_user_id_key(&name, &id, seq.as_deref())?;
-        // SAFETY: `out` checked above.
-        unsafe { put(out, wxface_response::from_core(&r)) };
-        Ok(())
+        }
     })
 }
 
@@ -48,15 +44,13 @@ pub unsafe extern "system" fn wxface_v1_get_info(
     out: *mut *mut wxface_response,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        let c = client_ref(c)?;
-        need_out(out, "out")?;
-        // SAFETY: NUL-terminated string per the header (NULL checked).
-        let vr = unsafe { text(verify_result, "verify_result", c.input_encoding())? };
-        let r = c.v1_get_info(&vr)?;
-        // SAFETY: `out` checked above.
-        unsafe { put(out, wxface_response::from_core(&r)) };
-        Ok(())
+    respond(err, Out::required(out, "out"), || {
+        // SAFETY: a live client and a NUL-terminated string per the header;
+        // each conversion checks NULL.
+        unsafe {
+            let c = client(c)?;
+            c.v1_get_info(&text(verify_result, "verify_result", c.input_encoding())?)
+        }
     })
 }
 
@@ -85,31 +79,22 @@ pub unsafe extern "system" fn wxface_v1_verify(
     out: *mut *mut wxface_response,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        let c = client_ref(c)?;
-        let enc = c.input_encoding();
-        // SAFETY: NUL-terminated strings per the header (NULL checked).
-        let (vr, name, id, key, openid) = unsafe {
-            (
-                text(verify_result, "verify_result", enc)?,
-                text(name, "name", enc)?,
-                text(id_card_number, "id_card_number", enc)?,
-                opt_text(user_id_key, "user_id_key", enc)?,
-                opt_text(openid, "openid", enc)?,
+    respond(err, Out::optional(out), || {
+        // SAFETY: a live client and NUL-terminated strings per the header;
+        // each conversion checks NULL.
+        unsafe {
+            let c = client(c)?;
+            let enc = c.input_encoding();
+            c.v1_verify(
+                &text(verify_result, "verify_result", enc)?,
+                &Expected {
+                    name: &text(name, "name", enc)?,
+                    id_card_number: &text(id_card_number, "id_card_number", enc)?,
+                    user_id_key: opt_text(user_id_key, "user_id_key", enc)?.as_deref(),
+                    openid: opt_text(openid, "openid", enc)?.as_deref(),
+                },
             )
-        };
-        let expected = Expected {
-            name: &name,
-            id_card_number: &id,
-            user_id_key: key.as_deref(),
-            openid: openid.as_deref(),
-        };
-        let r = c.v1_verify(&vr, &expected)?;
-        if !out.is_null() {
-            // SAFETY: non-NULL out-pointer from the caller.
-            unsafe { put(out, wxface_response::from_core(&r)) };
         }
-        Ok(())
     })
 }
 
@@ -126,14 +111,12 @@ pub unsafe extern "system" fn wxface_v1_get_image(
     out: *mut *mut wxface_response,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        let c = client_ref(c)?;
-        need_out(out, "out")?;
-        // SAFETY: NUL-terminated string per the header (NULL checked).
-        let vr = unsafe { text(verify_result, "verify_result", c.input_encoding())? };
-        let r = c.v1_get_image(&vr)?;
-        // SAFETY: `out` checked above.
-        unsafe { put(out, wxface_response::from_core(&r)) };
-        Ok(())
+    respond(err, Out::required(out, "out"), || {
+        // SAFETY: a live client and a NUL-terminated string per the header;
+        // each conversion checks NULL.
+        unsafe {
+            let c = client(c)?;
+            c.v1_get_image(&text(verify_result, "verify_result", c.input_encoding())?)
+        }
     })
 }

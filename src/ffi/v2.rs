@@ -3,10 +3,10 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use super::client::{client_ref, wxface_client};
+use super::client::{client, wxface_client};
 use super::error::wxface_error;
 use super::response::wxface_response;
-use super::{guard, guard_value, need_out, object, put, texts};
+use super::{guard_value, respond, text, Out};
 use crate::wait::Cancel;
 
 /// Starts a 2.0 verification (getverifyid) for the mini-program user
@@ -32,26 +32,19 @@ pub unsafe extern "system" fn wxface_v2_get_verify_id(
     out: *mut *mut wxface_response,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        let c = client_ref(c)?;
-        need_out(out, "out")?;
-        let enc = c.input_encoding();
-        // SAFETY: NUL-terminated strings per the header (NULL checked).
-        let [seq, openid, name, id] = unsafe {
-            texts(
-                [
-                    (out_seq_no, "out_seq_no"),
-                    (openid, "openid"),
-                    (name, "name"),
-                    (id_card_number, "id_card_number"),
-                ],
-                enc,
+    respond(err, Out::required(out, "out"), || {
+        // SAFETY: a live client and NUL-terminated strings per the header;
+        // each conversion checks NULL.
+        unsafe {
+            let c = client(c)?;
+            let enc = c.input_encoding();
+            c.v2_get_verify_id(
+                &text(out_seq_no, "out_seq_no", enc)?,
+                &text(openid, "openid", enc)?,
+                &text(name, "name", enc)?,
+                &text(id_card_number, "id_card_number", enc)?,
             )
-        }?;
-        let r = c.v2_get_verify_id(&seq, &openid, &name, &id)?;
-        // SAFETY: `out` checked above.
-        unsafe { put(out, wxface_response::from_core(&r)) };
-        Ok(())
+        }
     })
 }
 
@@ -75,27 +68,19 @@ pub unsafe extern "system" fn wxface_v2_query(
     out: *mut *mut wxface_response,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        let c = client_ref(c)?;
-        let enc = c.input_encoding();
-        // SAFETY: NUL-terminated strings per the header (NULL checked).
-        let [vid, seq, openid, hash] = unsafe {
-            texts(
-                [
-                    (verify_id, "verify_id"),
-                    (out_seq_no, "out_seq_no"),
-                    (openid, "openid"),
-                    (cert_hash, "cert_hash"),
-                ],
-                enc,
+    respond(err, Out::optional(out), || {
+        // SAFETY: a live client and NUL-terminated strings per the header;
+        // each conversion checks NULL.
+        unsafe {
+            let c = client(c)?;
+            let enc = c.input_encoding();
+            c.v2_query(
+                &text(verify_id, "verify_id", enc)?,
+                &text(out_seq_no, "out_seq_no", enc)?,
+                &text(openid, "openid", enc)?,
+                &text(cert_hash, "cert_hash", enc)?,
             )
-        }?;
-        let r = c.v2_query(&vid, &seq, &openid, &hash)?;
-        if !out.is_null() {
-            // SAFETY: non-NULL out-pointer from the caller.
-            unsafe { put(out, wxface_response::from_core(&r)) };
         }
-        Ok(())
     })
 }
 
@@ -163,39 +148,20 @@ pub unsafe extern "system" fn wxface_v2_wait(
     out: *mut *mut wxface_response,
     err: *mut wxface_error,
 ) -> i32 {
-    guard(err, || {
-        let c = client_ref(c)?;
-        if timeout_ms == 0 {
-            return Err(crate::Error::invalid_argument(
-                "timeout_ms",
-                "must be at least 1",
-            ));
-        }
-        let cancel = if cancel.is_null() {
-            None
-        } else {
-            // SAFETY: non-NULL, a live token from wxface_cancel_new (header contract).
-            Some(&unsafe { object(cancel, "cancel") }?.inner)
-        };
-        let enc = c.input_encoding();
-        // SAFETY: NUL-terminated strings per the header (NULL checked).
-        let [vid, seq, openid, hash] = unsafe {
-            texts(
-                [
-                    (verify_id, "verify_id"),
-                    (out_seq_no, "out_seq_no"),
-                    (openid, "openid"),
-                    (cert_hash, "cert_hash"),
-                ],
-                enc,
+    respond(err, Out::optional(out), || {
+        // SAFETY: a live client, NULL or a live cancel token, and
+        // NUL-terminated strings per the header; each conversion checks NULL.
+        unsafe {
+            let c = client(c)?;
+            let enc = c.input_encoding();
+            c.v2_wait(
+                &text(verify_id, "verify_id", enc)?,
+                &text(out_seq_no, "out_seq_no", enc)?,
+                &text(openid, "openid", enc)?,
+                &text(cert_hash, "cert_hash", enc)?,
+                Duration::from_millis(u64::from(timeout_ms)),
+                cancel.as_ref().map(|c| &c.inner),
             )
-        }?;
-        let timeout = Duration::from_millis(u64::from(timeout_ms));
-        let r = c.v2_wait(&vid, &seq, &openid, &hash, timeout, cancel)?;
-        if !out.is_null() {
-            // SAFETY: non-NULL out-pointer from the caller.
-            unsafe { put(out, wxface_response::from_core(&r)) };
         }
-        Ok(())
     })
 }

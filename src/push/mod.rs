@@ -153,6 +153,19 @@ pub struct Sealed {
     pub body: Vec<u8>,
 }
 
+impl Sealed {
+    /// The fields `query` and `body`, both text: a body sealed from a
+    /// message that is not UTF-8 (possible in plain mode) is refused.
+    pub fn into_response(self) -> Result<Response> {
+        let body = String::from_utf8(self.body)
+            .map_err(|_| Error::invalid_argument("message", "is not UTF-8"))?;
+        let mut r = Response::new();
+        r.set_text("query", self.query);
+        r.set_text("body", body);
+        Ok(r)
+    }
+}
+
 /// The GET handshake: verifies `signature` over (token, timestamp, nonce)
 /// and the timestamp window, and returns the `echostr` to answer with.
 pub fn check_url(cfg: &PushConfig, query: &str, now_unix: i64) -> Result<String> {
