@@ -29,13 +29,15 @@ PII_DIR := $(ROOT)/target/pii
 test: export WXFACE_LOG_FILE := $(PII_DIR)/wxface.log
 test: export WXFACE_LOG_LEVEL := trace
 test: export WXFACE_SANDBOX_SECRETS_FILE := $(PII_DIR)/secrets.txt
+test: export WXFACE_AUDIT_DIR := $(PII_DIR)/audit
 test: pii-reset msrv lint test-rust test-header test-install test-docs test-c test-samples test-python test-java test-go test-fuzz
-	python3 tests/pii_scan.py $(PII_DIR)/wxface.log $(PII_DIR)/secrets.txt
+	python3 tests/pii_scan.py $(PII_DIR)/wxface.log $(PII_DIR)/secrets.txt $(PII_DIR)/audit
 	@echo "make test: every suite passed"
 
 pii-reset:
 	mkdir -p $(PII_DIR)
 	rm -f $(PII_DIR)/wxface.log $(PII_DIR)/secrets.txt
+	rm -rf $(PII_DIR)/audit
 
 lint:
 	cargo fmt --all -- --check

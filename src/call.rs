@@ -6,12 +6,14 @@
 //! caller configured is the bound they get), writes that may have been
 //! processed, and every other errcode.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::errcode;
 use crate::error::{Code, Error, Result};
 use crate::log::{Level, Log};
 use crate::response::{JsonError, Response, Value};
+use crate::stats::Stats;
 use crate::transport::{Reach, Transport};
 
 /// Whether WeChat may safely see the request twice.
@@ -25,6 +27,7 @@ pub struct Caller {
     pub transport: Transport,
     pub log: Log,
     pub max_retries: u32,
+    pub(crate) stats: Arc<Stats>,
 }
 
 pub struct Request<'a> {
@@ -61,6 +64,7 @@ impl Caller {
                     Some(req.timeout.map_or(left, |t| t.min(left)))
                 }
             };
+            self.stats.request(req.path, attempt > 0);
             let outcome = self.once(req, timeout);
             let retry = match &outcome {
                 Ok(r) => matches!(r.get("errcode"), Some(Value::Int(-1))),

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use zeroize::Zeroizing;
 
+use crate::audit::{self, Audit, Record};
 use crate::call::{check_errcode, Caller, Request, Safety};
 use crate::config::{Config, TokenEndpoint};
 use crate::errcode;
@@ -18,6 +19,7 @@ use crate::mask;
 use crate::push::PushConfig;
 use crate::replay::ReplayGuard;
 use crate::response::Response;
+use crate::stats::{Attempts, Call, Snapshot, Stats};
 use crate::store::{self, Keys, StateStore};
 use crate::text::InputEncoding;
 use crate::token::{self as tokens, FetchedToken, TokenCache, TokenProvider};
@@ -53,6 +55,8 @@ pub(crate) struct Inner {
     pub(crate) push: Option<PushConfig>,
     /// The configured per-attempt timeout, the ceiling for `with_timeout`.
     timeout: Duration,
+    pub(crate) stats: Arc<Stats>,
+    audit: Audit,
 }
 
 /// Cheap to clone; clones share tokens, connections and the replay guard.
@@ -113,10 +117,13 @@ impl Client {
         };
         let (store, keys) = store::open(cfg)?;
         let log = Log::new(cfg.logger.clone(), cfg.log_level);
+        let audit = Audit::new(cfg.audit_sink.clone(), cfg.audit_file.as_deref())?;
+        let stats = Arc::new(Stats::new());
         let caller = Caller {
             transport: Transport::new(cfg, &log)?,
             log,
             max_retries: cfg.max_retries,
+            stats: stats.clone(),
         };
         caller.log.emit(Level::Info, || {
             format!(
@@ -150,6 +157,8 @@ impl Client {
             input_encoding: cfg.input_encoding,
             push,
             timeout: cfg.timeout,
+            stats,
+            audit,
         };
         Ok(Client {
             inner: Arc::new(inner),
@@ -256,6 +265,7 @@ impl Client {
                 self.log().emit(Level::Warn, || {
                     format!("{path}: token rejected (errcode {errcode}); refreshing once")
                 });
+                self.inner.stats.token_rejected();
                 self.inner.tokens.invalidate(token.as_str());
                 self.drop_shared_token(token.as_str());
                 retried = true;
@@ -284,8 +294,11 @@ impl Client {
         match &self.inner.source {
             TokenSource::Fixed(t) => Ok(t.clone()),
             TokenSource::Provider(p) => self.inner.tokens.get(|stale| {
-                p.fetch(stale).map_err(|e| {
-                    Error::new(Code::AccessToken, format!("token callback: {}", e.message))
+                self.observe(Call::TokenFetch, |t| {
+                    t.source = Some("callback");
+                    p.fetch(stale).map_err(|e| {
+                        Error::new(Code::AccessToken, format!("token callback: {}", e.message))
+                    })
                 })
             }),
             TokenSource::Wechat {
@@ -340,6 +353,21 @@ impl Client {
     }
 
     fn fetch_from_wechat(
+        &self,
+        appid: &str,
+        secret: &str,
+        endpoint: TokenEndpoint,
+    ) -> Result<FetchedToken> {
+        self.observe(Call::TokenFetch, |t| {
+            t.source = Some(match endpoint {
+                TokenEndpoint::Stable => "stable_token",
+                TokenEndpoint::Legacy => "token",
+            });
+            self.fetch_token_once(appid, secret, endpoint)
+        })
+    }
+
+    fn fetch_token_once(
         &self,
         appid: &str,
         secret: &str,
@@ -429,6 +457,59 @@ impl Client {
         })
     }
 
+    /// The client's counters since it was made (shared by every handle).
+    pub fn stats(&self) -> Snapshot {
+        self.inner.stats.snapshot()
+    }
+
+    /// Runs one public call: counts it under its code, times it, and, for
+    /// the audited calls when someone listens, emits its audit record from
+    /// what `f` noted in the [`Trail`].
+    pub(crate) fn observe<T>(
+        &self,
+        call: Call,
+        f: impl FnOnce(&mut Trail) -> Result<T>,
+    ) -> Result<T> {
+        let started = Instant::now();
+        let attempts = Attempts::begin();
+        let mut trail = Trail {
+            on: call.audited() && self.inner.audit.enabled(),
+            ..Trail::default()
+        };
+        let result = f(&mut trail);
+        let attempts = attempts.end();
+        let took = started.elapsed();
+        let code = result.as_ref().err().map_or(Code::Ok, |e| e.code);
+        self.inner.stats.call(call, code, took);
+        if trail.on {
+            let (errcode, verify_ret) = match &result {
+                Err(e) => (e.wechat_errcode, e.verify_ret),
+                Ok(_) => (0, trail.verify_ret),
+            };
+            let record = Record {
+                unix_ms: unix_now_ms(),
+                call,
+                code,
+                errcode,
+                verify_ret,
+                out_seq_no: trail.out_seq_no,
+                verify_result_hash: trail.verify_result_hash,
+                verify_id: trail.verify_id,
+                openid: trail.openid,
+                subject: trail.subject,
+                event: trail.event,
+                source: trail.source,
+                latency_us: u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+                attempts,
+                queries: trail.queries,
+            };
+            self.inner
+                .audit
+                .emit(&record, self.log(), &self.inner.stats);
+        }
+        result
+    }
+
     pub(crate) fn push_config(&self) -> Result<&PushConfig> {
         self.inner.push.as_ref().ok_or_else(|| {
             Error::new(
@@ -437,6 +518,74 @@ impl Client {
             )
         })
     }
+}
+
+/// What an audited call notes for its record, already masked. Noted only
+/// when `on` (someone listens), so masking costs nothing otherwise.
+#[derive(Default)]
+pub(crate) struct Trail {
+    pub(crate) on: bool,
+    out_seq_no: Option<String>,
+    verify_result_hash: Option<String>,
+    verify_id: Option<String>,
+    openid: Option<String>,
+    subject: Option<String>,
+    pub(crate) event: Option<String>,
+    pub(crate) source: Option<&'static str>,
+    /// verify_ret (identify_ret for 1.0) of a call that passed.
+    pub(crate) verify_ret: i32,
+    pub(crate) queries: Option<u32>,
+}
+
+impl Trail {
+    pub(crate) fn out_seq_no(&mut self, v: &str) {
+        if self.on {
+            self.out_seq_no = Some(audit::order_number(v));
+        }
+    }
+
+    pub(crate) fn verify_result(&mut self, v: &str) {
+        if self.on {
+            self.verify_result_hash = Some(audit::verify_result_hash(v));
+        }
+    }
+
+    pub(crate) fn verify_id(&mut self, v: &str) {
+        if self.on {
+            self.verify_id = Some(mask::opaque(v));
+        }
+    }
+
+    pub(crate) fn openid(&mut self, v: &str) {
+        if self.on {
+            self.openid = Some(mask::opaque(v));
+        }
+    }
+
+    /// The identifiers of a 2.0 query (or wait), as given.
+    pub(crate) fn note_query(&mut self, verify_id: &str, out_seq_no: &str, openid: &str) {
+        self.out_seq_no(out_seq_no);
+        self.verify_id(verify_id);
+        self.openid(openid);
+    }
+
+    /// The expected person: a name and ID number already checked and
+    /// normalised (so that the masks recognise their shapes).
+    pub(crate) fn subject(&mut self, name: &str, id_card_number: &str) {
+        if self.on {
+            self.subject = Some(format!(
+                "{} {}",
+                mask::name(name),
+                mask::id_card(id_card_number)
+            ));
+        }
+    }
+}
+
+fn unix_now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 pub(crate) fn unix_now() -> i64 {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use crate::audit::AuditSink;
 use crate::error::{Code, Error, Result};
 use crate::log::{Level, Logger};
 use crate::store::{ReplayCallback, StoreSetting};
@@ -70,6 +71,10 @@ pub struct Config {
     pub state_ca_file: Option<PathBuf>,
     /// The integrator's replay store, instead of `state_store`.
     pub replay_callback: Option<Arc<dyn ReplayCallback>>,
+    /// Audit records appended as JSON lines.
+    pub audit_file: Option<PathBuf>,
+    /// Audit records for the integrator's own trail.
+    pub audit_sink: Option<Arc<dyn AuditSink>>,
 }
 
 impl Default for Config {
@@ -101,6 +106,8 @@ impl Default for Config {
             state_timeout: Duration::from_millis(1000),
             state_ca_file: None,
             replay_callback: None,
+            audit_file: None,
+            audit_sink: None,
         }
     }
 }
@@ -130,6 +137,7 @@ pub const KEYS: &[&str] = &[
     "state_key_prefix",
     "state_timeout_ms",
     "state_ca_file",
+    "audit_file",
 ];
 
 impl Config {
@@ -229,6 +237,13 @@ impl Config {
             }
             "state_ca_file" => {
                 self.state_ca_file = if value.is_empty() {
+                    None
+                } else {
+                    Some(PathBuf::from(value))
+                }
+            }
+            "audit_file" => {
+                self.audit_file = if value.is_empty() {
                     None
                 } else {
                     Some(PathBuf::from(value))

@@ -4,6 +4,7 @@
 //! The safe core (every module but `ffi`) knows nothing of C. `ffi` converts
 //! C arguments, calls the core and fills `wxface_error`, nothing else.
 
+pub mod audit;
 mod call;
 pub mod client;
 mod client_push;
@@ -20,6 +21,7 @@ pub mod push;
 mod replay;
 mod resolver;
 pub mod response;
+pub mod stats;
 pub mod store;
 pub mod text;
 pub mod token;

@@ -145,6 +145,19 @@ pub fn record_error(e: &crate::Error) {
     }
 }
 
+/// Whether the diagnostic file is on (it receives audit records too).
+pub(crate) fn diag_enabled() -> bool {
+    DIAG.is_some()
+}
+
+/// An audit record (a JSON line, already PII-free) in the diagnostic file,
+/// so that the test suites' PII scan sees every record any suite made.
+pub(crate) fn record_audit(json: &str) {
+    if let Some(d) = DIAG.as_ref() {
+        d.write("audit", json);
+    }
+}
+
 /// The line with every character that could end it or disguise it (C0
 /// and C1 controls, U+2028/U+2029, bidirectional overrides) written as an
 /// escape: `\n`, `\r`, `\t`, `\u{1b}`. Borrowed when there is none.

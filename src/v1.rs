@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use serde_json::json;
 
 use crate::call::Safety;
-use crate::client::{require, unix_now, Client};
+use crate::client::{require, unix_now, Client, Trail};
 use crate::digest;
 use crate::errcode::{verdict_code, verify_ret_meaning};
 use crate::error::{Code, Error, Result};
@@ -18,6 +18,7 @@ use crate::log::Level;
 use crate::mask;
 use crate::name;
 use crate::response::Response;
+use crate::stats::Call;
 
 const GET_USER_ID_KEY: &str = "/cityservice/face/identify/getuseridkey";
 const GET_INFO: &str = "/cityservice/face/identify/getinfo";
@@ -51,6 +52,17 @@ impl Client {
         id_card_number: &str,
         out_seq_no: Option<&str>,
     ) -> Result<Response> {
+        self.observe(Call::V1GetUserIdKey, |_| {
+            self.get_user_id_key(name, id_card_number, out_seq_no)
+        })
+    }
+
+    fn get_user_id_key(
+        &self,
+        name: &str,
+        id_card_number: &str,
+        out_seq_no: Option<&str>,
+    ) -> Result<Response> {
         let name = checked_name(name)?;
         let name = name.as_ref();
         let id = id_card::normalize(id_card_number)?;
@@ -73,6 +85,10 @@ impl Client {
 
     /// WeChat's record of a verification, unjudged. Prefer [`Client::v1_verify`].
     pub fn v1_get_info(&self, verify_result: &str) -> Result<Response> {
+        self.observe(Call::V1GetInfo, |_| self.get_info(verify_result))
+    }
+
+    fn get_info(&self, verify_result: &str) -> Result<Response> {
         let verify_result = canonical_verify_result(verify_result)?;
         self.wechat_call(
             GET_INFO,
@@ -85,28 +101,44 @@ impl Client {
     /// `content_type`. It is biometric data: store it only where the law
     /// allows, never in logs.
     pub fn v1_get_image(&self, verify_result: &str) -> Result<Response> {
-        let verify_result = canonical_verify_result(verify_result)?;
-        self.wechat_image_call(GET_IMAGE, &json!({ "verify_result": verify_result }))
+        self.observe(Call::V1GetImage, |_| {
+            let verify_result = canonical_verify_result(verify_result)?;
+            self.wechat_image_call(GET_IMAGE, &json!({ "verify_result": verify_result }))
+        })
     }
 
     /// Ok only if the verification passed, for the expected person, by the
     /// expected user and key, recently, and for the first time. Each failed
     /// check has its own code; the response is returned on success.
     pub fn v1_verify(&self, verify_result: &str, expected: &Expected<'_>) -> Result<Response> {
+        self.observe(Call::V1Verify, |trail| {
+            self.verify(verify_result, expected, trail)
+        })
+    }
+
+    fn verify(
+        &self,
+        verify_result: &str,
+        expected: &Expected<'_>,
+        trail: &mut Trail,
+    ) -> Result<Response> {
         // Check the caller's side first: no network call for a bad argument.
         let name = checked_name(expected.name)?;
         let name = name.as_ref();
         let id = id_card::normalize(expected.id_card_number)?;
+        trail.subject(name, &id);
         // WeChat and the replay guard see the same bytes.
         let verify_result = canonical_verify_result(verify_result)?;
+        trail.verify_result(verify_result);
         if let Some(k) = expected.user_id_key {
             require("user_id_key", k, MAX_OPAQUE_CHARS)?;
         }
         if let Some(o) = expected.openid {
             require("openid", o, 128)?;
+            trail.openid(o);
         }
         let who = || format!("{} {}", mask::name(name), mask::id_card(&id));
-        let r = self.v1_get_info(verify_result)?;
+        let r = self.get_info(verify_result)?;
         let verdict = judge(
             &r,
             name,

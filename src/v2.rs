@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::call::Safety;
-use crate::client::{require, unix_now, Client};
+use crate::client::{require, unix_now, Client, Trail};
 use crate::digest;
 use crate::errcode::{verdict_code, verify_ret_meaning};
 use crate::error::{Code, Error, Result};
@@ -17,6 +17,7 @@ use crate::log::Level;
 use crate::mask;
 use crate::out_seq_no;
 use crate::response::Response;
+use crate::stats::Call;
 
 const GET_VERIFY_ID: &str = "/cityservice/face/identify/getverifyid";
 const QUERY: &str = "/cityservice/face/identify/queryverifyinfo";
@@ -38,11 +39,27 @@ impl Client {
         name: &str,
         id_card_number: &str,
     ) -> Result<Response> {
+        self.observe(Call::V2GetVerifyId, |trail| {
+            self.get_verify_id(out_seq_no, openid, name, id_card_number, trail)
+        })
+    }
+
+    fn get_verify_id(
+        &self,
+        out_seq_no: &str,
+        openid: &str,
+        name: &str,
+        id_card_number: &str,
+        trail: &mut Trail,
+    ) -> Result<Response> {
         out_seq_no::check(out_seq_no)?;
+        trail.out_seq_no(out_seq_no);
         require("openid", openid, 128)?;
+        trail.openid(openid);
         let name = crate::v1::checked_name(name)?;
         let name = name.as_ref();
         let id = id_card::normalize(id_card_number)?;
+        trail.subject(name, &id);
         let body = json!({
             "out_seq_no": out_seq_no,
             "cert_info": { "cert_type": CERT_TYPE, "cert_name": name, "cert_no": id },
@@ -58,6 +75,7 @@ impl Client {
         });
         let mut r = self.wechat_call(GET_VERIFY_ID, &body, Safety::Write)?;
         let verify_id = r.require_text(GET_VERIFY_ID, "verify_id")?.to_owned();
+        trail.verify_id(&verify_id);
         // WeChat documents a default of 3600 s when expires_in is absent;
         // present, it is a JSON integer or the answer is bad.
         let life_s = r
@@ -87,6 +105,22 @@ impl Client {
         openid: &str,
         cert_hash: &str,
     ) -> Result<Response> {
+        self.observe(Call::V2Query, |trail| {
+            trail.note_query(verify_id, out_seq_no, openid);
+            self.query(verify_id, out_seq_no, openid, cert_hash, trail)
+        })
+    }
+
+    /// One queryverifyinfo, not counted on its own (`v2_wait` counts its
+    /// queries as one call).
+    pub(crate) fn query(
+        &self,
+        verify_id: &str,
+        out_seq_no: &str,
+        openid: &str,
+        cert_hash: &str,
+        trail: &mut Trail,
+    ) -> Result<Response> {
         let body = query_body(verify_id, out_seq_no, openid, cert_hash)?;
         let r = self.wechat_call(QUERY, &body, Safety::Read)?;
         let ret = r.require_int(QUERY, "verify_ret")?;
@@ -112,6 +146,7 @@ impl Client {
         self.log().emit(Level::Info, || {
             format!("v2 query openid {}: VERIFIED", mask::opaque(openid))
         });
+        trail.verify_ret = VERIFY_RET_PASSED as i32;
         Ok(r)
     }
 }

@@ -14,11 +14,12 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::client::Client;
+use crate::client::{Client, Trail};
 use crate::error::{Code, Error, Result};
 use crate::log::Level;
 use crate::mask;
 use crate::response::Response;
+use crate::stats::Call;
 
 /// verify_ids whose life a client remembers; older ones are forgotten first.
 const REMEMBERED: usize = 100_000;
@@ -132,6 +133,25 @@ impl Client {
         timeout: Duration,
         cancel: Option<&Cancel>,
     ) -> Result<Response> {
+        self.observe(Call::V2Wait, |trail| {
+            trail.note_query(verify_id, out_seq_no, openid);
+            self.wait(
+                verify_id, out_seq_no, openid, cert_hash, timeout, cancel, trail,
+            )
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn wait(
+        &self,
+        verify_id: &str,
+        out_seq_no: &str,
+        openid: &str,
+        cert_hash: &str,
+        timeout: Duration,
+        cancel: Option<&Cancel>,
+        trail: &mut Trail,
+    ) -> Result<Response> {
         if timeout.is_zero() {
             return Err(Error::invalid_argument("timeout_ms", "must be at least 1"));
         }
@@ -153,7 +173,8 @@ impl Client {
         let mut final_query = false;
         loop {
             queries += 1;
-            let outcome = bounded.v2_query(verify_id, out_seq_no, openid, cert_hash);
+            trail.queries = Some(queries);
+            let outcome = bounded.query(verify_id, out_seq_no, openid, cert_hash, trail);
             let pending = match (outcome, last.take()) {
                 (Err(e), _) if e.code == Code::Pending => e,
                 // A query cut short by the end itself: the state is still

@@ -4,8 +4,12 @@
 
 mod common;
 
-use common::Sandbox;
+use std::sync::Arc;
+
+use common::{assert_no_pii, audit_path, Records, Sandbox};
 use serde_json::Value;
+use wxface::audit::{verify_result_hash, Record};
+use wxface::stats::Call;
 use wxface::{Code, Config, Expected};
 
 fn load(name: &str) -> Value {
@@ -60,11 +64,81 @@ fn check_expectations(s: &Value, r: &wxface::Result<wxface::Response>) {
     }
 }
 
-/// A client whose 2.0 wait pauses briefly, so the wait scenarios run fast.
-fn scenario_client(sandbox: &Sandbox) -> wxface::Client {
+/// A client whose 2.0 wait pauses briefly, so the wait scenarios run fast,
+/// with an audit trail to a callback and a file.
+fn scenario_client(sandbox: &Sandbox, list: &str) -> Audited {
     let mut cfg = sandbox.config();
     cfg.set("wait_interval_ms", "20").unwrap();
-    wxface::Client::new(&cfg).unwrap()
+    let file = audit_path(list);
+    cfg.set("audit_file", file.to_str().unwrap()).unwrap();
+    let records = Arc::new(Records::default());
+    cfg.audit_sink = Some(records.clone());
+    Audited {
+        client: wxface::Client::new(&cfg).unwrap(),
+        records,
+        file,
+        seen: Vec::new(),
+    }
+}
+
+struct Audited {
+    client: wxface::Client,
+    records: Arc<Records>,
+    file: std::path::PathBuf,
+    /// Every record so far, as JSON lines, to compare with the file.
+    seen: Vec<String>,
+}
+
+impl Audited {
+    /// The records of one scenario: exactly one of `call` per call made,
+    /// each with the call's code, errcode and verify_ret, as many HTTP
+    /// attempts as the sandbox saw, and none holding a PII value.
+    fn check(
+        &mut self,
+        title: &str,
+        call: Call,
+        results: &[&wxface::Result<wxface::Response>],
+        requests_seen: u64,
+        pii: &[&str],
+    ) -> Vec<Record> {
+        let all = self.records.take();
+        for r in &all {
+            let line = r.to_json();
+            assert_no_pii(&line, pii);
+            self.seen.push(line);
+        }
+        let mine: Vec<Record> = all.into_iter().filter(|r| r.call == call).collect();
+        assert_eq!(mine.len(), results.len(), "{title}: records {mine:?}");
+        for (record, result) in mine.iter().zip(results) {
+            let err = result.as_ref().err();
+            assert_eq!(record.code, err.map_or(Code::Ok, |e| e.code), "{title}");
+            assert_eq!(
+                (record.errcode, record.verify_ret),
+                err.map_or((0, record.verify_ret), |e| (e.wechat_errcode, e.verify_ret)),
+                "{title}"
+            );
+            assert!(record.latency_us > 0 && record.unix_ms > 0, "{title}");
+        }
+        let attempts: u64 = mine.iter().map(|r| u64::from(r.attempts)).sum();
+        assert_eq!(attempts, requests_seen, "{title}: attempts");
+        mine
+    }
+
+    /// Records of the calls that set a scenario up (a token fetch).
+    fn skip(&mut self) {
+        for r in self.records.take() {
+            let line = r.to_json();
+            assert_no_pii(&line, &[common::SECRET]);
+            self.seen.push(line);
+        }
+    }
+
+    /// The file holds exactly the records the callback saw, in order.
+    fn check_file(&self) {
+        let text = std::fs::read_to_string(&self.file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines, self.seen, "{}", self.file.display());
+    }
 }
 
 /// Queues what a scenario wants WeChat (or whatever sits in its place) to
@@ -95,7 +169,13 @@ fn v1_verify_scenarios() {
     let list = load("v1_verify.json");
     let people = &list["people"];
     let sandbox = Sandbox::start();
-    let client = sandbox.client();
+    let mut audited = scenario_client(&sandbox, "v1_verify");
+    let client = audited.client.clone();
+    let pii: Vec<String> = ["expected", "other"]
+        .iter()
+        .flat_map(|p| ["name", "id_card_number"].map(|f| people[p][f].as_str().unwrap().to_owned()))
+        .chain([common::SECRET.to_owned()])
+        .collect();
     let (name, id) = (
         people["expected"]["name"].as_str().unwrap(),
         people["expected"]["id_card_number"].as_str().unwrap(),
@@ -137,17 +217,42 @@ fn v1_verify_scenarios() {
             openid: Some(&vopenid),
         };
         inject(&sandbox, s, GET_INFO);
+        audited.skip();
+        let sent_before = sandbox.requests(GET_INFO);
         let r = client.v1_verify(&verify_result, &expected);
         check_expectations(s, &r);
+        let mut results = vec![&r];
+        let again_r;
         if let Some(again) = s["then_again"].as_str() {
-            assert_eq!(
-                code_name(&client.v1_verify(&verify_result, &expected)),
-                again,
-                "{title} (again)"
-            );
+            again_r = client.v1_verify(&verify_result, &expected);
+            assert_eq!(code_name(&again_r), again, "{title} (again)");
+            results.push(&again_r);
+        }
+        let token = client.token().unwrap();
+        let mut values: Vec<&str> = pii.iter().map(String::as_str).collect();
+        values.extend([
+            verify_result.trim(),
+            vopenid.as_str(),
+            key.as_str(),
+            token.as_str(),
+        ]);
+        let sent = sandbox.requests(GET_INFO) - sent_before;
+        for record in audited.check(title, Call::V1Verify, &results, sent, &values) {
+            if record.attempts > 0 {
+                assert!(
+                    record.subject.is_some() && record.openid.is_some(),
+                    "{title}"
+                );
+                assert_eq!(
+                    record.verify_result_hash,
+                    Some(verify_result_hash(&verify_result)),
+                    "{title}"
+                );
+            }
         }
         report("v1_verify", title, "ok");
     }
+    audited.check_file();
 }
 
 #[test]
@@ -155,7 +260,8 @@ fn v2_query_scenarios() {
     let list = load("v2_query.json");
     let people = &list["people"];
     let sandbox = Sandbox::start();
-    let client = scenario_client(&sandbox);
+    let mut audited = scenario_client(&sandbox, "v2_query");
+    let client = audited.client.clone();
     let (name, id) = (
         people["expected"]["name"].as_str().unwrap(),
         people["expected"]["id_card_number"].as_str().unwrap(),
@@ -189,6 +295,7 @@ fn v2_query_scenarios() {
             with("cert_hash", &cert_hash),
         );
         let sent_before = sandbox.requests(QUERY);
+        audited.skip();
         let r = match s["wait_ms"].as_u64() {
             Some(ms) => client.v2_wait(
                 &vid,
@@ -204,8 +311,38 @@ fn v2_query_scenarios() {
         if s["sent"] == false {
             assert_eq!(sandbox.requests(QUERY), sent_before, "{}", s["name"]);
         }
-        report("v2_query", s["name"].as_str().unwrap(), "ok");
+        let title = s["name"].as_str().unwrap();
+        let call = if s["wait_ms"].is_u64() {
+            Call::V2Wait
+        } else {
+            Call::V2Query
+        };
+        let token = client.token().unwrap();
+        let mut values = vec![
+            vid.as_str(),
+            openid.as_str(),
+            token.as_str(),
+            common::SECRET,
+        ];
+        for p in ["expected", "other"] {
+            for f in ["name", "id_card_number"] {
+                values.push(people[p][f].as_str().unwrap());
+            }
+        }
+        let sent = sandbox.requests(QUERY) - sent_before;
+        for record in audited.check(title, call, &[&r], sent, &values) {
+            if record.attempts > 0 {
+                assert!(
+                    record.verify_id.is_some() && record.openid.is_some(),
+                    "{title}"
+                );
+                assert!(record.out_seq_no.is_some(), "{title}");
+                assert_eq!(record.queries.is_some(), call == Call::V2Wait, "{title}");
+            }
+        }
+        report("v2_query", title, "ok");
     }
+    audited.check_file();
 }
 
 #[test]
@@ -213,7 +350,8 @@ fn v2_start_scenarios() {
     let list = load("v2_start.json");
     let people = &list["people"];
     let sandbox = Sandbox::start();
-    let client = scenario_client(&sandbox);
+    let mut audited = scenario_client(&sandbox, "v2_start");
+    let client = audited.client.clone();
     let (name, id) = (
         people["expected"]["name"].as_str().unwrap(),
         people["expected"]["id_card_number"].as_str().unwrap(),
@@ -228,22 +366,45 @@ fn v2_start_scenarios() {
             .unwrap_or("o_v2_expected_user_0000000001");
         inject(&sandbox, s, GET_VERIFY_ID);
         let sent_before = sandbox.requests(GET_VERIFY_ID);
+        audited.skip();
         let r = client.v2_get_verify_id(&seq, openid, name, id);
         check_expectations(s, &r);
         if s["sent"] == false {
             assert_eq!(sandbox.requests(GET_VERIFY_ID), sent_before, "{title}");
         }
+        let mut results = vec![&r];
+        let again_r;
         if let Some(again) = s["then_again"].as_str() {
-            let e = client
-                .v2_get_verify_id(&seq, openid, name, id)
-                .expect_err(title);
+            again_r = client.v2_get_verify_id(&seq, openid, name, id);
+            let e = again_r.as_ref().expect_err(title);
             assert_eq!(e.code.name(), again, "{title} (again)");
             if let Some(errcode) = s["then_again_wechat_errcode"].as_i64() {
                 assert_eq!(i64::from(e.wechat_errcode), errcode, "{title} (again)");
             }
+            results.push(&again_r);
+        }
+        let token = client.token().unwrap();
+        let verify_id = r.as_ref().ok().and_then(|r| r.text("verify_id"));
+        let mut values = vec![name, id, openid, token.as_str(), common::SECRET];
+        values.extend(verify_id.as_deref());
+        let sent = sandbox.requests(GET_VERIFY_ID) - sent_before;
+        for record in audited.check(title, Call::V2GetVerifyId, &results, sent, &values) {
+            if record.attempts > 0 {
+                assert!(
+                    record.subject.is_some() && record.openid.is_some(),
+                    "{title}"
+                );
+                assert!(record.out_seq_no.is_some(), "{title}");
+            }
+            assert_eq!(
+                record.verify_id.is_some(),
+                record.code == Code::Ok,
+                "{title}"
+            );
         }
         report("v2_start", title, "ok");
     }
+    audited.check_file();
 }
 
 #[test]

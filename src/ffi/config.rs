@@ -115,6 +115,12 @@ pub extern "system" fn wxface_config_new() -> *mut wxface_config {
 ///   verification fails with WXFACE_ERR_STATE_STORE, never OK (1000).
 /// - `state_ca_file`: PEM bundle trusted for `rediss://` (`ca_file`, else
 ///   the built-in roots).
+/// - `audit_file`: append one JSON line per audited call (1.0 verify, 2.0
+///   getverifyid, query and wait, push opened, token fetch) to this file,
+///   created with mode 0640; reopened when the path stops naming the open
+///   file, so logrotate's rename (and `copytruncate`) both work. Masked and
+///   hashed values only. A file that cannot be opened is WXFACE_ERR_CONFIG
+///   at `wxface_client_new` (none).
 #[no_mangle]
 pub unsafe extern "system" fn wxface_config_set(
     cfg: *mut wxface_config,

@@ -128,3 +128,45 @@ impl Drop for Sandbox {
         let _ = self.child.wait();
     }
 }
+
+/// The audit records a client emitted, collected as its audit callback.
+#[derive(Default)]
+pub struct Records(std::sync::Mutex<Vec<wxface::audit::Record>>);
+
+impl wxface::audit::AuditSink for Records {
+    fn record(&self, record: &wxface::audit::Record) {
+        self.0.lock().unwrap().push(record.clone());
+    }
+}
+
+impl Records {
+    /// The records since the last take.
+    pub fn take(&self) -> Vec<wxface::audit::Record> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+/// A fresh audit file path: in `WXFACE_AUDIT_DIR` when set (`make test`
+/// sets it, and its PII scan reads every file there), else a temp dir.
+pub fn audit_path(name: &str) -> std::path::PathBuf {
+    let dir = match std::env::var_os("WXFACE_AUDIT_DIR").filter(|d| !d.is_empty()) {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::env::temp_dir().join(format!("wxface-audit-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("rust-{name}-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+/// Fails if an audit line holds any of `values` (names, ID numbers in
+/// either case, verify_results, tokens, secrets, raw openids).
+pub fn assert_no_pii(line: &str, values: &[&str]) {
+    for v in values.iter().filter(|v| v.len() >= 2) {
+        assert!(
+            !line.contains(v) && !line.to_lowercase().contains(&v.to_lowercase()),
+            "an audit record holds a PII value ({} chars): {line}",
+            v.chars().count()
+        );
+    }
+}
