@@ -270,7 +270,9 @@ fn a_retried_request_counts_as_a_retry_and_as_two_requests() {
 fn handles_made_with_a_timeout_share_the_client_s_counters() {
     let sandbox = Sandbox::start();
     let client = sandbox.client();
-    let short = client.with_timeout(std::time::Duration::from_secs(5));
+    let short = client
+        .with_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
     passed_v1(&sandbox, &short);
     let n: u64 = client
         .stats()
