@@ -18,14 +18,18 @@
 //! its `http://127.0.0.1:PORT`. Optional: WXFACE_BENCH_ROUND_S (default 1),
 //! WXFACE_BENCH_ROUNDS (default 3). `make bench` runs it.
 
+#[path = "../tests/common/fixtures.rs"]
+mod fixtures;
 #[path = "../tests/common/redis_server.rs"]
 mod redis_server;
+#[path = "support/rounds.rs"]
+mod rounds;
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Barrier;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use redis_server::{RedisCluster, RedisServer, PASSWORD};
+use rounds::{env_num, median, per_second};
 use wxface::{Client, Config, Expected};
 
 const EXPECTED: Expected<'static> = Expected {
@@ -146,67 +150,41 @@ fn client(base: &str, store: &str) -> Client {
 
 /// Calls per second of `threads` threads verifying new results for `length`.
 fn run_round(client: &Client, threads: usize, length: Duration, serial: &AtomicU64) -> f64 {
-    let stop = AtomicBool::new(false);
-    let calls = AtomicU64::new(0);
-    let start = Barrier::new(threads + 1);
-    let began = std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                start.wait();
-                while !stop.load(Ordering::Relaxed) {
-                    let vr = format!(
-                        "bench-verify-result-{}",
-                        serial.fetch_add(1, Ordering::Relaxed)
-                    );
-                    if let Err(e) = client.v1_verify(&vr, &EXPECTED) {
-                        panic!("bench verify failed: {}: {}", e.code, e.message);
-                    }
-                    calls.fetch_add(1, Ordering::Relaxed);
-                }
-            });
-        }
-        start.wait();
-        let began = Instant::now();
-        std::thread::sleep(length);
-        stop.store(true, Ordering::Relaxed);
-        began
-    });
-    calls.load(Ordering::Relaxed) as f64 / began.elapsed().as_secs_f64()
+    per_second(
+        threads,
+        length,
+        || (),
+        |_| {
+            let vr = format!(
+                "bench-verify-result-{}",
+                serial.fetch_add(1, Ordering::Relaxed)
+            );
+            if let Err(e) = client.v1_verify(&vr, &EXPECTED) {
+                panic!("bench verify failed: {}: {}", e.code, e.message);
+            }
+        },
+    )
 }
 
 /// SET NX EX per second from `threads` bare redis-rs connections.
 fn bare_round(url: &str, threads: usize, length: Duration, serial: &AtomicU64) -> f64 {
-    let stop = AtomicBool::new(false);
-    let calls = AtomicU64::new(0);
-    let start = Barrier::new(threads + 1);
     let client = redis::Client::open(url).expect("bare client");
-    let began = std::thread::scope(|s| {
-        for _ in 0..threads {
-            let mut c = client.get_connection().expect("bare connection");
-            let (stop, calls, start) = (&stop, &calls, &start);
-            s.spawn(move || {
-                start.wait();
-                while !stop.load(Ordering::Relaxed) {
-                    let key = format!("bare:{}", serial.fetch_add(1, Ordering::Relaxed));
-                    let _: Option<String> = redis::cmd("SET")
-                        .arg(&key)
-                        .arg(1)
-                        .arg("NX")
-                        .arg("EX")
-                        .arg(900)
-                        .query(&mut c)
-                        .expect("bare SET");
-                    calls.fetch_add(1, Ordering::Relaxed);
-                }
-            });
-        }
-        start.wait();
-        let began = Instant::now();
-        std::thread::sleep(length);
-        stop.store(true, Ordering::Relaxed);
-        began
-    });
-    calls.load(Ordering::Relaxed) as f64 / began.elapsed().as_secs_f64()
+    per_second(
+        threads,
+        length,
+        || client.get_connection().expect("bare connection"),
+        |c| {
+            let key = format!("bare:{}", serial.fetch_add(1, Ordering::Relaxed));
+            let _: Option<String> = redis::cmd("SET")
+                .arg(&key)
+                .arg(1)
+                .arg("NX")
+                .arg("EX")
+                .arg(900)
+                .query(c)
+                .expect("bare SET");
+        },
+    )
 }
 
 fn redis_version() -> String {
@@ -221,16 +199,4 @@ fn redis_version() -> String {
                 .map(|v| v.trim_start_matches("v=").to_owned())
         })
         .unwrap_or_default()
-}
-
-fn env_num(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
 }

@@ -65,6 +65,10 @@ extern "C" {
 // Keeps the library (and its exported symbols) linked into this example.
 use wxface as _;
 
+#[path = "support/rounds.rs"]
+mod rounds;
+use rounds::{env_num, median};
+
 const NAME: &CStr = c"张三";
 const ID: &CStr = c"11010519491231002X";
 
@@ -162,18 +166,6 @@ fn main() {
         );
         std::process::exit(1);
     }
-}
-
-fn env_num(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
 }
 
 struct Round {

@@ -4,6 +4,8 @@
 //! killed mid-run; the same through the replay callback store.
 
 mod common;
+#[path = "common/fixtures.rs"]
+mod fixtures;
 #[path = "common/redis_server.rs"]
 mod redis_server;
 

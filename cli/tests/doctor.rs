@@ -183,9 +183,6 @@ fn a_skewed_clock_is_named_with_its_size_and_direction() {
 
 #[test]
 fn a_wrong_proxy_password_is_named_at_the_proxy_step() {
-    if !have("tinyproxy") {
-        panic!("tinyproxy is not installed (.ci/run installs it)");
-    }
     let dir = temp_dir("proxy");
     let sandbox = Sandbox::start();
     let proxy = Tinyproxy::start(&dir, Some(("his", "Right-Pw-1")));
@@ -235,11 +232,8 @@ fn a_proxy_that_is_down_is_named_at_the_proxy_step() {
 
 #[test]
 fn an_untrusted_certificate_names_its_issuer_and_ca_file_fixes_it() {
-    if !have("openssl") {
-        panic!("openssl is not installed (.ci/run installs it)");
-    }
     let dir = temp_dir("tls");
-    let (ca, cert, key) = private_ca(&dir, "Example Gateway Inspection CA");
+    let Pki { ca, cert, key } = Pki::make(&dir, "Example Gateway Inspection CA");
     let sandbox = Sandbox::start_with(&[
         "--tls-cert",
         cert.to_str().unwrap(),
@@ -276,11 +270,8 @@ fn an_untrusted_certificate_names_its_issuer_and_ca_file_fixes_it() {
 
 #[test]
 fn https_through_the_proxy_is_checked_end_to_end() {
-    if !have("openssl") || !have("tinyproxy") {
-        panic!("openssl and tinyproxy are needed (.ci/run installs them)");
-    }
     let dir = temp_dir("tls-proxy");
-    let (ca, cert, key) = private_ca(&dir, "wxface doctor test CA");
+    let Pki { ca, cert, key } = Pki::make(&dir, "wxface doctor test CA");
     let sandbox = Sandbox::start_with(&[
         "--tls-cert",
         cert.to_str().unwrap(),

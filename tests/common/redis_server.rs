@@ -164,73 +164,23 @@ impl Drop for RedisServer {
 pub struct TestPki {
     pub dir: PathBuf,
     pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
     pub other_ca: PathBuf,
 }
 
 impl TestPki {
+    /// Needs `mod fixtures` (tests/common/fixtures.rs) beside this module.
     pub fn make() -> TestPki {
         let dir = scratch_dir("pki");
-        let run = |args: &[&str]| {
-            let ok = Command::new("openssl")
-                .args(args)
-                .current_dir(&dir)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("openssl runs (.ci/run installs it)");
-            assert!(ok.success(), "openssl {args:?}");
-        };
-        let ec = [
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ];
-        for name in ["ca", "other-ca"] {
-            let mut a = vec!["req", "-x509"];
-            a.extend(ec);
-            let subj = format!("/CN=wxface test {name}");
-            let (key, crt) = (format!("{name}.key"), format!("{name}.crt"));
-            a.extend(["-keyout", &key, "-out", &crt, "-days", "2", "-subj", &subj]);
-            run(&a);
-        }
-        let mut a = vec!["req"];
-        a.extend(ec);
-        a.extend([
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-            "-subj",
-            "/CN=localhost",
-        ]);
-        run(&a);
-        std::fs::write(
-            dir.join("ext"),
-            "subjectAltName=IP:127.0.0.1,DNS:localhost\n",
-        )
-        .unwrap();
-        run(&[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.crt",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "server.crt",
-            "-days",
-            "2",
-            "-extfile",
-            "ext",
-        ]);
+        let other = dir.join("other");
+        std::fs::create_dir_all(&other).expect("scratch dir");
+        let pki = crate::fixtures::Pki::make(&dir, "wxface test ca");
         TestPki {
-            ca: dir.join("ca.crt"),
-            other_ca: dir.join("other-ca.crt"),
+            ca: pki.ca,
+            cert: pki.cert,
+            key: pki.key,
+            other_ca: crate::fixtures::Pki::make(&other, "wxface test other-ca").ca,
             dir,
         }
     }
@@ -238,9 +188,9 @@ impl TestPki {
     pub fn server_args(&self) -> Vec<String> {
         vec![
             "--tls-cert-file".into(),
-            self.dir.join("server.crt").display().to_string(),
+            self.cert.display().to_string(),
             "--tls-key-file".into(),
-            self.dir.join("server.key").display().to_string(),
+            self.key.display().to_string(),
             "--tls-ca-cert-file".into(),
             self.ca.display().to_string(),
             "--tls-auth-clients".into(),

@@ -4,12 +4,15 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+#[path = "../../../tests/common/fixtures.rs"]
+mod fixtures;
+#[allow(unused_imports)] // each test binary uses its own part
+pub use fixtures::*;
 
 pub const APPID: &str = "wx5a3d6f1e2b4c8d90";
 pub const SECRET: &str = "sandbox-secret-0123456789abcdef";
@@ -88,28 +91,6 @@ pub fn wxface(args: &[&str], stdin: &str) -> Run {
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
     }
-}
-
-pub fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-pub fn temp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("wxface-cli-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 /// `WXFACE_SANDBOX`, or the sandbox built beside this test binary.
@@ -197,103 +178,4 @@ pub fn write_config(dir: &Path, text: &str) -> PathBuf {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     path
-}
-
-pub struct Tinyproxy {
-    child: Child,
-    pub port: u16,
-}
-
-impl Tinyproxy {
-    pub fn start(dir: &Path, basic_auth: Option<(&str, &str)>) -> Tinyproxy {
-        let port = free_port();
-        let conf = dir.join(format!("tinyproxy-{port}.conf"));
-        let mut text = format!(
-            "Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 16\nAllow 127.0.0.1\nLogLevel Error\nPidFile \"{}\"\n",
-            dir.join(format!("tinyproxy-{port}.pid")).display()
-        );
-        if let Some((user, pass)) = basic_auth {
-            text.push_str(&format!("BasicAuth {user} {pass}\n"));
-        }
-        std::fs::write(&conf, text).unwrap();
-        let child = Command::new("tinyproxy")
-            .args(["-d", "-c"])
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tinyproxy starts");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tinyproxy did not listen");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Tinyproxy { child, port }
-    }
-}
-
-impl Drop for Tinyproxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A private CA named `ca_name` and a certificate for 127.0.0.1 signed by
-/// it: (ca.pem, server.pem, server.key).
-pub fn private_ca(dir: &Path, ca_name: &str) -> (PathBuf, PathBuf, PathBuf) {
-    let run = |args: &[&str]| {
-        let ok = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(ok.success(), "openssl {args:?}");
-    };
-    std::fs::write(
-        dir.join("ext.cnf"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-    )
-    .unwrap();
-    let subject = format!("/CN={ca_name}/O=Example Hospital IT");
-    run(&[
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-        "-days", "2", "-subj", &subject,
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.pem",
-        "-days",
-        "2",
-        "-extfile",
-        "ext.cnf",
-    ]);
-    (
-        dir.join("ca.pem"),
-        dir.join("server.pem"),
-        dir.join("server.key"),
-    )
 }
