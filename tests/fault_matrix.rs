@@ -183,12 +183,7 @@ impl Fixture {
         match call {
             Call::Token | Call::GetUserIdKey | Call::GetVerifyId => vec![],
             Call::GetInfo => {
-                let key = client
-                    .v1_get_user_id_key(NAME, ID, None)
-                    .unwrap()
-                    .text("user_id_key")
-                    .unwrap();
-                let (vr, _) = self.sandbox.complete_v1(&key, &json!({}));
+                let (_, vr, _) = self.sandbox.finished_v1(&client, NAME, ID, &json!({}));
                 vec![vr]
             }
             Call::Query => {

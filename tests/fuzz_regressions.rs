@@ -2,12 +2,11 @@
 //! as plain tests so that `cargo test` guards the fixes without cargo-fuzz.
 //! fuzz/README.md says how a new crash joins this file.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::thread;
-
 use serde_json::json;
 use wxface::{digest, errcode, Client, Code, Config, Expected};
+
+#[path = "common/fixtures.rs"]
+mod fixtures;
 
 /// fuzz target `wechat_response`: WeChat's errmsg ends up in an error
 /// message (and so in logs); sanitize_errmsg promises a bounded result, but
@@ -27,39 +26,6 @@ fn a_long_punctuation_word_in_errmsg_is_cut_to_the_bound() {
 const NAME: &str = "张三";
 const ID: &str = "11010519491231002X";
 
-/// Answers every request on a loopback port with `body` as JSON, like a
-/// WeChat whose getinfo reports a passed verification.
-fn canned_wechat(body: String) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let addr = listener.local_addr().expect("local addr");
-    thread::spawn(move || {
-        for stream in listener.incoming().take(8) {
-            let Ok(mut stream) = stream else { return };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-            let mut length = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some((k, v)) = line.split_once(':') {
-                    if k.eq_ignore_ascii_case("content-length") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                }
-            }
-            let mut request_body = vec![0; length];
-            let _ = reader.read_exact(&mut request_body);
-            let reply = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
-        }
-    });
-    format!("http://{addr}")
-}
-
 fn verify_with_finish_time(finish_time: i64) -> wxface::Result<wxface::Response> {
     let answer = json!({
         "errcode": 0, "errmsg": "ok", "identify_ret": 0,
@@ -69,7 +35,10 @@ fn verify_with_finish_time(finish_time: i64) -> wxface::Result<wxface::Response>
     });
     let mut cfg = Config::new();
     for (k, v) in [
-        ("api_base", canned_wechat(answer.to_string()).as_str()),
+        (
+            "api_base",
+            fixtures::http_double(move |_| answer.to_string().into_bytes()).as_str(),
+        ),
         ("access_token", "fuzz-regression-token"),
         ("proxy", "none"),
         ("max_retries", "0"),

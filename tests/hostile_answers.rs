@@ -7,70 +7,19 @@
 //! sandbox never produces (floats, duplicate keys, numbers as text) reach
 //! the client exactly as written.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use wxface::{digest, Client, Code, Config, Expected};
+
+#[path = "common/fixtures.rs"]
+mod fixtures;
+use fixtures::http_double as double;
 
 const NAME: &str = "张三";
 const ID: &str = "11010519491231002X";
 const USER_ID_KEY: &str = "key-0123456789abcdef";
 const OPENID: &str = "o_user_0123456789abcdef000001";
 const VERIFY_RESULT: &str = "vr-0123456789abcdef0123456789abcdef";
-
-/// Serves `answer(path)` as the body of an HTTP 200 to every request, on a
-/// loopback port, until the test process ends.
-fn double(answer: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let answer = Arc::new(answer);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let answer = answer.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut request_line = String::new();
-                if reader.read_line(&mut request_line).is_err() {
-                    return;
-                }
-                let path = request_line
-                    .split(' ')
-                    .nth(1)
-                    .unwrap_or("/")
-                    .split('?')
-                    .next()
-                    .unwrap_or("/")
-                    .to_owned();
-                let mut length = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some((k, v)) = line.split_once(':') {
-                        if k.eq_ignore_ascii_case("content-length") {
-                            length = v.trim().parse().unwrap_or(0);
-                        }
-                    }
-                }
-                let mut body = vec![0; length];
-                let _ = reader.read_exact(&mut body);
-                let payload = answer(&path);
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json; encoding=utf-8\r\n\
-                     Content-Length: {}\r\nConnection: close\r\n\r\n",
-                    payload.len()
-                );
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(&payload);
-            });
-        }
-    });
-    base
-}
 
 fn config(base: &str) -> Config {
     let mut c = Config::new();

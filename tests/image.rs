@@ -14,12 +14,7 @@ const ID: &str = "11010519491231002X";
 fn v1_image_of_a_finished_verification_is_a_jpeg() {
     let sandbox = Sandbox::start();
     let client = sandbox.client();
-    let key = client
-        .v1_get_user_id_key(NAME, ID, None)
-        .unwrap()
-        .text("user_id_key")
-        .unwrap();
-    let (vr, _) = sandbox.complete_v1(&key, &json!({}));
+    let (_, vr, _) = sandbox.finished_v1(&client, NAME, ID, &json!({}));
     let r = client.v1_get_image(&vr).unwrap();
     assert!(r.bytes("image").unwrap().starts_with(&[0xFF, 0xD8, 0xFF]));
     assert_eq!(r.text("content_type").as_deref(), Some("image/jpeg"));
@@ -43,12 +38,7 @@ fn v1_image_of_an_unknown_verify_result_is_its_errcode() {
 fn an_html_page_is_not_taken_for_an_image() {
     let sandbox = Sandbox::start();
     let client = sandbox.client();
-    let key = client
-        .v1_get_user_id_key(NAME, ID, None)
-        .unwrap()
-        .text("user_id_key")
-        .unwrap();
-    let (vr, _) = sandbox.complete_v1(&key, &json!({}));
+    let (_, vr, _) = sandbox.finished_v1(&client, NAME, ID, &json!({}));
     sandbox.fault(json!({ "path": "/cityservice/face/identify/getimage", "kind": "content_type", "count": 1 }));
     // The photo relabelled text/html by a gateway is still recognised by its signature.
     assert!(client.v1_get_image(&vr).is_ok());

@@ -15,12 +15,7 @@ const GET_INFO: &str = "/cityservice/face/identify/getinfo";
 fn a_verify_result_is_accepted_once_whatever_whitespace_surrounds_it() {
     let sandbox = Sandbox::start();
     let client = sandbox.client();
-    let key = client
-        .v1_get_user_id_key(NAME, ID, None)
-        .unwrap()
-        .text("user_id_key")
-        .unwrap();
-    let (verify_result, openid) = sandbox.complete_v1(&key, &json!({}));
+    let (key, verify_result, openid) = sandbox.finished_v1(&client, NAME, ID, &json!({}));
     let expected = Expected {
         name: NAME,
         id_card_number: ID,

@@ -4,9 +4,11 @@
 //! Nothing here knows wxface, so the CLI's tests include it by path.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Fails the test (never a skip) when a tool `.ci/run` installs is missing.
@@ -149,4 +151,58 @@ impl Pki {
             key: dir.join("server.key"),
         }
     }
+}
+
+/// A tiny HTTP double: serves `answer(path)` byte for byte as the body of
+/// an HTTP 200 to every request, on a loopback port, until the test
+/// process ends; returns its `http://127.0.0.1:PORT`. For the shapes the
+/// sandbox never produces.
+pub fn http_double(answer: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let answer = Arc::new(answer);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let answer = answer.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    return;
+                }
+                let path = request_line
+                    .split(' ')
+                    .nth(1)
+                    .unwrap_or("/")
+                    .split('?')
+                    .next()
+                    .unwrap_or("/")
+                    .to_owned();
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some((k, v)) = line.split_once(':') {
+                        if k.eq_ignore_ascii_case("content-length") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let payload = answer(&path);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json; encoding=utf-8\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n",
+                    payload.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&payload);
+            });
+        }
+    });
+    base
 }

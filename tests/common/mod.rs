@@ -107,6 +107,24 @@ impl Sandbox {
         self.control("POST", "/sandbox/faults", spec);
     }
 
+    /// A 1.0 verification of `name`/`id` begun by `client` and finished by
+    /// the user with `outcome` (`{}`: passed): (user_id_key, verify_result, openid).
+    pub fn finished_v1(
+        &self,
+        client: &Client,
+        name: &str,
+        id: &str,
+        outcome: &Value,
+    ) -> (String, String, String) {
+        let key = client
+            .v1_get_user_id_key(name, id, None)
+            .unwrap()
+            .text("user_id_key")
+            .unwrap();
+        let (verify_result, openid) = self.complete_v1(&key, outcome);
+        (key, verify_result, openid)
+    }
+
     pub fn complete_v1(&self, user_id_key: &str, outcome: &Value) -> (String, String) {
         let mut body = json!({ "user_id_key": user_id_key });
         if let Value::Object(o) = outcome {
