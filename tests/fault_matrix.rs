@@ -183,7 +183,7 @@ impl Fixture {
         match call {
             Call::Token | Call::GetUserIdKey | Call::GetVerifyId => vec![],
             Call::GetInfo => {
-                let (_, vr, _) = self.sandbox.finished_v1(&client, NAME, ID, &json!({}));
+                let (_, vr, _) = self.sandbox.finished_v1(client, NAME, ID, &json!({}));
                 vec![vr]
             }
             Call::Query => {
