@@ -315,6 +315,30 @@ typedef struct wxface_config wxface_config;
 typedef struct wxface_response wxface_response;
 
 /*
+ Receives one audit record: one per 1.0 verify, 2.0 getverifyid, query
+ and wait, push opened (or refused) and access-token fetch, whatever its
+ outcome. `record` holds the fields (read them with
+ `wxface_response_str`/`_int`/`_count`/`_field_name`): `time` (RFC 3339
+ UTC), `call`, `outcome` (VERIFIED, OK, PENDING, REJECTED, FAILED),
+ `code`, `code_name`, `errcode`, `verify_ret`, and when known
+ `out_seq_no`, `verify_result_hash` (SHA-256 hex), `verify_id` and
+ `openid` (masked), `subject` (name and ID number masked), `event`,
+ `source`, then `latency_us`, `attempts`, `queries`. `json` is the same
+ record as one line of JSON (UTF-8, no newline), as `audit_file` writes
+ it. Never a name, ID number, photo, verify_result, token or secret.
+
+ Both pointers are wxface's and valid only during the call: copy what
+ you keep, never free them. Called on the thread that made the call,
+ after its outcome is known and before it returns, possibly from several
+ threads at once: the callback must be thread-safe, return quickly and
+ never block (queue the record if storing it may wait), and must not call
+ wxface with the same client.
+ */
+typedef void (WXFACE_CALL *wxface_audit_callback)(void *user_data,
+                                                  const struct wxface_response *record,
+                                                  const char *json);
+
+/*
  Details of a failure, owned by the caller (stack or heap); nothing to free.
  Pass NULL if you only need the return code. On success it is cleared.
  */
@@ -385,6 +409,18 @@ typedef int32_t (WXFACE_CALL *wxface_replay_callback)(void *user_data, const cha
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/*
+ Sends every client made from `cfg` afterwards the audit records of its
+ calls (see `wxface_audit_callback`); NULL removes the callback. With the
+ `audit_file` key as well, each record goes to both. `user_data` is
+ handed back unchanged and must stay valid while any client made from
+ this configuration lives.
+ */
+int32_t WXFACE_CALL wxface_config_set_audit_callback(struct wxface_config *cfg,
+                                                     wxface_audit_callback callback,
+                                                     void *user_data,
+                                                     struct wxface_error *err);
 
 /*
  Makes a client from `cfg` (copied: later changes to `cfg` do not affect
@@ -666,6 +702,31 @@ const char *WXFACE_CALL wxface_response_field_name(const struct wxface_response 
  Frees a response; NULL is fine.
  */
 void WXFACE_CALL wxface_response_free(struct wxface_response *r);
+
+/*
+ The counters of `c` (and of every handle made from it with
+ `wxface_client_with_timeout`) since `wxface_client_new`, into `*out`, a
+ response to free with `wxface_response_free`. Integer fields:
+ `uptime_s`; `retries` (requests sent again); `token_fetches`,
+ `token_fetch_failures` (from WeChat or the token callback),
+ `token_rejections` (tokens WeChat refused mid-call);
+ `replay_rejections`; `audit_failures` (records `audit_file` could not
+ take); `calls.CALL.CODE_NAME`, e.g. `calls.v1_verify.WXFACE_OK`
+ (pairs never seen are absent); `requests.ENDPOINT`, e.g.
+ `requests.getinfo` (HTTP requests, retries included); and for each call
+ made, `latency.CALL.count`, `.sum_us`, `.p50_us`, `.p90_us`, `.p99_us`,
+ `.max_us` (microseconds, 1 % precision). CALL is one of
+ v1_get_user_id_key, v1_get_info, v1_get_image, v1_verify,
+ v2_get_verify_id, v2_query, v2_wait, push_check_url, push_open,
+ token_fetch. Text field `prometheus`: all of it in the Prometheus text
+ exposition format, for a scrape endpoint of your own.
+
+ Never blocks on the network; cheap enough for every scrape (counters
+ are read without stopping calls). Thread-safe.
+ */
+int32_t WXFACE_CALL wxface_client_stats(const struct wxface_client *c,
+                                        struct wxface_response **out,
+                                        struct wxface_error *err);
 
 /*
  Registers the person to verify (getuseridkey). On success `*out` holds

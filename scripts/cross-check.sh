@@ -27,7 +27,7 @@ out="$PLATFORMS_OUT/tests"
 mkdir -p "$out"
 export WINEDEBUG=-all WINEPREFIX="$PLATFORMS_OUT/wineprefix"
 
-sources=(tests/c/test_wxface.c tests/c/check.c tests/c/json.c tests/c/text.c tests/c/http.c tests/c/sandbox.c)
+sources=(tests/c/test_wxface.c tests/c/test_audit.c tests/c/check.c tests/c/json.c tests/c/text.c tests/c/http.c tests/c/sandbox.c)
 cflags=(-std=c99 -Wall -Wextra -Werror -pedantic -O1 -g -Iinclude -Itests/c)
 failures=()
 declare -A results=()

@@ -70,6 +70,8 @@ public static class WxFaceNative
                                             UIntPtr tokenOutLen, out long expiresInS);
 
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_config_set_audit_callback(IntPtr cfg, IntPtr callback, IntPtr user_data, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_client_new(IntPtr cfg, out IntPtr out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_client_with_timeout(IntPtr c, uint timeout_ms, out IntPtr out_, ref WxfaceError err);
@@ -123,6 +125,8 @@ public static class WxFaceNative
     public static extern IntPtr wxface_response_field_name(IntPtr r, UIntPtr index);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern void wxface_response_free(IntPtr r);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_client_stats(IntPtr c, out IntPtr out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_v1_get_user_id_key(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string name, [MarshalAs(UnmanagedType.LPStr)] string id_card_number, [MarshalAs(UnmanagedType.LPStr)] string out_seq_no, out IntPtr out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]

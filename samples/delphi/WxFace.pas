@@ -65,6 +65,7 @@ type
   TWxfaceTokenCallback = function(user_data: Pointer; stale_token, token_out: PAnsiChar;
     token_out_len: NativeUInt; expires_in_s: PInt64): Int32; stdcall;
 
+function wxface_config_set_audit_callback(cfg: Pointer; callback: Pointer; user_data: Pointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_client_new(cfg: Pointer; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_client_with_timeout(c: Pointer; timeout_ms: UInt32; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 procedure wxface_client_free(client: Pointer); stdcall; external 'wxface.dll';
@@ -92,6 +93,7 @@ function wxface_response_bytes(r: Pointer; field: PAnsiChar; data: PPByte; len: 
 function wxface_response_count(r: Pointer): NativeUInt; stdcall; external 'wxface.dll';
 function wxface_response_field_name(r: Pointer; index: NativeUInt): PAnsiChar; stdcall; external 'wxface.dll';
 procedure wxface_response_free(r: Pointer); stdcall; external 'wxface.dll';
+function wxface_client_stats(c: Pointer; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_v1_get_user_id_key(c: Pointer; name: PAnsiChar; id_card_number: PAnsiChar; out_seq_no: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_v1_get_info(c: Pointer; verify_result: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_v1_verify(c: Pointer; verify_result: PAnsiChar; name: PAnsiChar; id_card_number: PAnsiChar; user_id_key: PAnsiChar; openid: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';

@@ -62,6 +62,7 @@ Public Type WXFACE_ERROR
     message(0 To 511) As Byte
 End Type
 
+Public Declare Function wxface_config_set_audit_callback Lib "wxface.dll" (ByVal cfg As Long, ByVal callback As Long, ByVal user_data As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_client_new Lib "wxface.dll" (ByVal cfg As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_client_with_timeout Lib "wxface.dll" (ByVal c As Long, ByVal timeout_ms As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Sub wxface_client_free Lib "wxface.dll" (ByVal client As Long)
@@ -89,6 +90,7 @@ Public Declare Function wxface_response_bytes Lib "wxface.dll" (ByVal r As Long,
 Public Declare Function wxface_response_count Lib "wxface.dll" (ByVal r As Long) As Long
 Public Declare Function wxface_response_field_name Lib "wxface.dll" (ByVal r As Long, ByVal index As Long) As Long
 Public Declare Sub wxface_response_free Lib "wxface.dll" (ByVal r As Long)
+Public Declare Function wxface_client_stats Lib "wxface.dll" (ByVal c As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_v1_get_user_id_key Lib "wxface.dll" (ByVal c As Long, ByVal name_ As String, ByVal id_card_number As String, ByVal out_seq_no As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_v1_get_info Lib "wxface.dll" (ByVal c As Long, ByVal verify_result As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_v1_verify Lib "wxface.dll" (ByVal c As Long, ByVal verify_result As String, ByVal name_ As String, ByVal id_card_number As String, ByVal user_id_key As String, ByVal openid As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long

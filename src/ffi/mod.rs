@@ -23,6 +23,7 @@ use std::ffi::{c_char, CStr};
 use crate::error::{Code, Error, Result};
 use crate::text::InputEncoding;
 
+pub mod audit;
 mod boundary;
 pub mod client;
 pub mod config;
@@ -31,6 +32,7 @@ pub mod helpers;
 pub mod push;
 pub mod replay;
 pub mod response;
+pub mod stats;
 pub mod v1;
 pub mod v2;
 pub mod version;

@@ -26,7 +26,7 @@ libname="${libname#lib}"
 
 out="$root/target/c-tests"
 mkdir -p "$out"
-sources=("$here"/test_wxface.c "$here"/check.c "$here"/json.c "$here"/text.c "$here"/http.c "$here"/sandbox.c)
+sources=("$here"/test_wxface.c "$here"/test_audit.c "$here"/check.c "$here"/json.c "$here"/text.c "$here"/http.c "$here"/sandbox.c)
 cflags=(-std=c99 -Wall -Wextra -Werror -pedantic -g -pthread -I"$root/include" -I"$here")
 link=(-L"$libdir" -l"$libname" -Wl,-rpath,"$libdir")
 

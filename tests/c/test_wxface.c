@@ -24,6 +24,7 @@
 #include "json.h"
 #include "sandbox.h"
 #include "text.h"
+#include "test_audit.h"
 #include "wxface.h"
 
 #define GETUSERIDKEY "/cityservice/face/identify/getuseridkey"
@@ -2204,6 +2205,7 @@ int main(int argc, char **argv) {
         wxface_error err;
         /* Short pauses so the wait scenarios take milliseconds. */
         if (cfg == NULL || wxface_config_set(cfg, "wait_interval_ms", "20", &err) != WXFACE_OK ||
+            wxface_config_set_audit_callback(cfg, audit_collect, NULL, &err) != WXFACE_OK ||
             wxface_client_new(cfg, &shared_client, &err) != WXFACE_OK) {
             fprintf(stderr, "cannot make the shared client\n");
             return 2;
@@ -2214,6 +2216,7 @@ int main(int argc, char **argv) {
     run_scenarios("v1_verify_scenario_", v1_list, v1_scenario);
     run_scenarios("v2_start_scenario_", v2_start_list, v2_start_scenario);
     run_scenarios("v2_query_scenario_", v2_list, v2_scenario);
+    run_audit_scenario_check(v1_list, v2_start_list, v2_list);
     run_call_list("bad_input", bad_input_list, 1);
     run_call_list("offline", offline_list, 0);
     run_scenarios("config_errors/", config_list, config_scenario);
@@ -2276,6 +2279,7 @@ int main(int argc, char **argv) {
     run_push_vectors("push_vectors.tsv");
     run_push_vectors("push_vectors_plain.tsv");
     run_push_vectors("push_sealed.tsv");
+    run_audit_tests(expected_name, expected_id);
 
     wxface_client_free(shared_client);
     {
