@@ -41,7 +41,7 @@ const (
 // hooks are the Go callbacks one Client's configuration refers to. They
 // live until the Client is freed (the C library may call them until then).
 type hooks struct {
-	token, replay, log cgo.Handle
+	token, replay, log, audit cgo.Handle
 }
 
 func (h *hooks) register(c *C.wxface_config, tp TokenProvider, rs ReplayStore, lg Logger) error {
@@ -80,6 +80,10 @@ func (h *hooks) release() {
 	if h.log != 0 {
 		h.log.Delete()
 		h.log = 0
+	}
+	if h.audit != 0 {
+		h.audit.Delete()
+		h.audit = 0
 	}
 }
 

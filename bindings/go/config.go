@@ -5,6 +5,7 @@ import "C"
 
 import (
 	"math"
+	"runtime/cgo"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +63,13 @@ type Config struct {
 	Logger   Logger
 	LogLevel Level
 
+	// Audit receives an AuditRecord for each verdict, 2.0 start, push and
+	// token fetch (see AuditSink).
+	Audit AuditSink
+	// AuditFile (audit_file) appends the same records as JSON lines; the
+	// file is reopened after logrotate renames it.
+	AuditFile string
+
 	// Extra sets any other key (or overrides one above) by name.
 	Extra map[string]string
 }
@@ -109,6 +117,7 @@ func (cfg *Config) settings() ([]setting, error) {
 	text("push_token", cfg.PushToken)
 	text("push_aes_key", cfg.PushAESKey)
 	number("push_max_skew_s", ceilDiv(cfg.PushMaxSkew, time.Second))
+	text("audit_file", cfg.AuditFile)
 	if cfg.LogLevel != 0 {
 		out = append(out, setting{"log_level", cfg.LogLevel.String()})
 	}
@@ -186,7 +195,14 @@ func (cfg *Config) fill(c *C.wxface_config, h *hooks) error {
 			return err
 		}
 	}
-	return h.register(c, cfg.TokenProvider, cfg.ReplayStore, cfg.Logger)
+	if err := h.register(c, cfg.TokenProvider, cfg.ReplayStore, cfg.Logger); err != nil {
+		return err
+	}
+	if cfg.Audit != nil {
+		h.audit = cgo.NewHandle(cfg.Audit)
+		return setAuditCallback(c, h.audit)
+	}
+	return nil
 }
 
 // printableKey keeps a key fit for an error message (keys are not secret,

@@ -120,7 +120,10 @@ func checkOutcome(t *testing.T, err error, expect string, verifyRet, wechatErrco
 
 func TestV1VerifyScenarios(t *testing.T) {
 	list := loadScenarios(t, "v1_verify.json")
-	client := newClient(t, sandboxConfig())
+	records := &auditRecords{}
+	cfg := sandboxConfig()
+	cfg.Audit = records.add
+	client := newClient(t, cfg)
 	me := list.People.Expected
 	for _, s := range list.Scenarios {
 		s := s
@@ -154,15 +157,20 @@ func TestV1VerifyScenarios(t *testing.T) {
 				OpenID:       with("openid", openID),
 			}
 			inject(t, s, getInfoPath)
+			records.take()
 			res, err := client.V1Verify(verifyResult, expected)
 			checkOutcome(t, err, s.Expect, s.VerifyRet, s.WechatErrcode)
 			if err == nil && (res.OpenID != openID || res.IdentifyRet != 0 || res.Fields["user_id_key"] != key.UserIDKey) {
 				t.Errorf("verified result has unexpected fields: %+v", res.Info)
 			}
+			codes := []string{s.Expect}
 			if s.ThenAgain != "" {
 				_, err := client.V1Verify(verifyResult, expected)
 				checkOutcome(t, err, s.ThenAgain, nil, nil)
+				codes = append(codes, s.ThenAgain)
 			}
+			records.check(t, "v1_verify", codes, append(list.peopleValues(),
+				strings.TrimSpace(verifyResult), openID, key.UserIDKey))
 		})
 	}
 }
@@ -253,7 +261,10 @@ func TestV2StartScenarios(t *testing.T) {
 
 func TestV2QueryScenarios(t *testing.T) {
 	list := loadScenarios(t, "v2_query.json")
-	client := newClient(t, fastConfig())
+	records := &auditRecords{}
+	cfg := fastConfig()
+	cfg.Audit = records.add
+	client := newClient(t, cfg)
 	me := list.People.Expected
 	const openID = v2OpenID
 	for _, s := range list.Scenarios {
@@ -305,6 +316,11 @@ func TestV2QueryScenarios(t *testing.T) {
 			if err == nil && res.VerifyRet != 10000 {
 				t.Errorf("passed query has verify_ret %d", res.VerifyRet)
 			}
+			call := "v2_query"
+			if s.WaitMs != nil {
+				call = "v2_wait"
+			}
+			records.check(t, call, []string{s.Expect}, append(list.peopleValues(), vid.VerifyID, openID))
 		})
 	}
 }

@@ -25,11 +25,39 @@ GET_VERIFY_ID = "/cityservice/face/identify/getverifyid"
 QUERY = "/cityservice/face/identify/queryverifyinfo"
 
 
+class Audited:
+    """A client whose 2.0 wait pauses 20 ms, so the wait scenarios run fast,
+    and the audit records it emitted."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.records: List[wxface.AuditRecord] = []
+        self.client = wxface.Client(sandbox.settings(wait_interval_ms=20), audit=self.records.append)
+
+    def check(self, call: str, code_names: List[str], pii: List[str]) -> None:
+        """One record of `call` per call made, with its code; no PII value
+        in any record."""
+        for r in self.records:
+            for value in pii:
+                assert value.lower() not in r.json.lower(), "a PII value in %s" % r.json
+        mine = [r for r in self.records if r.call == call]
+        assert [r.code_name for r in mine] == code_names, self.records
+        self.records.clear()
+
+
 @pytest.fixture
-def fast_client(sandbox: Sandbox) -> Iterator[wxface.Client]:
-    """A client whose 2.0 wait pauses 20 ms, so the wait scenarios run fast."""
-    with sandbox.client(wait_interval_ms=20) as c:
-        yield c
+def audited(sandbox: Sandbox) -> Iterator[Audited]:
+    a = Audited(sandbox)
+    with a.client:
+        yield a
+
+
+@pytest.fixture
+def fast_client(audited: Audited) -> wxface.Client:
+    return audited.client
+
+
+def people_values(people: Dict[str, Any]) -> List[str]:
+    return [people[p][f] for p in ("expected", "other") for f in ("name", "id_card_number")]
 
 
 def inject(sandbox: Sandbox, scenario: Dict[str, Any], path: str) -> None:
@@ -94,7 +122,8 @@ def ids(scenarios: List[Dict[str, Any]]) -> List[str]:
 
 
 @pytest.mark.parametrize("scenario", V1["scenarios"], ids=[s["name"] for s in V1["scenarios"]])
-def test_v1_verify_scenario(sandbox: Sandbox, client: wxface.Client, scenario: Dict[str, Any]) -> None:
+def test_v1_verify_scenario(sandbox: Sandbox, audited: Audited, scenario: Dict[str, Any]) -> None:
+    client = audited.client
     people = V1["people"]
     name, number = people["expected"]["name"], people["expected"]["id_card_number"]
     key = client.v1_get_user_id_key(name, number).user_id_key
@@ -115,9 +144,14 @@ def test_v1_verify_scenario(sandbox: Sandbox, client: wxface.Client, scenario: D
         )
 
     inject(sandbox, scenario, GET_INFO)
+    audited.records.clear()
     check_expectations(scenario, outcome(verify))
+    codes = [scenario["expect"]]
     if "then_again" in scenario:
         assert code_name(outcome(verify)) == scenario["then_again"]
+        codes.append(scenario["then_again"])
+    pii = [*people_values(people), verify_result.strip(), openid, key]
+    audited.check("v1_verify", codes, pii)
 
 
 @pytest.mark.parametrize("scenario", V2_START["scenarios"], ids=[s["name"] for s in V2_START["scenarios"]])
@@ -144,7 +178,9 @@ def test_v2_start_scenario(sandbox: Sandbox, fast_client: wxface.Client, scenari
 
 
 @pytest.mark.parametrize("scenario", V2["scenarios"], ids=[s["name"] for s in V2["scenarios"]])
-def test_v2_query_scenario(sandbox: Sandbox, fast_client: wxface.Client, scenario: Dict[str, Any]) -> None:
+def test_v2_query_scenario(
+    sandbox: Sandbox, audited: Audited, fast_client: wxface.Client, scenario: Dict[str, Any]
+) -> None:
     people = V2["people"]
     name, number = people["expected"]["name"], people["expected"]["id_card_number"]
     seq = wxface.out_seq_no_new()
@@ -170,6 +206,11 @@ def test_v2_query_scenario(sandbox: Sandbox, fast_client: wxface.Client, scenari
     check_expectations(scenario, error)
     if scenario.get("sent") is False:
         assert requests(sandbox, QUERY) == sent_before
+    audited.check(
+        "v2_wait" if "wait_ms" in scenario else "v2_query",
+        [scenario["expect"]],
+        [*people_values(people), started.verify_id, V2_OPENID],
+    )
 
 
 # -- call lists: bad input and offline known answers ---------------------------

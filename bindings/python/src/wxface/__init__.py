@@ -9,6 +9,7 @@ with wxface.Client(appid="wx...", secret="...") as client:
 """
 
 from ._native import LibraryNotFoundError
+from .audit import AuditRecord, AuditSink, ClientStats, Latency
 from .callbacks import LogSink, ReplayStore, TokenProvider
 from .client import Client
 from .errors import (
@@ -73,10 +74,13 @@ __version__ = "0.2.0"
 __all__ = [
     "AccessToken",
     "ArgumentTypeError",
+    "AuditRecord",
+    "AuditSink",
     "BadResponse",
     "CertHashMismatch",
     "Client",
     "ClientClosedError",
+    "ClientStats",
     "Config",
     "FieldRejected",
     "Http",
@@ -86,6 +90,7 @@ __all__ = [
     "InvalidArgument",
     "InvalidEncoding",
     "InvalidIdCard",
+    "Latency",
     "LibraryNotFoundError",
     "LogSink",
     "NameMismatch",

@@ -62,6 +62,8 @@ REPLAY_NEW = 1  # WXFACE_REPLAY_NEW
 REPLAY_SEEN = 2  # WXFACE_REPLAY_SEEN
 # void (*)(void *user_data, int32_t level, const char *message)
 LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int32, c_char_p)
+# void (*)(void *user_data, const wxface_response *record, const char *json)
+AUDIT_CALLBACK = CFUNCTYPE(None, c_void_p, c_void_p, c_char_p)
 
 _ERR = POINTER(ErrorStruct)
 _OUT = POINTER(c_void_p)
@@ -78,9 +80,11 @@ _PROTOTYPES = {
     "wxface_config_set_token_callback": (c_int32, [c_void_p, TOKEN_CALLBACK, c_void_p, _ERR]),
     "wxface_config_set_log_callback": (c_int32, [c_void_p, LOG_CALLBACK, c_void_p, _ERR]),
     "wxface_config_set_replay_callback": (c_int32, [c_void_p, REPLAY_CALLBACK, c_void_p, _ERR]),
+    "wxface_config_set_audit_callback": (c_int32, [c_void_p, AUDIT_CALLBACK, c_void_p, _ERR]),
     "wxface_client_new": (c_int32, [c_void_p, _OUT, _ERR]),
     "wxface_client_with_timeout": (c_int32, [c_void_p, c_uint32, _OUT, _ERR]),
     "wxface_client_free": (None, [c_void_p]),
+    "wxface_client_stats": (c_int32, [c_void_p, _OUT, _ERR]),
     "wxface_id_card_normalize": (c_int32, [c_char_p, c_char_p, _ERR]),
     "wxface_md5_id_card_number": (c_int32, [c_char_p, c_char_p, _ERR]),
     "wxface_md5_name": (c_int32, [c_char_p, c_char_p, _ERR]),

@@ -12,6 +12,7 @@ from typing import Any, List, Mapping, Optional, Union
 
 from . import _ffi, _native, errors
 from ._ffi import Text
+from .audit import AuditSink, ClientStats, audit_callback
 from .callbacks import LogSink, ReplayStore, TokenProvider, log_callback, replay_callback, token_callback
 from .errors import ArgumentTypeError, ClientClosedError, InvalidArgument
 from .models import Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId
@@ -51,7 +52,10 @@ class Client:
     verify_results in your own shared database (True: new, False: seen;
     raising fails the verification with `StateStore`). `logger` receives log lines: a `logging.Logger` or a
     callable `(level, message)`; when only `log_level` is given, lines go
-    to `logging.getLogger("wxface")`.
+    to `logging.getLogger("wxface")`. `audit(record)` receives an
+    `AuditRecord` for each verdict, 2.0 start, push and token fetch, on the
+    calling thread before the call returns (never block in it; the
+    `audit_file` setting writes the same records as JSON lines).
 
     `str` arguments reach the library as UTF-8, and the library is told so
     (`input_encoding=utf-8` overrides a file's); `bytes` are passed through
@@ -65,6 +69,7 @@ class Client:
         token_provider: Optional[TokenProvider] = None,
         replay_store: Optional[ReplayStore] = None,
         logger: Optional[LogSink] = None,
+        audit: Optional[AuditSink] = None,
         **settings: Any,
     ) -> None:
         self._init_state()
@@ -72,7 +77,7 @@ class Client:
             raise _ffi.refuse(ArgumentTypeError, "config must be a mapping; use Client.from_file for a file")
         merged = dict(config or {})
         merged.update(settings)
-        self._build(None, merged, token_provider, logger, replay_store)
+        self._build(None, merged, token_provider, logger, replay_store, audit)
 
     @classmethod
     def from_file(
@@ -82,12 +87,13 @@ class Client:
         token_provider: Optional[TokenProvider] = None,
         replay_store: Optional[ReplayStore] = None,
         logger: Optional[LogSink] = None,
+        audit: Optional[AuditSink] = None,
         **settings: Any,
     ) -> "Client":
         """A client from a `key=value` file; `settings` override its lines."""
         client = cls.__new__(cls)
         client._init_state()
-        client._build(path, settings, token_provider, logger, replay_store)
+        client._build(path, settings, token_provider, logger, replay_store, audit)
         return client
 
     # -- lifetime -----------------------------------------------------------
@@ -111,6 +117,7 @@ class Client:
         token_provider: Optional[TokenProvider],
         logger: Optional[LogSink],
         replay_store: Optional[ReplayStore] = None,
+        audit: Optional[AuditSink] = None,
     ) -> None:
         lib = _native.lib()
         if logger is None and "log_level" in settings:
@@ -154,6 +161,12 @@ class Client:
                 cb = log_callback(logger)
                 self._keepalive.append(cb)
                 _ffi.check(lib.wxface_config_set_log_callback(cfg, cb, None, byref(err)), err)
+            if audit is not None:
+                if not callable(audit):
+                    raise _ffi.refuse(ArgumentTypeError, "audit must be callable")
+                cb = audit_callback(audit)
+                self._keepalive.append(cb)
+                _ffi.check(lib.wxface_config_set_audit_callback(cfg, cb, None, byref(err)), err)
             out = c_void_p()
             _ffi.check(lib.wxface_client_new(cfg, byref(out), byref(err)), err)
             self._handle = out.value
@@ -211,6 +224,15 @@ class Client:
             _ffi.check(lib.wxface_client_with_timeout(h, timeout_ms, byref(out), byref(err)), err)
         child._handle = out.value
         return child
+
+    def stats(self) -> ClientStats:
+        """The counters since the client was made (shared with its
+        `with_timeout` handles): calls by kind and code, requests per WeChat
+        endpoint, retries, token fetches, replay rejections, latency
+        percentiles, and `prometheus` text for a scrape endpoint."""
+        with self._use() as h:
+            fields, _, _ = _ffi.call_for_response(_native.lib().wxface_client_stats, h)
+        return ClientStats.from_fields(fields)
 
     # -- 1.0 ----------------------------------------------------------------
 
