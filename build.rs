@@ -61,6 +61,16 @@ fn main() {
         };
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libwxface.so.{abi}");
     }
+    // On 32-bit Windows the stdcall exports would carry their decoration
+    // (`wxface_v1_verify@8`); PowerBuilder, VB6, Delphi and GetProcAddress
+    // look functions up by their plain name, as Windows' own DLLs export
+    // them. `--kill-at` drops the decoration from the export table.
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("windows")
+        && std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86")
+        && std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
+    {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,--kill-at");
+    }
     let view = out_dir.join("cbindgen-view");
     let _ = fs::remove_dir_all(&view);
     copy_as_c_abi(&dir.join("src").join("ffi"), &view);

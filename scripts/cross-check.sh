@@ -20,6 +20,8 @@ install_build_tools
 install_test_tools
 platforms=("$@")
 [ ${#platforms[@]} -gt 0 ] || platforms=("${ALL_PLATFORMS[@]}")
+# The import check must be able to fail before it is trusted to pass.
+bash "$here/platforms/check-imports-selftest.sh"
 bash "$here/platforms/build.sh" "${platforms[@]}"
 cargo build --release --bin wxface-sandbox
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
@@ -107,8 +109,16 @@ for plat in "${platforms[@]}"; do
             run_suite "$plat-stdcall" "$wine" "$dir/stdcall_loadlibrary.exe" wxface.dll
             unset WXFACE_SANDBOX
             kill_sandboxes_of "$dir/wxface-sandbox"
-            echo "$plat exports: $(objdump -p "$stage/bin/wxface.dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' |
-                grep -c ' wxface_') named wxface_*, $(objdump -p "$stage/bin/wxface.dll" | grep -c '@[0-9]*$' || true) decorated"
+            # Every export of include/wxface.exports under its plain name,
+            # none decorated (`name@N`), on x86 as on x64.
+            named=$(objdump -p "$stage/bin/wxface.dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' |
+                sed -n 's/^\s*\[\s*[0-9]*\] \(.*\)$/\1/p' | sort)
+            decorated=$(grep -c '@' <<<"$named" || true)
+            echo "$plat exports: $(grep -c '^wxface_' <<<"$named") named wxface_*, $decorated decorated"
+            if [[ $decorated -ne 0 || $(grep '^wxface_' <<<"$named") != "$(grep '^wxface_' include/wxface.exports | sort)" ]]; then
+                echo "$plat: the DLL's export names are not include/wxface.exports" >&2
+                failures+=("$plat-exports")
+            fi
             ;;
     esac
 done

@@ -16,7 +16,8 @@ imports=$(objdump -p "$dll" | awk '
     /^$/ { name = "" }
     name != "" && NF >= 3 && $1 ~ /^[0-9a-f]+$/ { print name, $3 }' | sort -u)
 [ -n "$imports" ] || { echo "$dll: no imports read" >&2; exit 1; }
-unknown=$(comm -23 <(echo "$imports") <(grep -v '^#' "$allowed" | sed '/^$/d' | sort -u))
+# Entries are "dll function", each optionally followed by "# note".
+unknown=$(comm -23 <(echo "$imports") <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$allowed" | sort -u))
 echo "$(basename "$dll"): $(wc -l <<<"$imports") imported functions from $(cut -d' ' -f1 <<<"$imports" | sort -u | tr '\n' ' ')"
 if [ -n "$unknown" ]; then
     echo "$dll imports functions not on the Windows 7 list ($allowed):" >&2
