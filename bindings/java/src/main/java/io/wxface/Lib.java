@@ -87,6 +87,11 @@ final class Lib {
         void invoke(Pointer userData, int level, Pointer message);
     }
 
+    /** wxface_audit_callback. */
+    interface AuditCallback extends Callback {
+        void invoke(Pointer userData, Pointer record, Pointer json);
+    }
+
     // Configuration and clients.
     static native Pointer wxface_config_new();
 
@@ -101,6 +106,8 @@ final class Lib {
 
     static native int wxface_config_set_log_callback(Pointer cfg, LogCallback cb, Pointer userData, Pointer err);
 
+    static native int wxface_config_set_audit_callback(Pointer cfg, AuditCallback cb, Pointer userData, Pointer err);
+
     static native void wxface_config_free(Pointer cfg);
 
     static native int wxface_client_new(Pointer cfg, Pointer out, Pointer err);
@@ -108,6 +115,8 @@ final class Lib {
     static native int wxface_client_with_timeout(Pointer client, int timeoutMs, Pointer out, Pointer err);
 
     static native void wxface_client_free(Pointer client);
+
+    static native int wxface_client_stats(Pointer client, Pointer out, Pointer err);
 
     // Codes and version.
     static native Pointer wxface_code_name(int code);

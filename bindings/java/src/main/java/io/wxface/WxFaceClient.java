@@ -309,6 +309,14 @@ public final class WxFaceClient implements AutoCloseable {
         cleanable.clean();
     }
 
+    /**
+     * The counters since the client was made (shared with its
+     * {@code withTimeout} handles). Never blocks on the network.
+     */
+    public ClientStats stats() {
+        return new ClientStats(call((c, s) -> Lib.wxface_client_stats(c, s.out, s.error)));
+    }
+
     @FunctionalInterface
     private interface NativeCall {
         int run(Pointer client, Scratch scratch);
@@ -350,6 +358,7 @@ public final class WxFaceClient implements AutoCloseable {
         private final List<String[]> settings = new ArrayList<>();
         private TokenProvider tokenProvider;
         private ReplayStore replayStore;
+        private AuditSink auditSink;
         private boolean logToJul;
 
         private Builder() {}
@@ -446,6 +455,23 @@ public final class WxFaceClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sends the audit trail to {@code sink}: an {@link AuditRecord} for
+         * each verdict, 2.0 start, push and token fetch (see {@link AuditSink}).
+         */
+        public Builder audit(AuditSink sink) {
+            this.auditSink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * Appends the same records as JSON lines to {@code path}
+         * ({@code audit_file}); reopened when logrotate renames the file.
+         */
+        public Builder auditFile(Path path) {
+            return set("audit_file", Objects.requireNonNull(path, "path").toString());
+        }
+
         /** Every property as a configuration key. */
         public Builder properties(Properties properties) {
             Objects.requireNonNull(properties, "properties");
@@ -496,6 +522,11 @@ public final class WxFaceClient implements AutoCloseable {
                     ReplayBridge bridge = new ReplayBridge(replayStore);
                     callbacks.add(bridge);
                     s.check(Lib.wxface_config_set_replay_callback(cfg, bridge, null, s.error));
+                }
+                if (auditSink != null) {
+                    AuditBridge bridge = new AuditBridge(auditSink);
+                    callbacks.add(bridge);
+                    s.check(Lib.wxface_config_set_audit_callback(cfg, bridge, null, s.error));
                 }
                 if (logToJul) {
                     LogBridge bridge = new LogBridge();

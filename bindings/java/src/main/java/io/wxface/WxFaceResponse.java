@@ -90,6 +90,25 @@ public class WxFaceResponse {
         }
     }
 
+    /**
+     * Copies the text fields of a response the library still owns (an
+     * audit record during its callback), leaving it alone.
+     */
+    static Map<String, String> borrow(Pointer r) {
+        Map<String, String> text = new LinkedHashMap<>();
+        long n = Lib.wxface_response_count(r).longValue();
+        for (long i = 0; i < n; i++) {
+            String name = CStrings.read(Lib.wxface_response_field_name(r, new SizeT(i)));
+            if (name != null) {
+                String value = CStrings.read(Lib.wxface_response_str(r, CStrings.required(name, "field")));
+                if (value != null) {
+                    text.put(name, value);
+                }
+            }
+        }
+        return Collections.unmodifiableMap(text);
+    }
+
     private static byte[] bytes(Pointer r, byte[] field) {
         Scratch s = Scratch.get();
         s.data.setPointer(0, null);

@@ -1,6 +1,7 @@
 package io.wxface;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -28,12 +29,45 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ScenarioTest {
     private static Sandbox sandbox;
     private static WxFaceClient client;
+    private static final List<AuditRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void start() throws IOException {
         sandbox = Sandbox.start();
         // Short pauses so the wait scenarios take milliseconds.
-        client = sandbox.builder().set("wait_interval_ms", "20").build();
+        client = sandbox.builder().set("wait_interval_ms", "20").audit(records::add).build();
+    }
+
+    /**
+     * The records since the last check: one of {@code call} per call made,
+     * with its code, and no PII value in any.
+     */
+    static void checkAudit(String title, String call, List<String> codes, List<String> pii) {
+        List<String> got = new ArrayList<>();
+        synchronized (records) {
+            for (AuditRecord r : records) {
+                for (String v : pii) {
+                    if (v != null && !v.isEmpty()) {
+                        assertFalse(r.json().toLowerCase().contains(v.toLowerCase()),
+                                title + ": a PII value in " + r.json());
+                    }
+                }
+                if (r.call().equals(call)) {
+                    got.add(r.get("code_name"));
+                }
+            }
+            records.clear();
+        }
+        assertEquals(codes, got, title + ": " + call + " records");
+    }
+
+    static List<String> peopleValues(JSONObject people) {
+        List<String> out = new ArrayList<>();
+        for (String p : new String[] {"expected", "other"}) {
+            out.add(people.getJSONObject(p).getString("name"));
+            out.add(people.getJSONObject(p).getString("id_card_number"));
+        }
+        return out;
     }
 
     @AfterAll
@@ -196,6 +230,7 @@ class ScenarioTest {
 
         Runnable verify = () -> client.v1Verify(verifyResult, vname, vid, key, vopenid);
         inject(s, GET_INFO);
+        records.clear();
         String expect = s.getString("expect");
         if (expect.equals("WXFACE_OK")) {
             verify.run(); // a WxFaceException here fails the test with its message
@@ -209,9 +244,17 @@ class ScenarioTest {
                 assertEquals(s.getInt("wechat_errcode"), e.getWechatErrcode(), title);
             }
         }
+        List<String> codes = new ArrayList<>();
+        codes.add(expect);
         if (s.has("then_again")) {
             assertEquals(s.getString("then_again"), codeName(verify), title + " (again)");
+            codes.add(s.getString("then_again"));
         }
+        List<String> pii = peopleValues(people);
+        pii.add(verifyResult.trim());
+        pii.add(vopenid);
+        pii.add(key);
+        checkAudit(title, "v1_verify", codes, pii);
         ScenarioListsTest.report("v1_verify", title, "ok");
     }
 
@@ -246,6 +289,11 @@ class ScenarioTest {
                 ? () -> client.v2Wait(verifyId, qseq, qopenid, hash, Duration.ofMillis(s.getLong("wait_ms")))
                 : () -> client.v2Query(verifyId, qseq, qopenid, hash);
         check(s, title, query, QUERY);
+        List<String> pii = peopleValues(people);
+        pii.add(started.getVerifyId());
+        pii.add(openid);
+        checkAudit(title, s.has("wait_ms") ? "v2_wait" : "v2_query",
+                java.util.Collections.singletonList(s.getString("expect")), pii);
         ScenarioListsTest.report("v2_query", title, "ok");
     }
 }
