@@ -56,6 +56,57 @@ impl Report {
             .unwrap_or(Status::Skip)
     }
 
+    /// The verdict and each step's status as gauges, and when the run
+    /// ended, so that a stale textfile (the check stopped running) can be
+    /// told from a healthy one.
+    fn metrics(&self, status: u8) -> String {
+        use crate::metrics::gauge;
+        let steps: Vec<(String, f64)> = self
+            .steps
+            .iter()
+            .filter(|s| s.status != Status::Skip)
+            .map(|s| {
+                let value = match s.status {
+                    Status::Fail => 2.0,
+                    Status::Warn => 1.0,
+                    _ => 0.0,
+                };
+                (format!("{{step=\"{}\"}}", s.name), value)
+            })
+            .fold(
+                Vec::new(),
+                |mut acc: Vec<(String, f64)>, (labels, value)| {
+                    // A step may report twice (config: valid, then a warning): the worse counts.
+                    match acc.iter_mut().find(|(l, _)| *l == labels) {
+                        Some(seen) => seen.1 = seen.1.max(value),
+                        None => acc.push((labels, value)),
+                    }
+                    acc
+                },
+            );
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        [
+            gauge(
+                "wxface_doctor_status",
+                "The doctor's verdict: 0 OK, 1 WARNING, 2 CRITICAL.",
+                &[(String::new(), f64::from(status))],
+            ),
+            gauge(
+                "wxface_doctor_step_status",
+                "Each step that ran: 0 ok, 1 warning, 2 failed.",
+                &steps,
+            ),
+            gauge(
+                "wxface_doctor_last_run_timestamp_seconds",
+                "When the doctor ran, Unix seconds.",
+                &[(String::new(), now as f64)],
+            ),
+        ]
+        .concat()
+    }
+
     fn print(&self, quiet: bool) {
         if !quiet {
             for s in &self.steps {
@@ -96,7 +147,7 @@ impl Report {
 }
 
 /// Runs every step and prints the report; returns the exit status.
-pub fn run(config_path: &Path, quiet: bool) -> u8 {
+pub fn run(config_path: &Path, quiet: bool, prometheus: Option<&Path>) -> u8 {
     let mut report = Report::default();
     if !quiet {
         println!(
@@ -106,13 +157,21 @@ pub fn run(config_path: &Path, quiet: bool) -> u8 {
             config_path.display()
         );
     }
-    check(config_path, &mut report);
+    let mut client = None;
+    check(config_path, &mut report, &mut client);
     report.print(quiet);
-    match report.worst() {
+    let status = match report.worst() {
         Status::Fail => 2,
         Status::Warn => 1,
         _ => 0,
+    };
+    if let Some(path) = prometheus {
+        if let Err(e) = crate::metrics::write(path, client.as_ref(), &report.metrics(status)) {
+            eprintln!("wxface doctor: {e}");
+            return 2;
+        }
     }
+    status
 }
 
 const STEPS: [&str; 7] = ["config", "dns", "proxy", "tls", "clock", "token", "push"];
@@ -124,7 +183,9 @@ fn skip_rest(report: &mut Report, why: &str) {
     }
 }
 
-fn check(config_path: &Path, report: &mut Report) {
+/// Runs the steps; `made` receives the client once the configuration made
+/// one, for its counters.
+fn check(config_path: &Path, report: &mut Report, made: &mut Option<Client>) {
     // 1. The configuration, read by the library exactly as a client reads it.
     let cfg = match load_config(config_path).and_then(|cfg| Client::new(&cfg).map(|c| (cfg, c))) {
         Ok((cfg, client)) => {
@@ -145,6 +206,7 @@ fn check(config_path: &Path, report: &mut Report) {
         }
     };
     let (cfg, client) = cfg;
+    *made = Some(client.clone());
     let Some(target) = Endpoint::parse(&cfg.api_base) else {
         report.add("dns", Status::Fail, "api_base is not scheme://host[:port]");
         skip_rest(report, "api_base is not usable");

@@ -6,6 +6,7 @@
 //! EncodingAESKey or verify_result: values are masked or shown by length.
 
 mod doctor;
+mod metrics;
 mod offline;
 mod probe;
 mod support;
@@ -20,7 +21,8 @@ const USAGE: &str = "\
 wxface — WeChat face verification (微信人脸核身) tool, PII-free output
 
 usage:
-  wxface doctor [-c FILE] [-q]        check configuration, DNS, proxy, TLS, clock, token, push keys
+  wxface doctor [-c FILE] [-q] [--prometheus PATH|-]
+                                      check configuration, DNS, proxy, TLS, clock, token, push keys
   wxface id [NUMBER|-]                check and normalise a resident ID number (shown masked)
   wxface md5 name [NAME|-]            1.0 name_utf8_md5
   wxface md5 id [NUMBER|-]            1.0 id_card_number_md5 (of the normalised number)
@@ -29,15 +31,18 @@ usage:
   wxface out-seq-no check [VALUE|-]   WeChat's out_seq_no format rule
   wxface push open [-c FILE] --query QUERY [--body FILE|-] [--now UNIX_SECONDS]
                                       open a captured push as the library would
-  wxface verify [-c FILE] --verify-result V [--user-id-key K] [--openid O]
+  wxface verify [-c FILE] --verify-result V [--user-id-key K] [--openid O] [--prometheus PATH|-]
                                       1.0 verdict; reads the expected name and number, one per line
-  wxface query [-c FILE] --verify-id V --out-seq-no O --openid O --cert-hash H
+  wxface query [-c FILE] --verify-id V --out-seq-no O --openid O --cert-hash H [--prometheus PATH|-]
                                       2.0 verdict
   wxface version
 
 Values shown as NAME, NUMBER or `-` are read from standard input when `-` or
 absent, so they stay out of shell history and the process list.
 -c FILE is the library's key=value configuration file (default: $WXFACE_CONFIG).
+--prometheus PATH writes the run's counters (calls by code, requests, retries,
+token fetches, latency; the doctor's verdict per step) in the Prometheus text
+format, replacing PATH at once (node_exporter's textfile collector); `-` prints them.
 
 exit status: 0 ok or verified; 2 failed or rejected (the code is printed);
 doctor: 0 OK, 1 WARNING, 2 CRITICAL (as monitoring plugins do);
@@ -76,16 +81,24 @@ fn run(args: Vec<OsString>) -> Result<u8, Usage> {
         "doctor" => {
             let mut config = None;
             let mut quiet = false;
+            let mut prometheus = None;
             while let Some(arg) = parser.next()? {
                 match arg {
                     lexopt::Arg::Short('c') | lexopt::Arg::Long("config") => {
                         config = Some(PathBuf::from(parser.value()?))
                     }
                     lexopt::Arg::Short('q') | lexopt::Arg::Long("quiet") => quiet = true,
+                    lexopt::Arg::Long("prometheus") => {
+                        prometheus = Some(PathBuf::from(parser.value()?))
+                    }
                     other => return Err(other.unexpected().into()),
                 }
             }
-            Ok(doctor::run(&config_path(config)?, quiet))
+            Ok(doctor::run(
+                &config_path(config)?,
+                quiet,
+                prometheus.as_deref(),
+            ))
         }
         "id" => offline::id(&positional(&mut parser, 1)?),
         "md5" => {
@@ -107,13 +120,22 @@ fn run(args: Vec<OsString>) -> Result<u8, Usage> {
             support::push_open(&config_path(opts.config.clone())?, &opts)
         }
         "verify" => {
-            let opts = Options::parse(&mut parser, &["verify-result", "user-id-key", "openid"])?;
+            let opts = Options::parse(
+                &mut parser,
+                &["verify-result", "user-id-key", "openid", "prometheus"],
+            )?;
             support::verify(&config_path(opts.config.clone())?, &opts)
         }
         "query" => {
             let opts = Options::parse(
                 &mut parser,
-                &["verify-id", "out-seq-no", "openid", "cert-hash"],
+                &[
+                    "verify-id",
+                    "out-seq-no",
+                    "openid",
+                    "cert-hash",
+                    "prometheus",
+                ],
             )?;
             support::query(&config_path(opts.config.clone())?, &opts)
         }

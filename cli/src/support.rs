@@ -98,9 +98,8 @@ pub fn verify(config: &Path, opts: &Options) -> Result<u8, Usage> {
         user_id_key: opts.get("user-id-key"),
         openid: opts.get("openid"),
     };
-    Ok(verdict(
-        client.v1_verify(verify_result, &expected).map(drop),
-    ))
+    let status = verdict(client.v1_verify(verify_result, &expected).map(drop));
+    Ok(with_counters(opts, &client, status))
 }
 
 /// `wxface query`: the 2.0 verdict (queryverifyinfo).
@@ -113,11 +112,27 @@ pub fn query(config: &Path, opts: &Options) -> Result<u8, Usage> {
         Ok(c) => c,
         Err(e) => return Ok(refused("error", &e)),
     };
-    Ok(verdict(
+    let status = verdict(
         client
             .v2_query(verify_id, out_seq_no, openid, cert_hash)
             .map(drop),
-    ))
+    );
+    Ok(with_counters(opts, &client, status))
+}
+
+/// `--prometheus PATH`: the run's counters after the verdict line; a file
+/// that cannot be written turns the exit status into 2.
+fn with_counters(opts: &Options, client: &Client, status: u8) -> u8 {
+    let Some(path) = opts.get("prometheus") else {
+        return status;
+    };
+    match crate::metrics::write(Path::new(path), Some(client), "") {
+        Ok(()) => status,
+        Err(e) => {
+            eprintln!("wxface: {e}");
+            2
+        }
+    }
 }
 
 /// `VERIFIED` or `REJECTED CODE (n)` with WeChat's numbers and the code's
