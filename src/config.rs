@@ -256,7 +256,7 @@ impl Config {
             _ => {
                 return Err(Error::new(
                     Code::Config,
-                    format!("unknown configuration key `{}`", printable(key)),
+                    format!("unknown configuration key {}", crate::mask::field_name(key)),
                 ))
             }
         }
@@ -392,20 +392,6 @@ fn parse_api_base(value: &str) -> Result<String> {
         return Err(bad("api_base", "must not hold credentials (user@host)"));
     }
     Ok(v.to_owned())
-}
-
-/// Unknown keys are echoed in errors only when they look like key names: a
-/// malformed line such as `secret : s3cr3t=x` must not print its secret.
-fn printable(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.len() <= 64
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if plain {
-        s.to_owned()
-    } else {
-        "(not shown: not a plain key name)".to_owned()
-    }
 }
 
 #[cfg(test)]

@@ -45,7 +45,8 @@ pub fn cert_hash(cert_type: &str, cert_name: &str, cert_no: &str) -> Result<Stri
     Ok(sha256_hex(joined.as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex, as WeChat writes every digest.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {

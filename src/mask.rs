@@ -66,6 +66,20 @@ pub fn length_only(s: &str) -> String {
     format!("<{} chars hidden>", s.chars().count())
 }
 
+/// A name from outside (a JSON member, a query parameter, a configuration
+/// key, a response field asked for) in backquotes when it is shaped like
+/// one (1 to 64 ASCII letters, digits or `_`), else its length only: a
+/// malformed line may hold a secret where the name should be.
+pub fn field_name(s: &str) -> String {
+    let plain =
+        !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if plain {
+        format!("`{s}`")
+    } else {
+        length_only(s)
+    }
+}
+
 fn is_id_shaped(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 18
@@ -124,6 +138,14 @@ mod tests {
         ] {
             assert_eq!(id_card(input), shown, "{input}");
         }
+    }
+
+    #[test]
+    fn field_names_show_only_when_shaped_like_one() {
+        assert_eq!(field_name("errcode"), "`errcode`");
+        assert_eq!(field_name("secret : s3cr3t"), "<15 chars hidden>");
+        assert_eq!(field_name("张三"), "<2 chars hidden>");
+        assert_eq!(field_name(""), "<0 chars hidden>");
     }
 
     #[test]

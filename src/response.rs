@@ -17,6 +17,7 @@ use serde_json::{Map, Value as Json};
 use zeroize::Zeroize;
 
 use crate::error::{Code, Error, Result};
+use crate::mask;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -56,7 +57,7 @@ impl fmt::Display for JsonError {
             JsonError::Malformed(e) if e.is_eof() => f.write_str("truncated JSON"),
             JsonError::Malformed(_) => f.write_str("not valid JSON"),
             JsonError::NotObject => f.write_str("JSON is not an object"),
-            JsonError::DuplicateKey(k) => write!(f, "duplicate member {}", shown_name(k)),
+            JsonError::DuplicateKey(k) => write!(f, "duplicate member {}", mask::field_name(k)),
         }
     }
 }
@@ -219,19 +220,6 @@ fn missing(context: &str, name: &str) -> Error {
         Code::BadResponse,
         format!("{context}: no {name} in the answer"),
     )
-}
-
-/// A member name for a message: WeChat's names are short ASCII words;
-/// anything else is not echoed.
-fn shown_name(name: &str) -> String {
-    if !name.is_empty()
-        && name.len() <= 64
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    {
-        format!("`{name}`")
-    } else {
-        format!("({} bytes)", name.len())
-    }
 }
 
 // The parse: serde_json's tokenizer (and its nesting limit) with visitors
@@ -537,7 +525,7 @@ mod tests {
         let e = parse(r#"{"errcode":1,"errcode":0}"#).unwrap_err();
         assert_eq!(e.to_string(), "duplicate member `errcode`");
         let e = parse(r#"{"张三":1,"张三":0}"#).unwrap_err();
-        assert_eq!(e.to_string(), "duplicate member (6 bytes)");
+        assert_eq!(e.to_string(), "duplicate member <2 chars hidden>");
     }
 
     #[test]

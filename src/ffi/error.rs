@@ -175,75 +175,21 @@ mod tests {
     use super::*;
     use std::ffi::CStr;
 
-    fn c(code: i32) -> i32 {
-        code
-    }
-
+    /// cbindgen cannot expand the code table, so the constants above are
+    /// written out; the header they make must say what the table says.
     #[test]
-    fn every_code_has_its_constant_with_the_same_value_and_name() {
-        let consts = [
-            ("WXFACE_OK", c(WXFACE_OK)),
-            ("WXFACE_ERR_INVALID_ARGUMENT", WXFACE_ERR_INVALID_ARGUMENT),
-            ("WXFACE_ERR_INVALID_ENCODING", WXFACE_ERR_INVALID_ENCODING),
-            ("WXFACE_ERR_INVALID_ID_CARD", WXFACE_ERR_INVALID_ID_CARD),
-            ("WXFACE_ERR_CONFIG", WXFACE_ERR_CONFIG),
-            ("WXFACE_ERR_NOT_FOUND", WXFACE_ERR_NOT_FOUND),
-            ("WXFACE_ERR_FIELD_REJECTED", WXFACE_ERR_FIELD_REJECTED),
-            ("WXFACE_ERR_NETWORK", WXFACE_ERR_NETWORK),
-            ("WXFACE_ERR_TIMEOUT", WXFACE_ERR_TIMEOUT),
-            ("WXFACE_ERR_TLS", WXFACE_ERR_TLS),
-            ("WXFACE_ERR_HTTP", WXFACE_ERR_HTTP),
-            ("WXFACE_ERR_BAD_RESPONSE", WXFACE_ERR_BAD_RESPONSE),
-            ("WXFACE_ERR_PROXY", WXFACE_ERR_PROXY),
-            ("WXFACE_ERR_STATE_STORE", WXFACE_ERR_STATE_STORE),
-            ("WXFACE_ERR_WECHAT", WXFACE_ERR_WECHAT),
-            ("WXFACE_ERR_ACCESS_TOKEN", WXFACE_ERR_ACCESS_TOKEN),
-            ("WXFACE_ERR_RATE_LIMITED", WXFACE_ERR_RATE_LIMITED),
-            ("WXFACE_ERR_SYSTEM_BUSY", WXFACE_ERR_SYSTEM_BUSY),
-            (
-                "WXFACE_ERR_VERIFY_RESULT_INVALID",
-                WXFACE_ERR_VERIFY_RESULT_INVALID,
-            ),
-            (
-                "WXFACE_ERR_VERIFY_RESULT_EXPIRED",
-                WXFACE_ERR_VERIFY_RESULT_EXPIRED,
-            ),
-            (
-                "WXFACE_ERR_USER_INFO_NOT_FOUND",
-                WXFACE_ERR_USER_INFO_NOT_FOUND,
-            ),
-            ("WXFACE_ERR_VERIFY_ID_EXPIRED", WXFACE_ERR_VERIFY_ID_EXPIRED),
-            ("WXFACE_ERR_OUT_SEQ_NO_USED", WXFACE_ERR_OUT_SEQ_NO_USED),
-            ("WXFACE_ERR_NOT_PASSED", WXFACE_ERR_NOT_PASSED),
-            ("WXFACE_ERR_ID_MISMATCH", WXFACE_ERR_ID_MISMATCH),
-            ("WXFACE_ERR_NAME_MISMATCH", WXFACE_ERR_NAME_MISMATCH),
-            (
-                "WXFACE_ERR_USER_ID_KEY_MISMATCH",
-                WXFACE_ERR_USER_ID_KEY_MISMATCH,
-            ),
-            ("WXFACE_ERR_OPENID_MISMATCH", WXFACE_ERR_OPENID_MISMATCH),
-            ("WXFACE_ERR_STALE_RESULT", WXFACE_ERR_STALE_RESULT),
-            ("WXFACE_ERR_REPLAYED", WXFACE_ERR_REPLAYED),
-            (
-                "WXFACE_ERR_CERT_HASH_MISMATCH",
-                WXFACE_ERR_CERT_HASH_MISMATCH,
-            ),
-            (
-                "WXFACE_ERR_OUT_SEQ_NO_MISMATCH",
-                WXFACE_ERR_OUT_SEQ_NO_MISMATCH,
-            ),
-            ("WXFACE_ERR_PENDING", WXFACE_ERR_PENDING),
-            ("WXFACE_ERR_PUSH_SIGNATURE", WXFACE_ERR_PUSH_SIGNATURE),
-            ("WXFACE_ERR_PUSH_DECRYPT", WXFACE_ERR_PUSH_DECRYPT),
-            ("WXFACE_ERR_PUSH_APPID", WXFACE_ERR_PUSH_APPID),
-            ("WXFACE_ERR_PUSH_FORMAT", WXFACE_ERR_PUSH_FORMAT),
-            ("WXFACE_ERR_PUSH_STALE", WXFACE_ERR_PUSH_STALE),
-            ("WXFACE_ERR_PUSH_TOO_LARGE", WXFACE_ERR_PUSH_TOO_LARGE),
-            ("WXFACE_ERR_INTERNAL", WXFACE_ERR_INTERNAL),
-        ];
-        assert_eq!(consts.len(), Code::ALL.len());
-        for (code, (name, value)) in Code::ALL.iter().zip(consts) {
-            assert_eq!((code.name(), *code as i32), (name, value));
+    fn the_header_defines_every_code_of_the_table_with_its_value_and_nothing_else() {
+        let header = include_str!(env!("WXFACE_GENERATED_HEADER"));
+        let defined: Vec<(&str, i32)> = header
+            .lines()
+            .filter_map(|l| l.strip_prefix("#define "))
+            .filter_map(|l| l.split_once(' '))
+            .filter(|(name, _)| *name == "WXFACE_OK" || name.starts_with("WXFACE_ERR_"))
+            .map(|(name, value)| (name, value.parse().expect("a literal value")))
+            .collect();
+        let table: Vec<(&str, i32)> = Code::ALL.iter().map(|c| (c.name(), *c as i32)).collect();
+        assert_eq!(defined, table);
+        for (name, value) in table {
             let got = unsafe { CStr::from_ptr(wxface_code_name(value)) };
             assert_eq!(got.to_str().unwrap(), name);
         }

@@ -8,6 +8,7 @@ use zeroize::Zeroize;
 use super::error::wxface_error;
 use super::{guard, guard_value, object, object_mut, utf8};
 use crate::error::{Code, Error, Result};
+use crate::mask;
 use crate::response::{Response, Value};
 
 struct Field {
@@ -209,12 +210,11 @@ unsafe fn find<'a>(r: *const wxface_response, field: *const c_char) -> Result<&'
 fn not_found(what: &str, name: &[u8]) -> Error {
     Error::new(
         Code::NotFound,
-        format!("{what} `{}`", printable(&String::from_utf8_lossy(name))),
+        format!(
+            "{what} {}",
+            mask::field_name(&String::from_utf8_lossy(name))
+        ),
     )
-}
-
-fn printable(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 #[cfg(test)]

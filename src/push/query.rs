@@ -32,8 +32,8 @@ impl Query {
             let value = decode(value)?;
             if seen.contains(&name) {
                 return Err(query_error(format!(
-                    "parameter `{}` appears more than once",
-                    printable(&name)
+                    "parameter {} appears more than once",
+                    crate::mask::field_name(&name)
                 )));
             }
             let slot = match name.as_str() {
@@ -120,14 +120,6 @@ pub fn encode(s: &str) -> String {
         }
     }
     out
-}
-
-/// A parameter name in an error message: short and free of control characters.
-fn printable(name: &str) -> String {
-    name.chars()
-        .take(32)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
 }
 
 fn query_error(message: String) -> Error {

@@ -6,6 +6,8 @@
 use sha1::{Digest, Sha1};
 use subtle::ConstantTimeEq;
 
+use crate::digest::hex;
+
 /// `sha1_hex(concat(sort(parts)))`, lowercase hex.
 pub fn sign(parts: &[&str]) -> String {
     let mut sorted = parts.to_vec();
@@ -24,16 +26,6 @@ pub fn matches(received: &str, parts: &[&str]) -> bool {
     let expected = sign(parts);
     let received = received.to_ascii_lowercase();
     bool::from(expected.as_bytes().ct_eq(received.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
 }
 
 #[cfg(test)]
