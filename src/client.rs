@@ -14,17 +14,17 @@ use crate::call::{check_errcode, Caller, Request, Safety};
 use crate::config::{Config, TokenEndpoint};
 use crate::errcode;
 use crate::error::{Code, Error, Result};
+use crate::lives::Lives;
 use crate::log::{Level, Log};
 use crate::mask;
 use crate::push::PushConfig;
 use crate::replay::ReplayGuard;
 use crate::response::Response;
 use crate::stats::{Attempts, Call, Snapshot, Stats};
-use crate::store::{self, Keys, StateStore};
+use crate::store::{CallbackStore, Keys, MemoryStore, RedisStore, StateStore, StoreSetting};
 use crate::text::InputEncoding;
 use crate::token::{self as tokens, FetchedToken, TokenCache, TokenProvider};
 use crate::transport::Transport;
-use crate::wait::Lives;
 
 enum TokenSource {
     Wechat {
@@ -115,7 +115,7 @@ impl Client {
                 )?)
             }
         };
-        let (store, keys) = store::open(cfg)?;
+        let (store, keys) = open_store(cfg)?;
         let log = Log::new(cfg.logger.clone(), cfg.log_level);
         let audit = Audit::new(cfg.audit_sink.clone(), cfg.audit_file.as_deref())?;
         let stats = Arc::new(Stats::new());
@@ -586,6 +586,41 @@ fn unix_now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The store and key layout a configuration asks for. Opening a Redis
+/// store connects lazily: a store that is down makes calls fail with
+/// `Code::StateStore` until it is back, not the client creation.
+fn open_store(cfg: &Config) -> Result<(Arc<dyn StateStore>, Keys)> {
+    let prefix = match (&cfg.state_key_prefix, &cfg.appid) {
+        (Some(p), _) => p.clone(),
+        (None, Some(appid)) => format!("wxface:{{{appid}}}:"),
+        (None, None) => {
+            if cfg.state_store != StoreSetting::Memory || cfg.replay_callback.is_some() {
+                return Err(Error::new(
+                    Code::Config,
+                    "a shared state store needs appid or state_key_prefix to keep its keys apart from other applications'",
+                ));
+            }
+            String::new()
+        }
+    };
+    let store: Arc<dyn StateStore> = match (&cfg.replay_callback, &cfg.state_store) {
+        (Some(_), StoreSetting::Redis(_) | StoreSetting::Cluster(_)) => {
+            return Err(Error::new(
+                Code::Config,
+                "set either state_store or a replay callback, not both",
+            ))
+        }
+        (Some(cb), StoreSetting::Memory) => Arc::new(CallbackStore::new(cb.clone())),
+        (None, StoreSetting::Memory) => Arc::new(MemoryStore::new(cfg.replay_cache_size)),
+        (None, setting) => Arc::new(RedisStore::open(
+            setting,
+            cfg.state_timeout,
+            cfg.state_ca_file.as_ref().or(cfg.ca_file.as_ref()),
+        )?),
+    };
+    Ok((store, Keys::new(prefix)))
 }
 
 pub(crate) fn unix_now() -> i64 {

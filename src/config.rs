@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 use crate::audit::AuditSink;
 use crate::error::{Code, Error, Result};
 use crate::log::{Level, Logger};
+use crate::proxy::ProxySetting;
 use crate::store::{ReplayCallback, StoreSetting};
 use crate::text::InputEncoding;
 use crate::token::TokenProvider;
@@ -26,14 +27,6 @@ pub enum TokenEndpoint {
     Stable,
     /// `/cgi-bin/token`: each fetch may invalidate the others' tokens.
     Legacy,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ProxySetting {
-    /// The standard `https_proxy`/`http_proxy`/`all_proxy`/`no_proxy` variables.
-    FromEnvironment,
-    None,
-    Url(Zeroizing<String>),
 }
 
 #[derive(Clone)]
@@ -170,16 +163,7 @@ impl Config {
                 }
             }
             "api_base" => self.api_base = parse_api_base(value)?,
-            "proxy" => {
-                self.proxy = match value {
-                    "" => ProxySetting::FromEnvironment,
-                    "none" => ProxySetting::None,
-                    url => {
-                        crate::transport::validate_proxy_url(url).map_err(|why| bad(key, &why))?;
-                        ProxySetting::Url(Zeroizing::new(url.to_owned()))
-                    }
-                }
-            }
+            "proxy" => self.proxy = ProxySetting::parse(value).map_err(|why| bad(key, &why))?,
             "ca_file" => {
                 self.ca_file = if value.is_empty() {
                     None

@@ -96,7 +96,7 @@ fn is_name_shaped(s: &str) -> bool {
             return false;
         }
     }
-    count <= crate::v1::MAX_NAME_CHARS && !s.starts_with(' ') && !s.ends_with(' ')
+    count <= crate::name::MAX_NAME_CHARS && !s.starts_with(' ') && !s.ends_with(' ')
 }
 
 #[cfg(test)]

@@ -11,6 +11,10 @@ use std::borrow::Cow;
 
 use crate::digest;
 
+/// Names on Chinese ID cards, transliterated minority names included, are
+/// far shorter; anything longer is a caller bug, not a name.
+pub const MAX_NAME_CHARS: usize = 64;
+
 /// The separator of an ID card name.
 pub const MIDDLE_DOT: char = '\u{00B7}';
 

@@ -9,9 +9,10 @@ use std::time::Duration;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 
-use crate::config::{Config, ProxySetting};
+use crate::config::Config;
 use crate::error::{Code, Error, Result};
 use crate::log::Log;
+use crate::proxy;
 use crate::resolver::{CachingResolver, ForgetOnFailure};
 
 /// WeChat's answers are a few hundred bytes; anything near this is not WeChat.
@@ -48,7 +49,7 @@ pub struct Transport {
 
 impl Transport {
     pub fn new(cfg: &Config, log: &Log) -> Result<Transport> {
-        let proxy = match proxy_for(cfg) {
+        let proxy = match proxy::effective(&cfg.proxy, &cfg.api_base) {
             Some(url) => Some(
                 ureq::Proxy::new(&url)
                     .map_err(|_| Error::new(Code::Config, "proxy: not a valid proxy URL"))?,
@@ -170,93 +171,6 @@ fn tls_config(cfg: &Config) -> Result<ureq::tls::TlsConfig> {
         .build())
 }
 
-/// Checks a proxy URL's shape without echoing it (it may hold a password).
-pub fn validate_proxy_url(url: &str) -> std::result::Result<(), String> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or("must be scheme://[user:pass@]host:port")?;
-    if !matches!(
-        scheme,
-        "http" | "socks5" | "socks5h" | "socks" | "socks4" | "socks4a"
-    ) {
-        return Err("scheme must be http, socks4 or socks5".into());
-    }
-    let hostport = rest
-        .rsplit_once('@')
-        .map_or(rest, |(_, h)| h)
-        .trim_end_matches('/');
-    let (host, port) = hostport.rsplit_once(':').ok_or("must name a port")?;
-    if host.is_empty() || port.parse::<u16>().is_err() {
-        return Err("must be scheme://[user:pass@]host:port".into());
-    }
-    ureq::Proxy::new(&url.replace("socks5h://", "socks5://"))
-        .map_err(|_| "not a valid proxy URL".to_owned())?;
-    Ok(())
-}
-
-/// The proxy URL the client will use for `cfg` (the `proxy` key, or the
-/// environment by curl's rules), `None` for a direct connection. For tools
-/// that diagnose the path (`wxface doctor`); the URL may hold credentials.
-pub fn effective_proxy(cfg: &Config) -> Option<String> {
-    proxy_for(cfg)
-}
-
-fn proxy_for(cfg: &Config) -> Option<String> {
-    match &cfg.proxy {
-        ProxySetting::None => None,
-        ProxySetting::Url(u) => Some(u.replace("socks5h://", "socks5://")),
-        ProxySetting::FromEnvironment => proxy_from_env(&cfg.api_base, |k| std::env::var(k).ok()),
-    }
-}
-
-/// curl's rules: `https_proxy`/`HTTPS_PROXY` for https, lower-case
-/// `http_proxy` only for http (upper case is attacker-settable under CGI),
-/// then `all_proxy`; `no_proxy` lists hosts or domain suffixes, `*` for all.
-/// Loopback is never proxied, as in Go's net/http.
-fn proxy_from_env(api_base: &str, var: impl Fn(&str) -> Option<String>) -> Option<String> {
-    let https = api_base.starts_with("https://");
-    let host = api_base.split_once("://").map_or("", |(_, r)| r);
-    let host = host
-        .rsplit_once(':')
-        .filter(|(_, p)| p.parse::<u16>().is_ok())
-        .map_or(host, |(h, _)| h);
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase();
-    if host == "localhost" || host.starts_with("127.") || host == "::1" {
-        return None;
-    }
-    let get = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| var(n).filter(|v| !v.trim().is_empty()))
-    };
-    let no_proxy = get(&["no_proxy", "NO_PROXY"]).unwrap_or_default();
-    for entry in no_proxy
-        .split(',')
-        .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
-    {
-        if entry == "*"
-            || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}"))))
-        {
-            return None;
-        }
-    }
-    let url = if https {
-        get(&["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"])
-    } else {
-        get(&["http_proxy", "all_proxy", "ALL_PROXY"])
-    }?;
-    let url = if url.contains("://") {
-        url
-    } else {
-        format!("http://{url}")
-    };
-    validate_proxy_url(&url).ok()?;
-    Some(url.replace("socks5h://", "socks5://"))
-}
-
 /// `reach` is how far the request got if the error itself does not say:
 /// before the answer arrived, nothing may have been sent.
 fn classify(path: &str, e: ureq::Error, reach: Reach, max_body: usize) -> Failure {
@@ -354,52 +268,6 @@ fn percent_encode_into(s: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.to_string())
-        }
-    }
-
-    #[test]
-    fn https_uses_https_proxy_and_honours_no_proxy() {
-        let vars = [
-            ("https_proxy", "http://gw:3128"),
-            ("no_proxy", "example.com"),
-        ];
-        assert_eq!(
-            proxy_from_env("https://api.weixin.qq.com", env(&vars)).as_deref(),
-            Some("http://gw:3128")
-        );
-        assert_eq!(proxy_from_env("https://api.example.com", env(&vars)), None);
-    }
-
-    #[test]
-    fn loopback_is_never_proxied() {
-        let vars = [("http_proxy", "http://gw:3128")];
-        assert_eq!(proxy_from_env("http://127.0.0.1:9000", env(&vars)), None);
-    }
-
-    #[test]
-    fn upper_case_http_proxy_is_ignored_for_http() {
-        let vars = [("HTTP_PROXY", "http://evil:1")];
-        assert_eq!(
-            proxy_from_env("http://wechat.internal:80", env(&vars)),
-            None
-        );
-    }
-
-    #[test]
-    fn proxy_urls_are_checked_without_echoing_them() {
-        assert!(validate_proxy_url("http://u:p@gw:3128").is_ok());
-        assert!(validate_proxy_url("socks5://gw:1080").is_ok());
-        let why = validate_proxy_url("ftp://u:secretpw@gw:1").unwrap_err();
-        assert!(!why.contains("secretpw"));
-        assert!(validate_proxy_url("http://gw").is_err());
-    }
 
     #[test]
     fn query_values_are_percent_encoded() {

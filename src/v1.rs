@@ -24,9 +24,6 @@ const GET_USER_ID_KEY: &str = "/cityservice/face/identify/getuseridkey";
 const GET_INFO: &str = "/cityservice/face/identify/getinfo";
 const GET_IMAGE: &str = "/cityservice/face/identify/getimage";
 
-/// Names on Chinese ID cards, transliterated minority names included, are
-/// far shorter; anything longer is a caller bug, not a name.
-pub const MAX_NAME_CHARS: usize = 64;
 const MAX_OPAQUE_CHARS: usize = 4096;
 /// How far WeChat's clock may run ahead of ours before a finish_time in
 /// the future is treated as forged.
@@ -300,7 +297,7 @@ fn md5_field<'r>(r: &'r Response, field: &str) -> Result<&'r str> {
 /// U+00B7 (see [`crate::name`]), and checked.
 pub(crate) fn checked_name(name: &str) -> Result<Cow<'_, str>> {
     let name = name.trim();
-    require("name", name, MAX_NAME_CHARS)?;
+    require("name", name, crate::name::MAX_NAME_CHARS)?;
     Ok(name::canonical(name))
 }
 

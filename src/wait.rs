@@ -8,11 +8,8 @@
 //! the caller's timeout alone, and WeChat's 84022 ends the wait once it has
 //! expired.
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
-
-use sha2::{Digest, Sha256};
 
 use crate::client::{Client, Trail};
 use crate::error::{Code, Error, Result};
@@ -21,8 +18,6 @@ use crate::mask;
 use crate::response::Response;
 use crate::stats::Call;
 
-/// verify_ids whose life a client remembers; older ones are forgotten first.
-const REMEMBERED: usize = 100_000;
 /// Pauses grow from `wait_interval_ms` up to this many times it.
 const MAX_PAUSE_FACTOR: u32 = 8;
 /// A pause is cut so that this much time is left for the last query.
@@ -57,42 +52,6 @@ impl Cancel {
             .unwrap_or_else(|p| p.into_inner());
         !*guard
     }
-}
-
-type Key = [u8; 16];
-
-/// When each verify_id this client obtained stops living.
-#[derive(Default)]
-pub(crate) struct Lives {
-    /// The map answers "until when?"; the queue says which to forget first.
-    inner: Mutex<(HashMap<Key, Instant>, VecDeque<Key>)>,
-}
-
-impl Lives {
-    pub(crate) fn remember(&self, verify_id: &str, ends: Instant) {
-        let key = digest(verify_id);
-        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let (ends_at, order) = &mut *guard;
-        if ends_at.insert(key, ends).is_none() {
-            order.push_back(key);
-        }
-        while order.len() > REMEMBERED {
-            if let Some(old) = order.pop_front() {
-                ends_at.remove(&old);
-            }
-        }
-    }
-
-    pub(crate) fn end_of(&self, verify_id: &str) -> Option<Instant> {
-        let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        guard.0.get(&digest(verify_id)).copied()
-    }
-}
-
-fn digest(verify_id: &str) -> Key {
-    let mut key = [0; 16];
-    key.copy_from_slice(&Sha256::digest(verify_id.as_bytes())[..16]);
-    key
 }
 
 /// The pause before query number `attempt + 1` (attempt >= 1): the
@@ -285,18 +244,5 @@ mod tests {
         assert!(!woke_normally);
         assert!(slept < Duration::from_secs(5), "{slept:?}");
         assert!(!c.sleep(Duration::from_secs(30)), "stays fired");
-    }
-
-    #[test]
-    fn lives_are_remembered_by_digest_and_bounded() {
-        let lives = Lives::default();
-        let t = Instant::now();
-        lives.remember("vid-1", t);
-        assert_eq!(lives.end_of("vid-1"), Some(t));
-        assert_eq!(lives.end_of("vid-2"), None);
-        for i in 0..REMEMBERED {
-            lives.remember(&format!("v{i}"), t);
-        }
-        assert_eq!(lives.end_of("vid-1"), None, "the oldest was forgotten");
     }
 }

@@ -212,7 +212,7 @@ fn check(config_path: &Path, report: &mut Report, made: &mut Option<Client>) {
         skip_rest(report, "api_base is not usable");
         return;
     };
-    let proxy_url = wxface::transport::effective_proxy(&cfg);
+    let proxy_url = wxface::proxy::effective(&cfg.proxy, &cfg.api_base);
     let proxy = proxy_url.as_deref().and_then(ProxyUrl::parse);
 
     // 2. DNS: the name this machine must resolve (the proxy's, when there

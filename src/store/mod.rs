@@ -11,14 +11,12 @@ mod callback;
 mod memory;
 mod redis;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::config::Config;
-use crate::error::{Code, Error, Result};
+use crate::error::Result;
 
 pub use callback::{CallbackStore, ReplayCallback};
 pub use memory::MemoryStore;
@@ -196,41 +194,6 @@ impl Keys {
     pub fn token_lock(&self) -> String {
         format!("{}token:lock", self.prefix)
     }
-}
-
-/// The store and key layout a configuration asks for. Opening a Redis
-/// store connects lazily: a store that is down makes calls fail with
-/// `Code::StateStore` until it is back, not the client creation.
-pub fn open(cfg: &Config) -> Result<(Arc<dyn StateStore>, Keys)> {
-    let prefix = match (&cfg.state_key_prefix, &cfg.appid) {
-        (Some(p), _) => p.clone(),
-        (None, Some(appid)) => format!("wxface:{{{appid}}}:"),
-        (None, None) => {
-            if cfg.state_store != StoreSetting::Memory || cfg.replay_callback.is_some() {
-                return Err(Error::new(
-                    Code::Config,
-                    "a shared state store needs appid or state_key_prefix to keep its keys apart from other applications'",
-                ));
-            }
-            String::new()
-        }
-    };
-    let store: Arc<dyn StateStore> = match (&cfg.replay_callback, &cfg.state_store) {
-        (Some(_), StoreSetting::Redis(_) | StoreSetting::Cluster(_)) => {
-            return Err(Error::new(
-                Code::Config,
-                "set either state_store or a replay callback, not both",
-            ))
-        }
-        (Some(cb), StoreSetting::Memory) => Arc::new(CallbackStore::new(cb.clone())),
-        (None, StoreSetting::Memory) => Arc::new(MemoryStore::new(cfg.replay_cache_size)),
-        (None, setting) => Arc::new(RedisStore::open(
-            setting,
-            cfg.state_timeout,
-            cfg.state_ca_file.as_ref().or(cfg.ca_file.as_ref()),
-        )?),
-    };
-    Ok((store, Keys::new(prefix)))
 }
 
 #[cfg(test)]
