@@ -81,13 +81,248 @@ fn main() {
         .expect("cbindgen can read src/ffi");
     let mut generated = Vec::new();
     bindings.write(&mut generated);
-    let header =
-        mark_calling_convention(&String::from_utf8(generated).expect("cbindgen writes UTF-8"));
+    let header = arrange(&mark_calling_convention(
+        &String::from_utf8(generated).expect("cbindgen writes UTF-8"),
+    ));
     fs::write(&out, &header).expect("write the generated header");
     println!("cargo:rustc-env=WXFACE_GENERATED_HEADER={}", out.display());
     if std::env::var_os("WXFACE_WRITE_HEADER").is_some() {
         fs::write(dir.join("include").join("wxface.h"), &header).expect("write include/wxface.h");
     }
+}
+
+/// The header's sections, in the order a user meets things; each lists its
+/// declarations by name (`*` ends a prefix), in order. cbindgen writes all
+/// constants, then all types, then all functions; [`arrange`] regroups its
+/// output by these sections. A declaration no section names fails the
+/// build: place a new export where a reader looks for it.
+const SECTIONS: &[(&str, &str, &[&str])] = &[
+    ("Version", "Compare the library's with the header's.", &["wxface_version"]),
+    (
+        "Result codes",
+        "Every fallible function returns one of these (WXFACE_OK is 0). Codes are grouped by kind and never renumbered; treat an unknown code as a failure.",
+        &["WXFACE_OK", "WXFACE_ERR_*", "wxface_code_name", "wxface_code_description"],
+    ),
+    (
+        "Error details",
+        "What went wrong, in a struct the caller owns.",
+        &["wxface_error"],
+    ),
+    (
+        "Objects",
+        "Opaque handles, made by wxface and freed with their _free function (NULL is fine).",
+        &["wxface_config", "wxface_client", "wxface_response", "wxface_cancel"],
+    ),
+    (
+        "Configuration and its keys",
+        "Set keys by name, or load them from a file, then make clients from it.",
+        &["wxface_config_new", "wxface_config_set", "wxface_config_load_file", "wxface_config_free"],
+    ),
+    (
+        "Client",
+        "Made from a configuration; shared by every thread.",
+        &["wxface_client_new", "wxface_client_with_timeout", "wxface_client_stats", "wxface_client_free"],
+    ),
+    (
+        "Offline helpers",
+        "No client, no network, never block.",
+        &[
+            "wxface_id_card_normalize",
+            "wxface_md5_id_card_number",
+            "wxface_md5_name",
+            "wxface_cert_hash",
+            "WXFACE_OUT_SEQ_NO_SIZE",
+            "wxface_out_seq_no_new",
+        ],
+    ),
+    (
+        "Face verification 1.0",
+        "getuseridkey, then the mini program, then the verdict on its verify_result.",
+        &["wxface_v1_*"],
+    ),
+    (
+        "Face verification 2.0",
+        "getverifyid, then wx.requestFacialVerify, then the verdict from queryverifyinfo.",
+        &["wxface_v2_get_verify_id", "wxface_v2_query", "wxface_v2_wait", "wxface_cancel_*"],
+    ),
+    (
+        "Message push",
+        "What WeChat POSTs to your server, and the URL handshake.",
+        &["wxface_push_*"],
+    ),
+    (
+        "Responses",
+        "The fields of an answer or a push, under WeChat's names. Read-only: any number of threads may read one response at once.",
+        &["wxface_response_*"],
+    ),
+    (
+        "Callbacks",
+        "Your code, called by wxface: access tokens, log lines, the replay guard, the audit trail. Declare them with WXFACE_CALL.",
+        &[
+            "WXFACE_TOKEN_MAX",
+            "wxface_token_callback",
+            "wxface_config_set_token_callback",
+            "wxface_log_callback",
+            "wxface_config_set_log_callback",
+            "WXFACE_REPLAY_*",
+            "wxface_replay_callback",
+            "wxface_config_set_replay_callback",
+            "wxface_audit_callback",
+            "wxface_config_set_audit_callback",
+        ],
+    ),
+    (
+        "Log levels",
+        "The `level` of a wxface_log_callback; the `log_level` key takes their names.",
+        &["WXFACE_LOG_*"],
+    ),
+];
+
+/// One declaration of cbindgen's output with the comment before it.
+struct Declaration {
+    name: String,
+    text: String,
+}
+
+/// Regroups cbindgen's output by [`SECTIONS`]: everything after the macros
+/// of `after_includes` is cut into declarations, and written back section
+/// by section inside the `extern "C"` block (macros and typedefs mean the
+/// same there for C++).
+fn arrange(header: &str) -> String {
+    const END_OF_PREAMBLE: &str = "#define WXFACE_CALL\n#endif\n";
+    const OPEN: &str = "#ifdef __cplusplus\nextern \"C\" {\n#endif // __cplusplus\n";
+    const CLOSE: &str = "#ifdef __cplusplus\n}  // extern \"C\"\n#endif  // __cplusplus\n";
+    const GUARD_END: &str = "#endif  /* WXFACE_H */\n";
+    let split =
+        header.find(END_OF_PREAMBLE).expect("the WXFACE_CALL macro") + END_OF_PREAMBLE.len();
+    let (preamble, body) = header.split_at(split);
+    let body = body
+        .replacen(OPEN, "", 1)
+        .replacen(CLOSE, "", 1)
+        .replacen(GUARD_END, "", 1);
+    let mut declarations = declarations(&body);
+    let mut out = String::from(preamble);
+    out.push('\n');
+    out.push_str(OPEN);
+    for (title, intro, names) in SECTIONS {
+        out.push_str(&format!(
+            "\n/* ---------------------------------------------------------------------\n * {title}\n *\n{} * ------------------------------------------------------------------ */\n",
+            wrap_comment(intro)
+        ));
+        for pattern in *names {
+            let matches = |name: &str| match pattern.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == *pattern,
+            };
+            let mut i = 0;
+            while i < declarations.len() {
+                if matches(&declarations[i].name) {
+                    out.push('\n');
+                    out.push_str(&declarations.remove(i).text);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+    let unplaced: Vec<&str> = declarations.iter().map(|d| d.name.as_str()).collect();
+    assert!(
+        unplaced.is_empty(),
+        "build.rs: give {unplaced:?} a place in SECTIONS (the header's order)"
+    );
+    out.push('\n');
+    out.push_str(CLOSE);
+    out.push('\n');
+    out.push_str(GUARD_END);
+    out
+}
+
+fn wrap_comment(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.len() + word.len() + 1 > 70 {
+            out.push_str(&format!(" * {line}\n"));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&format!(" * {line}\n"));
+    out
+}
+
+/// Cuts cbindgen's declarations apart: a comment, then a `#define` line, a
+/// `typedef struct ... { ... } name;`, or lines up to one ending in `;`.
+fn declarations(body: &str) -> Vec<Declaration> {
+    let mut found = Vec::new();
+    let mut lines = body.lines().peekable();
+    while let Some(first) = lines.next() {
+        if first.trim().is_empty() {
+            continue;
+        }
+        let mut text = String::new();
+        let mut line = first;
+        if line.starts_with("/*") {
+            loop {
+                text.push_str(line);
+                text.push('\n');
+                if line.contains("*/") {
+                    break;
+                }
+                line = lines.next().expect("a comment ends");
+            }
+            line = lines.next().expect("a declaration follows its comment");
+        }
+        let braced = line.starts_with("typedef struct") && line.ends_with('{');
+        loop {
+            text.push_str(line);
+            text.push('\n');
+            let done = if braced {
+                line.starts_with('}')
+            } else {
+                line.starts_with("#define") || line.ends_with(';')
+            };
+            if done {
+                break;
+            }
+            line = lines.next().expect("a declaration ends");
+        }
+        found.push(Declaration {
+            name: declared_name(&text),
+            text,
+        });
+    }
+    found
+}
+
+/// The name a declaration's text declares.
+fn declared_name(text: &str) -> String {
+    let code: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !(l.starts_with('#') || l.starts_with(|c: char| c.is_ascii_alphabetic())))
+        .collect();
+    let first = code.first().copied().unwrap_or_default();
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    if let Some(rest) = first.strip_prefix("#define ") {
+        return ident(rest);
+    }
+    if let Some(rest) = first.strip_prefix("typedef struct ") {
+        return ident(rest);
+    }
+    if let Some((_, rest)) = first.split_once("(WXFACE_CALL *") {
+        return ident(rest);
+    }
+    if let Some((_, rest)) = first.split_once("WXFACE_CALL ") {
+        return ident(rest);
+    }
+    panic!("build.rs: cannot tell what `{first}` declares");
 }
 
 /// cbindgen reads only `extern "C"` functions (mozilla/cbindgen#55), so it

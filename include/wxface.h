@@ -36,42 +36,29 @@
 #define WXFACE_CALL
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/* ---------------------------------------------------------------------
+ * Version
+ *
+ * Compare the library's with the header's.
+ * ------------------------------------------------------------------ */
 
 /*
- Log level `error`, the most severe (the `level` of a
- `wxface_log_callback`; the `log_level` key takes the names): a
- `log_level` of `error` keeps only these. Failures themselves are
- reported by each call's code, not by the log.
+ "MAJOR.MINOR.PATCH" of the loaded library; compare with the header's
+ `WXFACE_VERSION` to catch a header/library mix-up. Static; never NULL.
  */
-#define WXFACE_LOG_ERROR 1
+const char *WXFACE_CALL wxface_version(void);
 
-/*
- Log level `warn`: a retry, a token WeChat rejected and refreshed once,
- a push refused.
- */
-#define WXFACE_LOG_WARN 2
-
-/*
- Log level `info` (the default): a client made, a push opened, one line
- each.
- */
-#define WXFACE_LOG_INFO 3
-
-/*
- Log level `debug`: each attempt at WeChat and its errcode or code.
- */
-#define WXFACE_LOG_DEBUG 4
-
-/*
- Log level `trace`: each HTTP answer's status, size and field names,
- never their values.
- */
-#define WXFACE_LOG_TRACE 5
-
-/*
- Room a token callback has for the token, NUL included.
- */
-#define WXFACE_TOKEN_MAX 2049
+/* ---------------------------------------------------------------------
+ * Result codes
+ *
+ * Every fallible function returns one of these (WXFACE_OK is 0). Codes
+ * are grouped by kind and never renumbered; treat an unknown code as a
+ * failure.
+ * ------------------------------------------------------------------ */
 
 /*
  Success.
@@ -276,67 +263,21 @@
 #define WXFACE_ERR_INTERNAL 99
 
 /*
- Bytes `wxface_out_seq_no_new` needs: 32 characters and a NUL.
+ The constant's name for a code, e.g. "WXFACE_ERR_NAME_MISMATCH";
+ "WXFACE_ERR_UNKNOWN" for a value that is not a code. Static; never NULL.
  */
-#define WXFACE_OUT_SEQ_NO_SIZE 33
+const char *WXFACE_CALL wxface_code_name(int32_t code);
 
 /*
- A replay callback's answer: the key was not remembered before; it is now.
+ One English sentence: what the code means and what to do. Static; never NULL.
  */
-#define WXFACE_REPLAY_NEW 1
+const char *WXFACE_CALL wxface_code_description(int32_t code);
 
-/*
- A replay callback's answer: the key was already remembered (a replay).
- */
-#define WXFACE_REPLAY_SEEN 2
-
-/*
- Lets one thread end another's `wxface_v2_wait` early. Safe to share
- between threads; free it with `wxface_cancel_free` once no wait uses it.
- */
-typedef struct wxface_cancel wxface_cancel;
-
-/*
- A client: safe to share between threads; every call blocks, bounded by
- the configured timeouts. Free it with `wxface_client_free` once no
- thread uses it.
- */
-typedef struct wxface_client wxface_client;
-
-/*
- Configuration being built; copy it into clients with `wxface_client_new`.
- Not safe to modify from two threads at once.
- */
-typedef struct wxface_config wxface_config;
-
-/*
- Read-only once made, so it may be read from several threads at once.
- */
-typedef struct wxface_response wxface_response;
-
-/*
- Receives one audit record: one per 1.0 verify, 2.0 getverifyid, query
- and wait, push opened (or refused) and access-token fetch, whatever its
- outcome. `record` holds the fields (read them with
- `wxface_response_str`/`_int`/`_count`/`_field_name`): `time` (RFC 3339
- UTC), `call`, `outcome` (VERIFIED, OK, PENDING, REJECTED, FAILED),
- `code`, `code_name`, `errcode`, `verify_ret`, and when known
- `out_seq_no`, `verify_result_hash` (SHA-256 hex), `verify_id` and
- `openid` (masked), `subject` (name and ID number masked), `event`,
- `source`, then `latency_us`, `attempts`, `queries`. `json` is the same
- record as one line of JSON (UTF-8, no newline), as `audit_file` writes
- it. Never a name, ID number, photo, verify_result, token or secret.
-
- Both pointers are wxface's and valid only during the call: copy what
- you keep, never free them. Called on the thread that made the call,
- after its outcome is known and before it returns, possibly from several
- threads at once: the callback must be thread-safe, return quickly and
- never block (queue the record if storing it may wait), and must not call
- wxface with the same client.
- */
-typedef void (WXFACE_CALL *wxface_audit_callback)(void *user_data,
-                                                  const struct wxface_response *record,
-                                                  const char *json);
+/* ---------------------------------------------------------------------
+ * Error details
+ *
+ * What went wrong, in a struct the caller owns.
+ * ------------------------------------------------------------------ */
 
 /*
  Details of a failure, owned by the caller (stack or heap); nothing to free.
@@ -366,86 +307,42 @@ typedef struct wxface_error {
   char message[512];
 } wxface_error;
 
-/*
- Supplies access tokens (e.g. from a central token server) instead of
- appid/secret. Write the token, NUL-terminated, into `token_out`
- (`token_out_len` = WXFACE_TOKEN_MAX bytes) and its remaining lifetime in
- seconds into `*expires_in_s` (0 or less: until WeChat rejects it), then
- return WXFACE_OK. `stale_token` is NULL, or the token WeChat just
- rejected: return a different one. Any other return value fails the call
- with WXFACE_ERR_ACCESS_TOKEN. Called from the thread making the call,
- one call at a time per client.
- */
-typedef int32_t (WXFACE_CALL *wxface_token_callback)(void *user_data,
-                                                     const char *stale_token,
-                                                     char *token_out,
-                                                     size_t token_out_len,
-                                                     int64_t *expires_in_s);
+/* ---------------------------------------------------------------------
+ * Objects
+ *
+ * Opaque handles, made by wxface and freed with their _free function
+ * (NULL is fine).
+ * ------------------------------------------------------------------ */
 
 /*
- Receives PII-free log lines (names and ID numbers masked, secrets never
- shown). `message` is valid only during the call. Called from any thread
- that makes a call, possibly concurrently: the callback must be thread-safe.
+ Configuration being built; copy it into clients with `wxface_client_new`.
+ Not safe to modify from two threads at once.
  */
-typedef void (WXFACE_CALL *wxface_log_callback)(void *user_data, int32_t level, const char *message);
+typedef struct wxface_config wxface_config;
 
 /*
- Remembers accepted verify_results in the integrator's own store (a
- table in Oracle, SQL Server, DB2...) so every server sharing it refuses
- a result another accepted. `key` (NUL-terminated, at most 200 ASCII
- characters, valid only during the call) stands for one verify_result: a
- digest under `state_key_prefix`, never the value itself. Remember it
- for at least `ttl_s` seconds and return WXFACE_REPLAY_NEW if it was not
- known, WXFACE_REPLAY_SEEN if it was. The check and the insert must be
- one atomic step across all servers (an INSERT against a primary key,
- where a duplicate-key error means SEEN). Any other return value (the
- database is down, a timeout) fails the verification with
- WXFACE_ERR_STATE_STORE: never OK. Called from the thread making the
- call, possibly from several threads at once; it must be thread-safe and
- should answer within your own timeout, wxface does not interrupt it.
+ A client: safe to share between threads; every call blocks, bounded by
+ the configured timeouts. Free it with `wxface_client_free` once no
+ thread uses it.
  */
-typedef int32_t (WXFACE_CALL *wxface_replay_callback)(void *user_data, const char *key, int64_t ttl_s);
-
-#ifdef __cplusplus
-extern "C" {
-#endif // __cplusplus
+typedef struct wxface_client wxface_client;
 
 /*
- Sends every client made from `cfg` afterwards the audit records of its
- calls (see `wxface_audit_callback`); NULL removes the callback. With the
- `audit_file` key as well, each record goes to both. `user_data` is
- handed back unchanged and must stay valid while any client made from
- this configuration lives.
+ Read-only once made, so it may be read from several threads at once.
  */
-int32_t WXFACE_CALL wxface_config_set_audit_callback(struct wxface_config *cfg,
-                                                     wxface_audit_callback callback,
-                                                     void *user_data,
-                                                     struct wxface_error *err);
+typedef struct wxface_response wxface_response;
 
 /*
- Makes a client from `cfg` (copied: later changes to `cfg` do not affect
- it). WXFACE_ERR_CONFIG if credentials are missing or a file (ca_file)
- cannot be read. No network traffic happens here.
+ Lets one thread end another's `wxface_v2_wait` early. Safe to share
+ between threads; free it with `wxface_cancel_free` once no wait uses it.
  */
-int32_t WXFACE_CALL wxface_client_new(const struct wxface_config *cfg,
-                                      struct wxface_client **out,
-                                      struct wxface_error *err);
+typedef struct wxface_cancel wxface_cancel;
 
-/*
- A second handle on the same client (same tokens, connections and replay
- guard) whose calls wait at most `timeout_ms` per attempt, and never longer
- than the configured `timeout_ms`: for callers with a deadline (Go
- contexts). Free it like any client.
- */
-int32_t WXFACE_CALL wxface_client_with_timeout(const struct wxface_client *c,
-                                               uint32_t timeout_ms,
-                                               struct wxface_client **out,
-                                               struct wxface_error *err);
-
-/*
- Frees a client; NULL is fine. No other thread may be using it.
- */
-void WXFACE_CALL wxface_client_free(struct wxface_client *client);
+/* ---------------------------------------------------------------------
+ * Configuration and its keys
+ *
+ * Set keys by name, or load them from a file, then make clients from it.
+ * ------------------------------------------------------------------ */
 
 /*
  A new configuration with every default; NULL only if out of memory.
@@ -517,39 +414,71 @@ int32_t WXFACE_CALL wxface_config_load_file(struct wxface_config *cfg,
                                             struct wxface_error *err);
 
 /*
- Uses `callback` for access tokens. Pass NULL to remove it. `user_data`
- is handed back unchanged and must stay valid while any client made from
- this configuration lives.
- */
-int32_t WXFACE_CALL wxface_config_set_token_callback(struct wxface_config *cfg,
-                                                     wxface_token_callback callback,
-                                                     void *user_data,
-                                                     struct wxface_error *err);
-
-/*
- Sends log lines up to `log_level` (default info) to `callback`; NULL
- turns logging off. `user_data` as for the token callback.
- */
-int32_t WXFACE_CALL wxface_config_set_log_callback(struct wxface_config *cfg,
-                                                   wxface_log_callback callback,
-                                                   void *user_data,
-                                                   struct wxface_error *err);
-
-/*
  Frees a configuration; NULL is fine. Clients made from it live on.
  */
 void WXFACE_CALL wxface_config_free(struct wxface_config *cfg);
 
-/*
- The constant's name for a code, e.g. "WXFACE_ERR_NAME_MISMATCH";
- "WXFACE_ERR_UNKNOWN" for a value that is not a code. Static; never NULL.
- */
-const char *WXFACE_CALL wxface_code_name(int32_t code);
+/* ---------------------------------------------------------------------
+ * Client
+ *
+ * Made from a configuration; shared by every thread.
+ * ------------------------------------------------------------------ */
 
 /*
- One English sentence: what the code means and what to do. Static; never NULL.
+ Makes a client from `cfg` (copied: later changes to `cfg` do not affect
+ it). WXFACE_ERR_CONFIG if credentials are missing or a file (ca_file)
+ cannot be read. No network traffic happens here.
  */
-const char *WXFACE_CALL wxface_code_description(int32_t code);
+int32_t WXFACE_CALL wxface_client_new(const struct wxface_config *cfg,
+                                      struct wxface_client **out,
+                                      struct wxface_error *err);
+
+/*
+ A second handle on the same client (same tokens, connections and replay
+ guard) whose calls wait at most `timeout_ms` per attempt, and never longer
+ than the configured `timeout_ms`: for callers with a deadline (Go
+ contexts). Free it like any client.
+ */
+int32_t WXFACE_CALL wxface_client_with_timeout(const struct wxface_client *c,
+                                               uint32_t timeout_ms,
+                                               struct wxface_client **out,
+                                               struct wxface_error *err);
+
+/*
+ The counters of `c` (and of every handle made from it with
+ `wxface_client_with_timeout`) since `wxface_client_new`, into `*out`, a
+ response to free with `wxface_response_free`. Integer fields:
+ `uptime_s`; `retries` (requests sent again); `token_fetches`,
+ `token_fetch_failures` (from WeChat or the token callback),
+ `token_rejections` (tokens WeChat refused mid-call);
+ `replay_rejections`; `audit_failures` (records `audit_file` could not
+ take); `calls.CALL.CODE_NAME`, e.g. `calls.v1_verify.WXFACE_OK`
+ (pairs never seen are absent); `requests.ENDPOINT`, e.g.
+ `requests.getinfo` (HTTP requests, retries included); and for each call
+ made, `latency.CALL.count`, `.sum_us`, `.p50_us`, `.p90_us`, `.p99_us`,
+ `.max_us` (microseconds, 1 % precision). CALL is one of
+ v1_get_user_id_key, v1_get_info, v1_get_image, v1_verify,
+ v2_get_verify_id, v2_query, v2_wait, push_check_url, push_open,
+ token_fetch. Text field `prometheus`: all of it in the Prometheus text
+ exposition format, for a scrape endpoint of your own.
+
+ Never blocks on the network; cheap enough for every scrape (counters
+ are read without stopping calls). Thread-safe.
+ */
+int32_t WXFACE_CALL wxface_client_stats(const struct wxface_client *c,
+                                        struct wxface_response **out,
+                                        struct wxface_error *err);
+
+/*
+ Frees a client; NULL is fine. No other thread may be using it.
+ */
+void WXFACE_CALL wxface_client_free(struct wxface_client *client);
+
+/* ---------------------------------------------------------------------
+ * Offline helpers
+ *
+ * No client, no network, never block.
+ * ------------------------------------------------------------------ */
 
 /*
  Normalises a resident ID number: full-width digits, lower-case x and
@@ -583,6 +512,11 @@ int32_t WXFACE_CALL wxface_cert_hash(const char *cert_type,
                                      struct wxface_error *err);
 
 /*
+ Bytes `wxface_out_seq_no_new` needs: 32 characters and a NUL.
+ */
+#define WXFACE_OUT_SEQ_NO_SIZE 33
+
+/*
  A fresh 2.0 out_seq_no into `buf` (`len` at least
  WXFACE_OUT_SEQ_NO_SIZE, 33): 32 lower-case hex digits and a NUL, a
  UUIDv7 whose first digits are the time, so values sort by creation.
@@ -592,141 +526,12 @@ int32_t WXFACE_CALL wxface_cert_hash(const char *cert_type,
  */
 int32_t WXFACE_CALL wxface_out_seq_no_new(char *buf, size_t len, struct wxface_error *err);
 
-/*
- The GET handshake WeChat makes when the push URL is configured: checks
- `signature` (and the timestamp window) in `query`, the raw query string
- received. On WXFACE_OK, answer the request with its `echostr` as is
- (`wxface_push_url_echo` hands it to you).
- */
-int32_t WXFACE_CALL wxface_push_check_url(const struct wxface_client *c,
-                                          const char *query,
-                                          struct wxface_error *err);
-
-/*
- `wxface_push_check_url`, and on success `*out` holds the field `echostr`
- to send back.
- */
-int32_t WXFACE_CALL wxface_push_url_echo(const struct wxface_client *c,
-                                         const char *query,
-                                         struct wxface_response **out,
-                                         struct wxface_error *err);
-
-/*
- Opens a push POST: `query` is the raw query string, `body` the raw body
- (`body_len` bytes, at most 64 KiB). Checks the signature (msg_signature
- for encrypted bodies; never `signature` alone), the timestamp window,
- decrypts, checks the appid, and parses JSON or XML. `*event` gets every
- field under WeChat's names (`Event`, `openid`, `out_seq_no`,
- `verify_result`, `CreateTime`, ...). A push is a hint: call
- `wxface_v1_verify` on its verify_result for the verdict.
- */
-int32_t WXFACE_CALL wxface_push_open(const struct wxface_client *c,
-                                     const char *query,
-                                     const char *body,
-                                     size_t body_len,
-                                     struct wxface_response **event,
-                                     struct wxface_error *err);
-
-/*
- Builds a push as WeChat would send it with this client's push_token,
- push_aes_key and appid: `format` "json" or "xml", `mode` "plain",
- "compatible" or "safe"; `message` the plaintext (`message_len` bytes).
- `*out` holds `query` (to append after `?`) and `body`. For a server's own
- tests, and for the sandbox.
- */
-int32_t WXFACE_CALL wxface_push_seal(const struct wxface_client *c,
-                                     const char *format,
-                                     const char *mode,
-                                     const char *message,
-                                     size_t message_len,
-                                     int64_t timestamp,
-                                     const char *nonce,
-                                     struct wxface_response **out,
-                                     struct wxface_error *err);
-
-/*
- Keeps the replay guard in `callback` instead of memory; NULL goes back
- to memory. Not together with a Redis `state_store`
- (`wxface_client_new` then fails with WXFACE_ERR_CONFIG). Keys are scoped
- by `state_key_prefix` (default `wxface:{appid}:`), so appid or
- state_key_prefix must be set. `user_data` is handed back unchanged and
- must stay valid while any client made from this configuration lives.
- */
-int32_t WXFACE_CALL wxface_config_set_replay_callback(struct wxface_config *cfg,
-                                                      wxface_replay_callback callback,
-                                                      void *user_data,
-                                                      struct wxface_error *err);
-
-/*
- The field as text (integers as decimal), or NULL if absent (or `r` or
- `field` is NULL). Also NULL for a value that is no C string: binary data
- (the getimage `image`) or text holding a NUL byte; read those with
- `wxface_response_bytes`. Valid until `wxface_response_free(r)`.
- */
-const char *WXFACE_CALL wxface_response_str(const struct wxface_response *r, const char *field);
-
-/*
- The field as an integer (WeChat's numbers, or text holding one, as in
- XML pushes). WXFACE_ERR_NOT_FOUND if absent or not a whole number.
- */
-int32_t WXFACE_CALL wxface_response_int(const struct wxface_response *r,
-                                        const char *field,
-                                        int64_t *out,
-                                        struct wxface_error *err);
-
-/*
- The field's exact bytes, for every field: binary fields (`image` from
- the getimage calls) as they are, text as UTF-8 including any NUL byte
- it holds (such text reads as NULL from `wxface_response_str`), integers
- as decimal; no terminating NUL is counted in `*len`. `*data` stays
- valid until `wxface_response_free(r)`. WXFACE_ERR_NOT_FOUND if absent.
- */
-int32_t WXFACE_CALL wxface_response_bytes(const struct wxface_response *r,
-                                          const char *field,
-                                          const uint8_t **data,
-                                          size_t *len,
-                                          struct wxface_error *err);
-
-/*
- How many fields the response has (0 for NULL).
- */
-size_t WXFACE_CALL wxface_response_count(const struct wxface_response *r);
-
-/*
- The name of field `index` (0-based, in WeChat's order), or NULL if out
- of range. Valid until `wxface_response_free(r)`.
- */
-const char *WXFACE_CALL wxface_response_field_name(const struct wxface_response *r, size_t index);
-
-/*
- Frees a response; NULL is fine.
- */
-void WXFACE_CALL wxface_response_free(struct wxface_response *r);
-
-/*
- The counters of `c` (and of every handle made from it with
- `wxface_client_with_timeout`) since `wxface_client_new`, into `*out`, a
- response to free with `wxface_response_free`. Integer fields:
- `uptime_s`; `retries` (requests sent again); `token_fetches`,
- `token_fetch_failures` (from WeChat or the token callback),
- `token_rejections` (tokens WeChat refused mid-call);
- `replay_rejections`; `audit_failures` (records `audit_file` could not
- take); `calls.CALL.CODE_NAME`, e.g. `calls.v1_verify.WXFACE_OK`
- (pairs never seen are absent); `requests.ENDPOINT`, e.g.
- `requests.getinfo` (HTTP requests, retries included); and for each call
- made, `latency.CALL.count`, `.sum_us`, `.p50_us`, `.p90_us`, `.p99_us`,
- `.max_us` (microseconds, 1 % precision). CALL is one of
- v1_get_user_id_key, v1_get_info, v1_get_image, v1_verify,
- v2_get_verify_id, v2_query, v2_wait, push_check_url, push_open,
- token_fetch. Text field `prometheus`: all of it in the Prometheus text
- exposition format, for a scrape endpoint of your own.
-
- Never blocks on the network; cheap enough for every scrape (counters
- are read without stopping calls). Thread-safe.
- */
-int32_t WXFACE_CALL wxface_client_stats(const struct wxface_client *c,
-                                        struct wxface_response **out,
-                                        struct wxface_error *err);
+/* ---------------------------------------------------------------------
+ * Face verification 1.0
+ *
+ * getuseridkey, then the mini program, then the verdict on its
+ * verify_result.
+ * ------------------------------------------------------------------ */
 
 /*
  Registers the person to verify (getuseridkey). On success `*out` holds
@@ -787,6 +592,13 @@ int32_t WXFACE_CALL wxface_v1_get_image(struct wxface_client *c,
                                         struct wxface_response **out,
                                         struct wxface_error *err);
 
+/* ---------------------------------------------------------------------
+ * Face verification 2.0
+ *
+ * getverifyid, then wx.requestFacialVerify, then the verdict from
+ * queryverifyinfo.
+ * ------------------------------------------------------------------ */
+
 /*
  Starts a 2.0 verification (getverifyid) for the mini-program user
  `openid`, with cert_type IDENTITY_CARD and the normalised number. `*out`
@@ -831,23 +643,6 @@ int32_t WXFACE_CALL wxface_v2_query(struct wxface_client *c,
                                     struct wxface_error *err);
 
 /*
- A new cancel token, not fired; NULL only if memory ran out.
- */
-struct wxface_cancel *WXFACE_CALL wxface_cancel_new(void);
-
-/*
- Fires the token: every `wxface_v2_wait` using it returns
- WXFACE_ERR_PENDING at once (after the query in flight, if any), and later
- ones after their first query. NULL is ignored. Never blocks for long.
- */
-void WXFACE_CALL wxface_cancel_fire(const struct wxface_cancel *cancel);
-
-/*
- Frees a cancel token; NULL is fine. No wait may be using it.
- */
-void WXFACE_CALL wxface_cancel_free(struct wxface_cancel *cancel);
-
-/*
  `wxface_v2_query`, asked again while the answer is WXFACE_ERR_PENDING:
  the first pause is `wait_interval_ms` (default 1000), then each doubles
  up to 8 times it. Blocks at most `timeout_ms` (at least 1), and never
@@ -875,10 +670,300 @@ int32_t WXFACE_CALL wxface_v2_wait(struct wxface_client *c,
                                    struct wxface_error *err);
 
 /*
- "MAJOR.MINOR.PATCH" of the loaded library; compare with the header's
- `WXFACE_VERSION` to catch a header/library mix-up. Static; never NULL.
+ A new cancel token, not fired; NULL only if memory ran out.
  */
-const char *WXFACE_CALL wxface_version(void);
+struct wxface_cancel *WXFACE_CALL wxface_cancel_new(void);
+
+/*
+ Fires the token: every `wxface_v2_wait` using it returns
+ WXFACE_ERR_PENDING at once (after the query in flight, if any), and later
+ ones after their first query. NULL is ignored. Never blocks for long.
+ */
+void WXFACE_CALL wxface_cancel_fire(const struct wxface_cancel *cancel);
+
+/*
+ Frees a cancel token; NULL is fine. No wait may be using it.
+ */
+void WXFACE_CALL wxface_cancel_free(struct wxface_cancel *cancel);
+
+/* ---------------------------------------------------------------------
+ * Message push
+ *
+ * What WeChat POSTs to your server, and the URL handshake.
+ * ------------------------------------------------------------------ */
+
+/*
+ The GET handshake WeChat makes when the push URL is configured: checks
+ `signature` (and the timestamp window) in `query`, the raw query string
+ received. On WXFACE_OK, answer the request with its `echostr` as is
+ (`wxface_push_url_echo` hands it to you).
+ */
+int32_t WXFACE_CALL wxface_push_check_url(const struct wxface_client *c,
+                                          const char *query,
+                                          struct wxface_error *err);
+
+/*
+ `wxface_push_check_url`, and on success `*out` holds the field `echostr`
+ to send back.
+ */
+int32_t WXFACE_CALL wxface_push_url_echo(const struct wxface_client *c,
+                                         const char *query,
+                                         struct wxface_response **out,
+                                         struct wxface_error *err);
+
+/*
+ Opens a push POST: `query` is the raw query string, `body` the raw body
+ (`body_len` bytes, at most 64 KiB). Checks the signature (msg_signature
+ for encrypted bodies; never `signature` alone), the timestamp window,
+ decrypts, checks the appid, and parses JSON or XML. `*event` gets every
+ field under WeChat's names (`Event`, `openid`, `out_seq_no`,
+ `verify_result`, `CreateTime`, ...). A push is a hint: call
+ `wxface_v1_verify` on its verify_result for the verdict.
+ */
+int32_t WXFACE_CALL wxface_push_open(const struct wxface_client *c,
+                                     const char *query,
+                                     const char *body,
+                                     size_t body_len,
+                                     struct wxface_response **event,
+                                     struct wxface_error *err);
+
+/*
+ Builds a push as WeChat would send it with this client's push_token,
+ push_aes_key and appid: `format` "json" or "xml", `mode` "plain",
+ "compatible" or "safe"; `message` the plaintext (`message_len` bytes).
+ `*out` holds `query` (to append after `?`) and `body`. For a server's own
+ tests, and for the sandbox.
+ */
+int32_t WXFACE_CALL wxface_push_seal(const struct wxface_client *c,
+                                     const char *format,
+                                     const char *mode,
+                                     const char *message,
+                                     size_t message_len,
+                                     int64_t timestamp,
+                                     const char *nonce,
+                                     struct wxface_response **out,
+                                     struct wxface_error *err);
+
+/* ---------------------------------------------------------------------
+ * Responses
+ *
+ * The fields of an answer or a push, under WeChat's names. Read-only:
+ * any number of threads may read one response at once.
+ * ------------------------------------------------------------------ */
+
+/*
+ The field as text (integers as decimal), or NULL if absent (or `r` or
+ `field` is NULL). Also NULL for a value that is no C string: binary data
+ (the getimage `image`) or text holding a NUL byte; read those with
+ `wxface_response_bytes`. Valid until `wxface_response_free(r)`.
+ */
+const char *WXFACE_CALL wxface_response_str(const struct wxface_response *r, const char *field);
+
+/*
+ The field as an integer (WeChat's numbers, or text holding one, as in
+ XML pushes). WXFACE_ERR_NOT_FOUND if absent or not a whole number.
+ */
+int32_t WXFACE_CALL wxface_response_int(const struct wxface_response *r,
+                                        const char *field,
+                                        int64_t *out,
+                                        struct wxface_error *err);
+
+/*
+ The field's exact bytes, for every field: binary fields (`image` from
+ the getimage calls) as they are, text as UTF-8 including any NUL byte
+ it holds (such text reads as NULL from `wxface_response_str`), integers
+ as decimal; no terminating NUL is counted in `*len`. `*data` stays
+ valid until `wxface_response_free(r)`. WXFACE_ERR_NOT_FOUND if absent.
+ */
+int32_t WXFACE_CALL wxface_response_bytes(const struct wxface_response *r,
+                                          const char *field,
+                                          const uint8_t **data,
+                                          size_t *len,
+                                          struct wxface_error *err);
+
+/*
+ How many fields the response has (0 for NULL).
+ */
+size_t WXFACE_CALL wxface_response_count(const struct wxface_response *r);
+
+/*
+ The name of field `index` (0-based, in WeChat's order), or NULL if out
+ of range. Valid until `wxface_response_free(r)`.
+ */
+const char *WXFACE_CALL wxface_response_field_name(const struct wxface_response *r, size_t index);
+
+/*
+ Frees a response; NULL is fine.
+ */
+void WXFACE_CALL wxface_response_free(struct wxface_response *r);
+
+/* ---------------------------------------------------------------------
+ * Callbacks
+ *
+ * Your code, called by wxface: access tokens, log lines, the replay
+ * guard, the audit trail. Declare them with WXFACE_CALL.
+ * ------------------------------------------------------------------ */
+
+/*
+ Room a token callback has for the token, NUL included.
+ */
+#define WXFACE_TOKEN_MAX 2049
+
+/*
+ Supplies access tokens (e.g. from a central token server) instead of
+ appid/secret. Write the token, NUL-terminated, into `token_out`
+ (`token_out_len` = WXFACE_TOKEN_MAX bytes) and its remaining lifetime in
+ seconds into `*expires_in_s` (0 or less: until WeChat rejects it), then
+ return WXFACE_OK. `stale_token` is NULL, or the token WeChat just
+ rejected: return a different one. Any other return value fails the call
+ with WXFACE_ERR_ACCESS_TOKEN. Called from the thread making the call,
+ one call at a time per client.
+ */
+typedef int32_t (WXFACE_CALL *wxface_token_callback)(void *user_data,
+                                                     const char *stale_token,
+                                                     char *token_out,
+                                                     size_t token_out_len,
+                                                     int64_t *expires_in_s);
+
+/*
+ Uses `callback` for access tokens. Pass NULL to remove it. `user_data`
+ is handed back unchanged and must stay valid while any client made from
+ this configuration lives.
+ */
+int32_t WXFACE_CALL wxface_config_set_token_callback(struct wxface_config *cfg,
+                                                     wxface_token_callback callback,
+                                                     void *user_data,
+                                                     struct wxface_error *err);
+
+/*
+ Receives PII-free log lines (names and ID numbers masked, secrets never
+ shown). `message` is valid only during the call. Called from any thread
+ that makes a call, possibly concurrently: the callback must be thread-safe.
+ */
+typedef void (WXFACE_CALL *wxface_log_callback)(void *user_data, int32_t level, const char *message);
+
+/*
+ Sends log lines up to `log_level` (default info) to `callback`; NULL
+ turns logging off. `user_data` as for the token callback.
+ */
+int32_t WXFACE_CALL wxface_config_set_log_callback(struct wxface_config *cfg,
+                                                   wxface_log_callback callback,
+                                                   void *user_data,
+                                                   struct wxface_error *err);
+
+/*
+ A replay callback's answer: the key was not remembered before; it is now.
+ */
+#define WXFACE_REPLAY_NEW 1
+
+/*
+ A replay callback's answer: the key was already remembered (a replay).
+ */
+#define WXFACE_REPLAY_SEEN 2
+
+/*
+ Remembers accepted verify_results in the integrator's own store (a
+ table in Oracle, SQL Server, DB2...) so every server sharing it refuses
+ a result another accepted. `key` (NUL-terminated, at most 200 ASCII
+ characters, valid only during the call) stands for one verify_result: a
+ digest under `state_key_prefix`, never the value itself. Remember it
+ for at least `ttl_s` seconds and return WXFACE_REPLAY_NEW if it was not
+ known, WXFACE_REPLAY_SEEN if it was. The check and the insert must be
+ one atomic step across all servers (an INSERT against a primary key,
+ where a duplicate-key error means SEEN). Any other return value (the
+ database is down, a timeout) fails the verification with
+ WXFACE_ERR_STATE_STORE: never OK. Called from the thread making the
+ call, possibly from several threads at once; it must be thread-safe and
+ should answer within your own timeout, wxface does not interrupt it.
+ */
+typedef int32_t (WXFACE_CALL *wxface_replay_callback)(void *user_data, const char *key, int64_t ttl_s);
+
+/*
+ Keeps the replay guard in `callback` instead of memory; NULL goes back
+ to memory. Not together with a Redis `state_store`
+ (`wxface_client_new` then fails with WXFACE_ERR_CONFIG). Keys are scoped
+ by `state_key_prefix` (default `wxface:{appid}:`), so appid or
+ state_key_prefix must be set. `user_data` is handed back unchanged and
+ must stay valid while any client made from this configuration lives.
+ */
+int32_t WXFACE_CALL wxface_config_set_replay_callback(struct wxface_config *cfg,
+                                                      wxface_replay_callback callback,
+                                                      void *user_data,
+                                                      struct wxface_error *err);
+
+/*
+ Receives one audit record: one per 1.0 verify, 2.0 getverifyid, query
+ and wait, push opened (or refused) and access-token fetch, whatever its
+ outcome. `record` holds the fields (read them with
+ `wxface_response_str`/`_int`/`_count`/`_field_name`): `time` (RFC 3339
+ UTC), `call`, `outcome` (VERIFIED, OK, PENDING, REJECTED, FAILED),
+ `code`, `code_name`, `errcode`, `verify_ret`, and when known
+ `out_seq_no`, `verify_result_hash` (SHA-256 hex), `verify_id` and
+ `openid` (masked), `subject` (name and ID number masked), `event`,
+ `source`, then `latency_us`, `attempts`, `queries`. `json` is the same
+ record as one line of JSON (UTF-8, no newline), as `audit_file` writes
+ it. Never a name, ID number, photo, verify_result, token or secret.
+
+ Both pointers are wxface's and valid only during the call: copy what
+ you keep, never free them. Called on the thread that made the call,
+ after its outcome is known and before it returns, possibly from several
+ threads at once: the callback must be thread-safe, return quickly and
+ never block (queue the record if storing it may wait), and must not call
+ wxface with the same client.
+ */
+typedef void (WXFACE_CALL *wxface_audit_callback)(void *user_data,
+                                                  const struct wxface_response *record,
+                                                  const char *json);
+
+/*
+ Sends every client made from `cfg` afterwards the audit records of its
+ calls (see `wxface_audit_callback`); NULL removes the callback. With the
+ `audit_file` key as well, each record goes to both. `user_data` is
+ handed back unchanged and must stay valid while any client made from
+ this configuration lives.
+ */
+int32_t WXFACE_CALL wxface_config_set_audit_callback(struct wxface_config *cfg,
+                                                     wxface_audit_callback callback,
+                                                     void *user_data,
+                                                     struct wxface_error *err);
+
+/* ---------------------------------------------------------------------
+ * Log levels
+ *
+ * The `level` of a wxface_log_callback; the `log_level` key takes their
+ * names.
+ * ------------------------------------------------------------------ */
+
+/*
+ Log level `error`, the most severe (the `level` of a
+ `wxface_log_callback`; the `log_level` key takes the names): a
+ `log_level` of `error` keeps only these. Failures themselves are
+ reported by each call's code, not by the log.
+ */
+#define WXFACE_LOG_ERROR 1
+
+/*
+ Log level `warn`: a retry, a token WeChat rejected and refreshed once,
+ a push refused.
+ */
+#define WXFACE_LOG_WARN 2
+
+/*
+ Log level `info` (the default): a client made, a push opened, one line
+ each.
+ */
+#define WXFACE_LOG_INFO 3
+
+/*
+ Log level `debug`: each attempt at WeChat and its errcode or code.
+ */
+#define WXFACE_LOG_DEBUG 4
+
+/*
+ Log level `trace`: each HTTP answer's status, size and field names,
+ never their values.
+ */
+#define WXFACE_LOG_TRACE 5
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -8,12 +8,6 @@ using System.Runtime.InteropServices;
 public static class WxFaceNative
 {
     public const string Dll = "wxface.dll";
-    public const int WXFACE_LOG_ERROR = 1;
-    public const int WXFACE_LOG_WARN = 2;
-    public const int WXFACE_LOG_INFO = 3;
-    public const int WXFACE_LOG_DEBUG = 4;
-    public const int WXFACE_LOG_TRACE = 5;
-    public const int WXFACE_TOKEN_MAX = 2049;
     public const int WXFACE_OK = 0;
     public const int WXFACE_ERR_INVALID_ARGUMENT = 1;
     public const int WXFACE_ERR_INVALID_ENCODING = 2;
@@ -55,6 +49,12 @@ public static class WxFaceNative
     public const int WXFACE_ERR_PUSH_TOO_LARGE = 45;
     public const int WXFACE_ERR_INTERNAL = 99;
     public const int WXFACE_OUT_SEQ_NO_SIZE = 33;
+    public const int WXFACE_TOKEN_MAX = 2049;
+    public const int WXFACE_LOG_ERROR = 1;
+    public const int WXFACE_LOG_WARN = 2;
+    public const int WXFACE_LOG_INFO = 3;
+    public const int WXFACE_LOG_DEBUG = 4;
+    public const int WXFACE_LOG_TRACE = 5;
 
     [StructLayout(LayoutKind.Sequential, CharSet = CharSet.Ansi)]
     public struct WxfaceError
@@ -70,13 +70,11 @@ public static class WxFaceNative
                                             UIntPtr tokenOutLen, out long expiresInS);
 
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_config_set_audit_callback(IntPtr cfg, IntPtr callback, IntPtr user_data, ref WxfaceError err);
+    public static extern IntPtr wxface_version();
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_client_new(IntPtr cfg, out IntPtr out_, ref WxfaceError err);
+    public static extern IntPtr wxface_code_name(int code);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_client_with_timeout(IntPtr c, uint timeout_ms, out IntPtr out_, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern void wxface_client_free(IntPtr client);
+    public static extern IntPtr wxface_code_description(int code);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern IntPtr wxface_config_new();
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
@@ -84,15 +82,15 @@ public static class WxFaceNative
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_config_load_file(IntPtr cfg, [MarshalAs(UnmanagedType.LPStr)] string path, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_config_set_token_callback(IntPtr cfg, WxfaceTokenCallback callback, IntPtr user_data, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_config_set_log_callback(IntPtr cfg, WxfaceLogCallback callback, IntPtr user_data, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern void wxface_config_free(IntPtr cfg);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern IntPtr wxface_code_name(int code);
+    public static extern int wxface_client_new(IntPtr cfg, out IntPtr out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern IntPtr wxface_code_description(int code);
+    public static extern int wxface_client_with_timeout(IntPtr c, uint timeout_ms, out IntPtr out_, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_client_stats(IntPtr c, out IntPtr out_, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern void wxface_client_free(IntPtr client);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_id_card_normalize([MarshalAs(UnmanagedType.LPStr)] string id_card_number, byte[] out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
@@ -103,30 +101,6 @@ public static class WxFaceNative
     public static extern int wxface_cert_hash([MarshalAs(UnmanagedType.LPStr)] string cert_type, [MarshalAs(UnmanagedType.LPStr)] string cert_name, [MarshalAs(UnmanagedType.LPStr)] string cert_no, byte[] out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_out_seq_no_new(byte[] buf, UIntPtr len, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_push_check_url(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string query, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_push_url_echo(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string query, out IntPtr out_, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_push_open(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string query, [MarshalAs(UnmanagedType.LPStr)] string body, UIntPtr body_len, out IntPtr event_, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_push_seal(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string format, [MarshalAs(UnmanagedType.LPStr)] string mode, [MarshalAs(UnmanagedType.LPStr)] string message, UIntPtr message_len, long timestamp, [MarshalAs(UnmanagedType.LPStr)] string nonce, out IntPtr out_, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_config_set_replay_callback(IntPtr cfg, IntPtr callback, IntPtr user_data, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern IntPtr wxface_response_str(IntPtr r, [MarshalAs(UnmanagedType.LPStr)] string field);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_response_int(IntPtr r, [MarshalAs(UnmanagedType.LPStr)] string field, out long out_, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_response_bytes(IntPtr r, [MarshalAs(UnmanagedType.LPStr)] string field, out IntPtr data, out UIntPtr len, ref WxfaceError err);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern UIntPtr wxface_response_count(IntPtr r);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern IntPtr wxface_response_field_name(IntPtr r, UIntPtr index);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern void wxface_response_free(IntPtr r);
-    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_client_stats(IntPtr c, out IntPtr out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_v1_get_user_id_key(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string name, [MarshalAs(UnmanagedType.LPStr)] string id_card_number, [MarshalAs(UnmanagedType.LPStr)] string out_seq_no, out IntPtr out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
@@ -140,13 +114,39 @@ public static class WxFaceNative
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_v2_query(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string verify_id, [MarshalAs(UnmanagedType.LPStr)] string out_seq_no, [MarshalAs(UnmanagedType.LPStr)] string openid, [MarshalAs(UnmanagedType.LPStr)] string cert_hash, out IntPtr out_, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_v2_wait(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string verify_id, [MarshalAs(UnmanagedType.LPStr)] string out_seq_no, [MarshalAs(UnmanagedType.LPStr)] string openid, [MarshalAs(UnmanagedType.LPStr)] string cert_hash, uint timeout_ms, IntPtr cancel, out IntPtr out_, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern IntPtr wxface_cancel_new();
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern void wxface_cancel_fire(IntPtr cancel);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern void wxface_cancel_free(IntPtr cancel);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern int wxface_v2_wait(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string verify_id, [MarshalAs(UnmanagedType.LPStr)] string out_seq_no, [MarshalAs(UnmanagedType.LPStr)] string openid, [MarshalAs(UnmanagedType.LPStr)] string cert_hash, uint timeout_ms, IntPtr cancel, out IntPtr out_, ref WxfaceError err);
+    public static extern int wxface_push_check_url(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string query, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
-    public static extern IntPtr wxface_version();
+    public static extern int wxface_push_url_echo(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string query, out IntPtr out_, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_push_open(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string query, [MarshalAs(UnmanagedType.LPStr)] string body, UIntPtr body_len, out IntPtr event_, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_push_seal(IntPtr c, [MarshalAs(UnmanagedType.LPStr)] string format, [MarshalAs(UnmanagedType.LPStr)] string mode, [MarshalAs(UnmanagedType.LPStr)] string message, UIntPtr message_len, long timestamp, [MarshalAs(UnmanagedType.LPStr)] string nonce, out IntPtr out_, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern IntPtr wxface_response_str(IntPtr r, [MarshalAs(UnmanagedType.LPStr)] string field);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_response_int(IntPtr r, [MarshalAs(UnmanagedType.LPStr)] string field, out long out_, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_response_bytes(IntPtr r, [MarshalAs(UnmanagedType.LPStr)] string field, out IntPtr data, out UIntPtr len, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern UIntPtr wxface_response_count(IntPtr r);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern IntPtr wxface_response_field_name(IntPtr r, UIntPtr index);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern void wxface_response_free(IntPtr r);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_config_set_token_callback(IntPtr cfg, WxfaceTokenCallback callback, IntPtr user_data, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_config_set_log_callback(IntPtr cfg, WxfaceLogCallback callback, IntPtr user_data, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_config_set_replay_callback(IntPtr cfg, IntPtr callback, IntPtr user_data, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_config_set_audit_callback(IntPtr cfg, IntPtr callback, IntPtr user_data, ref WxfaceError err);
 }

@@ -6,12 +6,6 @@ unit WxFace;
 interface
 
 const
-  WXFACE_LOG_ERROR = 1;
-  WXFACE_LOG_WARN = 2;
-  WXFACE_LOG_INFO = 3;
-  WXFACE_LOG_DEBUG = 4;
-  WXFACE_LOG_TRACE = 5;
-  WXFACE_TOKEN_MAX = 2049;
   WXFACE_OK = 0;
   WXFACE_ERR_INVALID_ARGUMENT = 1;
   WXFACE_ERR_INVALID_ENCODING = 2;
@@ -53,6 +47,12 @@ const
   WXFACE_ERR_PUSH_TOO_LARGE = 45;
   WXFACE_ERR_INTERNAL = 99;
   WXFACE_OUT_SEQ_NO_SIZE = 33;
+  WXFACE_TOKEN_MAX = 2049;
+  WXFACE_LOG_ERROR = 1;
+  WXFACE_LOG_WARN = 2;
+  WXFACE_LOG_INFO = 3;
+  WXFACE_LOG_DEBUG = 4;
+  WXFACE_LOG_TRACE = 5;
 
 type
   PPByte = ^PByte;
@@ -65,46 +65,46 @@ type
   TWxfaceTokenCallback = function(user_data: Pointer; stale_token, token_out: PAnsiChar;
     token_out_len: NativeUInt; expires_in_s: PInt64): Int32; stdcall;
 
-function wxface_config_set_audit_callback(cfg: Pointer; callback: Pointer; user_data: Pointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_client_new(cfg: Pointer; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_client_with_timeout(c: Pointer; timeout_ms: UInt32; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-procedure wxface_client_free(client: Pointer); stdcall; external 'wxface.dll';
+function wxface_version: PAnsiChar; stdcall; external 'wxface.dll';
+function wxface_code_name(code: Int32): PAnsiChar; stdcall; external 'wxface.dll';
+function wxface_code_description(code: Int32): PAnsiChar; stdcall; external 'wxface.dll';
 function wxface_config_new: Pointer; stdcall; external 'wxface.dll';
 function wxface_config_set(cfg: Pointer; key: PAnsiChar; value: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_config_load_file(cfg: Pointer; path: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_config_set_token_callback(cfg: Pointer; callback: TWxfaceTokenCallback; user_data: Pointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_config_set_log_callback(cfg: Pointer; callback: TWxfaceLogCallback; user_data: Pointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 procedure wxface_config_free(cfg: Pointer); stdcall; external 'wxface.dll';
-function wxface_code_name(code: Int32): PAnsiChar; stdcall; external 'wxface.dll';
-function wxface_code_description(code: Int32): PAnsiChar; stdcall; external 'wxface.dll';
+function wxface_client_new(cfg: Pointer; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_client_with_timeout(c: Pointer; timeout_ms: UInt32; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_client_stats(c: Pointer; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+procedure wxface_client_free(client: Pointer); stdcall; external 'wxface.dll';
 function wxface_id_card_normalize(id_card_number: PAnsiChar; out_: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_md5_id_card_number(id_card_number: PAnsiChar; out_: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_md5_name(name: PAnsiChar; out_: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_cert_hash(cert_type: PAnsiChar; cert_name: PAnsiChar; cert_no: PAnsiChar; out_: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_out_seq_no_new(buf: PAnsiChar; len: NativeUInt; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_push_check_url(c: Pointer; query: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_push_url_echo(c: Pointer; query: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_push_open(c: Pointer; query: PAnsiChar; body: PAnsiChar; body_len: NativeUInt; event: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_push_seal(c: Pointer; format: PAnsiChar; mode: PAnsiChar; message: PAnsiChar; message_len: NativeUInt; timestamp: Int64; nonce: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_config_set_replay_callback(cfg: Pointer; callback: Pointer; user_data: Pointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_response_str(r: Pointer; field: PAnsiChar): PAnsiChar; stdcall; external 'wxface.dll';
-function wxface_response_int(r: Pointer; field: PAnsiChar; out_: PInt64; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_response_bytes(r: Pointer; field: PAnsiChar; data: PPByte; len: PNativeUInt; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_response_count(r: Pointer): NativeUInt; stdcall; external 'wxface.dll';
-function wxface_response_field_name(r: Pointer; index: NativeUInt): PAnsiChar; stdcall; external 'wxface.dll';
-procedure wxface_response_free(r: Pointer); stdcall; external 'wxface.dll';
-function wxface_client_stats(c: Pointer; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_v1_get_user_id_key(c: Pointer; name: PAnsiChar; id_card_number: PAnsiChar; out_seq_no: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_v1_get_info(c: Pointer; verify_result: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_v1_verify(c: Pointer; verify_result: PAnsiChar; name: PAnsiChar; id_card_number: PAnsiChar; user_id_key: PAnsiChar; openid: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_v1_get_image(c: Pointer; verify_result: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_v2_get_verify_id(c: Pointer; out_seq_no: PAnsiChar; openid: PAnsiChar; name: PAnsiChar; id_card_number: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_v2_query(c: Pointer; verify_id: PAnsiChar; out_seq_no: PAnsiChar; openid: PAnsiChar; cert_hash: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_v2_wait(c: Pointer; verify_id: PAnsiChar; out_seq_no: PAnsiChar; openid: PAnsiChar; cert_hash: PAnsiChar; timeout_ms: UInt32; cancel: Pointer; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_cancel_new: Pointer; stdcall; external 'wxface.dll';
 procedure wxface_cancel_fire(cancel: Pointer); stdcall; external 'wxface.dll';
 procedure wxface_cancel_free(cancel: Pointer); stdcall; external 'wxface.dll';
-function wxface_v2_wait(c: Pointer; verify_id: PAnsiChar; out_seq_no: PAnsiChar; openid: PAnsiChar; cert_hash: PAnsiChar; timeout_ms: UInt32; cancel: Pointer; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
-function wxface_version: PAnsiChar; stdcall; external 'wxface.dll';
+function wxface_push_check_url(c: Pointer; query: PAnsiChar; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_push_url_echo(c: Pointer; query: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_push_open(c: Pointer; query: PAnsiChar; body: PAnsiChar; body_len: NativeUInt; event: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_push_seal(c: Pointer; format: PAnsiChar; mode: PAnsiChar; message: PAnsiChar; message_len: NativeUInt; timestamp: Int64; nonce: PAnsiChar; out_: PPointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_response_str(r: Pointer; field: PAnsiChar): PAnsiChar; stdcall; external 'wxface.dll';
+function wxface_response_int(r: Pointer; field: PAnsiChar; out_: PInt64; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_response_bytes(r: Pointer; field: PAnsiChar; data: PPByte; len: PNativeUInt; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_response_count(r: Pointer): NativeUInt; stdcall; external 'wxface.dll';
+function wxface_response_field_name(r: Pointer; index: NativeUInt): PAnsiChar; stdcall; external 'wxface.dll';
+procedure wxface_response_free(r: Pointer); stdcall; external 'wxface.dll';
+function wxface_config_set_token_callback(cfg: Pointer; callback: TWxfaceTokenCallback; user_data: Pointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_config_set_log_callback(cfg: Pointer; callback: TWxfaceLogCallback; user_data: Pointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_config_set_replay_callback(cfg: Pointer; callback: Pointer; user_data: Pointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_config_set_audit_callback(cfg: Pointer; callback: Pointer; user_data: Pointer; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 
 implementation
 

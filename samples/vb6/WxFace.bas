@@ -6,12 +6,6 @@ Attribute VB_Name = "WxFace"
 ' Sub/Function in a .bas module with the same stdcall parameters.
 Option Explicit
 
-Public Const WXFACE_LOG_ERROR As Long = 1
-Public Const WXFACE_LOG_WARN As Long = 2
-Public Const WXFACE_LOG_INFO As Long = 3
-Public Const WXFACE_LOG_DEBUG As Long = 4
-Public Const WXFACE_LOG_TRACE As Long = 5
-Public Const WXFACE_TOKEN_MAX As Long = 2049
 Public Const WXFACE_OK As Long = 0
 Public Const WXFACE_ERR_INVALID_ARGUMENT As Long = 1
 Public Const WXFACE_ERR_INVALID_ENCODING As Long = 2
@@ -53,6 +47,12 @@ Public Const WXFACE_ERR_PUSH_STALE As Long = 44
 Public Const WXFACE_ERR_PUSH_TOO_LARGE As Long = 45
 Public Const WXFACE_ERR_INTERNAL As Long = 99
 Public Const WXFACE_OUT_SEQ_NO_SIZE As Long = 33
+Public Const WXFACE_TOKEN_MAX As Long = 2049
+Public Const WXFACE_LOG_ERROR As Long = 1
+Public Const WXFACE_LOG_WARN As Long = 2
+Public Const WXFACE_LOG_INFO As Long = 3
+Public Const WXFACE_LOG_DEBUG As Long = 4
+Public Const WXFACE_LOG_TRACE As Long = 5
 
 Public Type WXFACE_ERROR
     code As Long
@@ -62,43 +62,43 @@ Public Type WXFACE_ERROR
     message(0 To 511) As Byte
 End Type
 
-Public Declare Function wxface_config_set_audit_callback Lib "wxface.dll" (ByVal cfg As Long, ByVal callback As Long, ByVal user_data As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_client_new Lib "wxface.dll" (ByVal cfg As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_client_with_timeout Lib "wxface.dll" (ByVal c As Long, ByVal timeout_ms As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Sub wxface_client_free Lib "wxface.dll" (ByVal client As Long)
+Public Declare Function wxface_version Lib "wxface.dll" () As Long
+Public Declare Function wxface_code_name Lib "wxface.dll" (ByVal code As Long) As Long
+Public Declare Function wxface_code_description Lib "wxface.dll" (ByVal code As Long) As Long
 Public Declare Function wxface_config_new Lib "wxface.dll" () As Long
 Public Declare Function wxface_config_set Lib "wxface.dll" (ByVal cfg As Long, ByVal key As String, ByVal value As String, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_config_load_file Lib "wxface.dll" (ByVal cfg As Long, ByVal path As String, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_config_set_token_callback Lib "wxface.dll" (ByVal cfg As Long, ByVal callback As Long, ByVal user_data As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_config_set_log_callback Lib "wxface.dll" (ByVal cfg As Long, ByVal callback As Long, ByVal user_data As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Sub wxface_config_free Lib "wxface.dll" (ByVal cfg As Long)
-Public Declare Function wxface_code_name Lib "wxface.dll" (ByVal code As Long) As Long
-Public Declare Function wxface_code_description Lib "wxface.dll" (ByVal code As Long) As Long
+Public Declare Function wxface_client_new Lib "wxface.dll" (ByVal cfg As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_client_with_timeout Lib "wxface.dll" (ByVal c As Long, ByVal timeout_ms As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_client_stats Lib "wxface.dll" (ByVal c As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Sub wxface_client_free Lib "wxface.dll" (ByVal client As Long)
 Public Declare Function wxface_id_card_normalize Lib "wxface.dll" (ByVal id_card_number As String, ByVal out As String, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_md5_id_card_number Lib "wxface.dll" (ByVal id_card_number As String, ByVal out As String, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_md5_name Lib "wxface.dll" (ByVal name_ As String, ByVal out As String, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_cert_hash Lib "wxface.dll" (ByVal cert_type As String, ByVal cert_name As String, ByVal cert_no As String, ByVal out As String, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_out_seq_no_new Lib "wxface.dll" (ByVal buf As String, ByVal len_ As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_push_check_url Lib "wxface.dll" (ByVal c As Long, ByVal query As String, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_push_url_echo Lib "wxface.dll" (ByVal c As Long, ByVal query As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_push_open Lib "wxface.dll" (ByVal c As Long, ByVal query As String, ByVal body As String, ByVal body_len As Long, ByRef event_ As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_push_seal Lib "wxface.dll" (ByVal c As Long, ByVal format_ As String, ByVal mode As String, ByVal message As String, ByVal message_len As Long, ByVal timestamp As Currency, ByVal nonce As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_config_set_replay_callback Lib "wxface.dll" (ByVal cfg As Long, ByVal callback As Long, ByVal user_data As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_response_str Lib "wxface.dll" (ByVal r As Long, ByVal field As String) As Long
-Public Declare Function wxface_response_int Lib "wxface.dll" (ByVal r As Long, ByVal field As String, ByRef out As Currency, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_response_bytes Lib "wxface.dll" (ByVal r As Long, ByVal field As String, ByRef data As Long, ByRef len_ As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_response_count Lib "wxface.dll" (ByVal r As Long) As Long
-Public Declare Function wxface_response_field_name Lib "wxface.dll" (ByVal r As Long, ByVal index As Long) As Long
-Public Declare Sub wxface_response_free Lib "wxface.dll" (ByVal r As Long)
-Public Declare Function wxface_client_stats Lib "wxface.dll" (ByVal c As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_v1_get_user_id_key Lib "wxface.dll" (ByVal c As Long, ByVal name_ As String, ByVal id_card_number As String, ByVal out_seq_no As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_v1_get_info Lib "wxface.dll" (ByVal c As Long, ByVal verify_result As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_v1_verify Lib "wxface.dll" (ByVal c As Long, ByVal verify_result As String, ByVal name_ As String, ByVal id_card_number As String, ByVal user_id_key As String, ByVal openid As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_v1_get_image Lib "wxface.dll" (ByVal c As Long, ByVal verify_result As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_v2_get_verify_id Lib "wxface.dll" (ByVal c As Long, ByVal out_seq_no As String, ByVal openid As String, ByVal name_ As String, ByVal id_card_number As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_v2_query Lib "wxface.dll" (ByVal c As Long, ByVal verify_id As String, ByVal out_seq_no As String, ByVal openid As String, ByVal cert_hash As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_v2_wait Lib "wxface.dll" (ByVal c As Long, ByVal verify_id As String, ByVal out_seq_no As String, ByVal openid As String, ByVal cert_hash As String, ByVal timeout_ms As Long, ByVal cancel As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_cancel_new Lib "wxface.dll" () As Long
 Public Declare Sub wxface_cancel_fire Lib "wxface.dll" (ByVal cancel As Long)
 Public Declare Sub wxface_cancel_free Lib "wxface.dll" (ByVal cancel As Long)
-Public Declare Function wxface_v2_wait Lib "wxface.dll" (ByVal c As Long, ByVal verify_id As String, ByVal out_seq_no As String, ByVal openid As String, ByVal cert_hash As String, ByVal timeout_ms As Long, ByVal cancel As Long, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
-Public Declare Function wxface_version Lib "wxface.dll" () As Long
+Public Declare Function wxface_push_check_url Lib "wxface.dll" (ByVal c As Long, ByVal query As String, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_push_url_echo Lib "wxface.dll" (ByVal c As Long, ByVal query As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_push_open Lib "wxface.dll" (ByVal c As Long, ByVal query As String, ByVal body As String, ByVal body_len As Long, ByRef event_ As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_push_seal Lib "wxface.dll" (ByVal c As Long, ByVal format_ As String, ByVal mode As String, ByVal message As String, ByVal message_len As Long, ByVal timestamp As Currency, ByVal nonce As String, ByRef out As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_response_str Lib "wxface.dll" (ByVal r As Long, ByVal field As String) As Long
+Public Declare Function wxface_response_int Lib "wxface.dll" (ByVal r As Long, ByVal field As String, ByRef out As Currency, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_response_bytes Lib "wxface.dll" (ByVal r As Long, ByVal field As String, ByRef data As Long, ByRef len_ As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_response_count Lib "wxface.dll" (ByVal r As Long) As Long
+Public Declare Function wxface_response_field_name Lib "wxface.dll" (ByVal r As Long, ByVal index As Long) As Long
+Public Declare Sub wxface_response_free Lib "wxface.dll" (ByVal r As Long)
+Public Declare Function wxface_config_set_token_callback Lib "wxface.dll" (ByVal cfg As Long, ByVal callback As Long, ByVal user_data As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_config_set_log_callback Lib "wxface.dll" (ByVal cfg As Long, ByVal callback As Long, ByVal user_data As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_config_set_replay_callback Lib "wxface.dll" (ByVal cfg As Long, ByVal callback As Long, ByVal user_data As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_config_set_audit_callback Lib "wxface.dll" (ByVal cfg As Long, ByVal callback As Long, ByVal user_data As Long, ByRef err As WXFACE_ERROR) As Long
