@@ -71,7 +71,7 @@ const char *WXFACE_CALL wxface_version(void);
 #define WXFACE_ERR_INVALID_ARGUMENT 1
 
 /*
- A string is not valid UTF-8 (or the configured `input_encoding`).
+ A string is not valid UTF-8 (or the configured `text_encoding`/`input_encoding`).
  */
 #define WXFACE_ERR_INVALID_ENCODING 2
 
@@ -301,8 +301,9 @@ typedef struct wxface_error {
    */
   int32_t http_status;
   /*
-   UTF-8, NUL-terminated, English. Never contains a full name, ID
-   number, secret, token, EncodingAESKey or verify_result.
+   NUL-terminated English, in `text_encoding` (UTF-8 by default).
+   Never contains a full name, ID number, secret, token,
+   EncodingAESKey or verify_result.
    */
   char message[512];
 } wxface_error;
@@ -374,8 +375,13 @@ struct wxface_config *WXFACE_CALL wxface_config_new(void);
    turns the check off (600).
  - `replay_cache_size`: accepted verify_results remembered; 0 off (100000).
  - `wait_interval_ms`: first pause of `wxface_v2_wait` (1000).
- - `input_encoding`: `utf-8`, `gbk` or `gb18030` for the strings you pass
-   (`utf-8`).
+ - `text_encoding`: `utf-8`, `gbk` or `gb18030`, both ways: the strings
+   you pass are read in it, and every string handed back is written in it
+   (`wxface_error.message`, `wxface_response_str` and `_bytes` text, log
+   callback lines); for PowerBuilder `;ansi`, Delphi 7 and VB6 on Chinese
+   Windows. A character GBK lacks comes back as `&#NNNNN;` (`utf-8`).
+ - `input_encoding`: the same for the strings you pass only; answers stay
+   UTF-8 (its meaning before `text_encoding`) (`utf-8`).
  - `push_token`, `push_aes_key`: message-push Token and EncodingAESKey
    (none).
  - `push_max_skew_s`: pushes with a timestamp further from now are
@@ -752,7 +758,8 @@ int32_t WXFACE_CALL wxface_push_seal(const struct wxface_client *c,
  * ------------------------------------------------------------------ */
 
 /*
- The field as text (integers as decimal), or NULL if absent (or `r` or
+ The field as text in `text_encoding` (UTF-8 by default; integers as
+ decimal), or NULL if absent (or `r` or
  `field` is NULL). Also NULL for a value that is no C string: binary data
  (the getimage `image`) or text holding a NUL byte; read those with
  `wxface_response_bytes`. Valid until `wxface_response_free(r)`.
@@ -770,8 +777,8 @@ int32_t WXFACE_CALL wxface_response_int(const struct wxface_response *r,
 
 /*
  The field's exact bytes, for every field: binary fields (`image` from
- the getimage calls) as they are, text as UTF-8 including any NUL byte
- it holds (such text reads as NULL from `wxface_response_str`), integers
+ the getimage calls) as they are, text in `text_encoding` (UTF-8 by
+ default) including any NUL byte it holds (such text reads as NULL from `wxface_response_str`), integers
  as decimal; no terminating NUL is counted in `*len`. `*data` stays
  valid until `wxface_response_free(r)`. WXFACE_ERR_NOT_FOUND if absent.
  */
@@ -837,7 +844,8 @@ int32_t WXFACE_CALL wxface_config_set_token_callback(struct wxface_config *cfg,
 
 /*
  Receives PII-free log lines (names and ID numbers masked, secrets never
- shown). `message` is valid only during the call. Called from any thread
+ shown), in `text_encoding` (UTF-8 by default). `message` is valid only
+ during the call. Called from any thread
  that makes a call, possibly concurrently: the callback must be thread-safe.
  */
 typedef void (WXFACE_CALL *wxface_log_callback)(void *user_data, int32_t level, const char *message);

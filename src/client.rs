@@ -22,7 +22,7 @@ use crate::replay::ReplayGuard;
 use crate::response::Response;
 use crate::stats::{Attempts, Call, Snapshot, Stats};
 use crate::store::{CallbackStore, Keys, MemoryStore, RedisStore, StateStore, StoreSetting};
-use crate::text::InputEncoding;
+use crate::text::TextEncoding;
 use crate::token::{self as tokens, FetchedToken, TokenCache, TokenProvider};
 use crate::transport::Transport;
 
@@ -51,7 +51,8 @@ pub(crate) struct Inner {
     /// When the verify_ids this client obtained stop living (the 2.0 wait).
     pub(crate) lives: Lives,
     pub(crate) wait_interval: Duration,
-    pub(crate) input_encoding: InputEncoding,
+    pub(crate) input_encoding: TextEncoding,
+    pub(crate) output_encoding: TextEncoding,
     pub(crate) push: Option<PushConfig>,
     /// The configured per-attempt timeout, the ceiling for `with_timeout`.
     timeout: Duration,
@@ -155,6 +156,7 @@ impl Client {
             lives: Lives::default(),
             wait_interval: cfg.wait_interval,
             input_encoding: cfg.input_encoding,
+            output_encoding: cfg.output_encoding,
             push,
             timeout: cfg.timeout,
             stats,
@@ -193,8 +195,13 @@ impl Client {
         }
     }
 
-    pub fn input_encoding(&self) -> InputEncoding {
+    pub fn input_encoding(&self) -> TextEncoding {
         self.inner.input_encoding
+    }
+
+    /// How the C layer hands this client's strings back (`text_encoding`).
+    pub fn output_encoding(&self) -> TextEncoding {
+        self.inner.output_encoding
     }
 
     pub(crate) fn log(&self) -> &Log {

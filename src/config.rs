@@ -13,7 +13,7 @@ use crate::error::{Code, Error, Result};
 use crate::log::{Level, Logger};
 use crate::proxy::ProxySetting;
 use crate::store::{ReplayCallback, StoreSetting};
-use crate::text::InputEncoding;
+use crate::text::TextEncoding;
 use crate::token::TokenProvider;
 
 pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
@@ -48,7 +48,12 @@ pub struct Config {
     pub replay_cache_size: usize,
     /// The first pause of the 2.0 wait between two queries.
     pub wait_interval: Duration,
-    pub input_encoding: InputEncoding,
+    /// How the caller's strings are encoded (`input_encoding`, or
+    /// `text_encoding` for both directions).
+    pub input_encoding: TextEncoding,
+    /// How the strings handed back are encoded: messages, response text,
+    /// log lines (`text_encoding`).
+    pub output_encoding: TextEncoding,
     pub push_token: Option<Zeroizing<String>>,
     pub push_aes_key: Option<Zeroizing<String>>,
     pub push_max_skew_s: u64,
@@ -88,7 +93,8 @@ impl Default for Config {
             max_result_age_s: 600,
             replay_cache_size: 100_000,
             wait_interval: Duration::from_millis(1000),
-            input_encoding: InputEncoding::Utf8,
+            input_encoding: TextEncoding::Utf8,
+            output_encoding: TextEncoding::Utf8,
             push_token: None,
             push_aes_key: None,
             push_max_skew_s: 300,
@@ -122,6 +128,7 @@ pub const KEYS: &[&str] = &[
     "replay_cache_size",
     "wait_interval_ms",
     "input_encoding",
+    "text_encoding",
     "push_token",
     "push_aes_key",
     "push_max_skew_s",
@@ -184,9 +191,11 @@ impl Config {
             "wait_interval_ms" => {
                 self.wait_interval = Duration::from_millis(number(key, value, 10, 60_000)?)
             }
-            "input_encoding" => {
-                self.input_encoding = InputEncoding::parse(value)
-                    .ok_or_else(|| bad(key, "must be `utf-8`, `gbk` or `gb18030`"))?
+            "input_encoding" => self.input_encoding = encoding(key, value)?,
+            "text_encoding" => {
+                let e = encoding(key, value)?;
+                self.input_encoding = e;
+                self.output_encoding = e;
             }
             "push_token" => {
                 let v = non_empty(key, value)?;
@@ -362,6 +371,10 @@ fn number(key: &str, value: &str, min: u64, max: u64) -> Result<u64> {
     }
 }
 
+fn encoding(key: &str, value: &str) -> Result<TextEncoding> {
+    TextEncoding::parse(value).ok_or_else(|| bad(key, "must be `utf-8`, `gbk` or `gb18030`"))
+}
+
 fn parse_api_base(value: &str) -> Result<String> {
     let v = value.trim_end_matches('/');
     let rest = v
@@ -409,6 +422,24 @@ mod tests {
             .set("push_aes_key", "tooshort-secret")
             .unwrap_err();
         assert!(!e.message.contains("tooshort-secret"));
+    }
+
+    #[test]
+    fn text_encoding_sets_both_directions_and_input_encoding_only_the_input() {
+        let mut c = Config::new();
+        c.set("text_encoding", "GBK").unwrap();
+        assert_eq!(
+            (c.input_encoding, c.output_encoding),
+            (TextEncoding::Gbk, TextEncoding::Gbk)
+        );
+        c.set("input_encoding", "utf-8").unwrap();
+        assert_eq!(
+            (c.input_encoding, c.output_encoding),
+            (TextEncoding::Utf8, TextEncoding::Gbk)
+        );
+        let e = c.set("text_encoding", "big5").unwrap_err();
+        assert!(e.message.starts_with("text_encoding"), "{}", e.message);
+        assert_eq!(c.output_encoding, TextEncoding::Gbk);
     }
 
     #[test]

@@ -135,8 +135,8 @@ func (cfg *Config) settings() ([]setting, error) {
 		}
 	}
 	// Last, so that a file shared with a GBK program cannot make the
-	// library read Go's UTF-8 as GBK.
-	return append(out, setting{"input_encoding", "utf-8"}), nil
+	// library read Go's UTF-8 as GBK, nor answer in GBK.
+	return append(out, setting{"text_encoding", "utf-8"}), nil
 }
 
 func isUTF8Name(v string) bool {

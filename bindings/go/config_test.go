@@ -68,7 +68,7 @@ func TestGBKIsRefusedAsAGoSetting(t *testing.T) {
 
 func TestAConfigFilesGBKDoesNotApplyToGoStrings(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "wxface.conf")
-	if err := os.WriteFile(path, []byte("input_encoding=gbk\n"), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte("text_encoding=gbk\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg := sandboxConfig()

@@ -8,10 +8,33 @@
 //! Rust. `tests/panic_boundary.rs` reads the sources and fails for an
 //! export that does not go through here.
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 
 use super::error::{self, wxface_error};
 use crate::error::{Code, Error, Result};
+use crate::text::TextEncoding;
+
+thread_local! {
+    /// The encoding the current call answers in: its error message, the
+    /// text of the response it makes and the log lines it passes to the
+    /// log callback (`text_encoding`, for GBK programs). It belongs to the
+    /// call like `err` does: [`guard`] starts every call in UTF-8 and puts
+    /// back the outer call's value when a callback re-enters the library;
+    /// the conversion that finds the client or configuration the call works
+    /// on sets it ([`answer_in`]), so no export can forget it.
+    static ANSWER: Cell<TextEncoding> = const { Cell::new(TextEncoding::Utf8) };
+}
+
+/// From here on, the current call answers in `enc`.
+pub(crate) fn answer_in(enc: TextEncoding) {
+    ANSWER.with(|a| a.set(enc));
+}
+
+/// The encoding the current call answers in (UTF-8 outside a call).
+pub(crate) fn answer_encoding() -> TextEncoding {
+    ANSWER.with(Cell::get)
+}
 
 /// What a function without a result code gives back after a caught panic:
 /// NULL, 0 or nothing, each already the header's "no value".
@@ -46,18 +69,21 @@ impl OnPanic for () {
 #[track_caller]
 pub(crate) fn guard(err: *mut wxface_error, f: impl FnOnce() -> Result<()>) -> i32 {
     let at = Location::caller();
+    let outer = ANSWER.with(|a| a.replace(TextEncoding::Utf8));
     let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(panicked(at)));
-    match outcome {
+    let code = match outcome {
         Ok(()) => {
             error::clear(err);
             Code::Ok as i32
         }
         Err(e) => {
             crate::log::record_error(&e);
-            error::fill(err, &e);
+            error::fill(err, &e, answer_encoding());
             e.code as i32
         }
-    }
+    };
+    answer_in(outer);
+    code
 }
 
 /// Where an export hands back the object it makes: the caller's `out`.

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use super::config::wxface_config;
+use super::config::{config_ref, wxface_config};
 use super::error::wxface_error;
-use super::{guard_value, object, respond, Out};
+use super::{answer_in, guard_value, object, respond, Out};
 use crate::client::Client;
 use crate::error::Result;
 
@@ -32,7 +32,7 @@ pub unsafe extern "system" fn wxface_client_new(
 ) -> i32 {
     respond(err, Out::required(out, "out"), || {
         // SAFETY: a live config per the header; NULL is checked.
-        Client::new(unsafe { &object(cfg, "cfg")?.inner })
+        Client::new(unsafe { config_ref(cfg)? })
     })
 }
 
@@ -63,5 +63,7 @@ pub unsafe extern "system" fn wxface_client_free(client: *mut wxface_client) {
 /// The core client behind a required `wxface_client *`.
 pub(crate) unsafe fn client<'a>(c: *const wxface_client) -> Result<&'a Client> {
     // SAFETY: forwarded contract, see `object`.
-    unsafe { object(c, "client") }.map(|c| &c.inner)
+    let c = unsafe { object(c, "client") }.map(|c| &c.inner)?;
+    answer_in(c.output_encoding());
+    Ok(c)
 }

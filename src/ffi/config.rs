@@ -8,7 +8,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::error::wxface_error;
-use super::{guard, guard_value, object_mut, utf8};
+use super::{answer_encoding, answer_in, guard, guard_value, object, object_mut, utf8};
 use crate::config::Config;
 use crate::error::{Code, Error, Result};
 use crate::log::{Level, Logger};
@@ -59,7 +59,8 @@ pub type wxface_token_callback = Option<
 >;
 
 /// Receives PII-free log lines (names and ID numbers masked, secrets never
-/// shown). `message` is valid only during the call. Called from any thread
+/// shown), in `text_encoding` (UTF-8 by default). `message` is valid only
+/// during the call. Called from any thread
 /// that makes a call, possibly concurrently: the callback must be thread-safe.
 pub type wxface_log_callback =
     Option<unsafe extern "system" fn(user_data: *mut c_void, level: i32, message: *const c_char)>;
@@ -98,8 +99,13 @@ pub extern "system" fn wxface_config_new() -> *mut wxface_config {
 ///   turns the check off (600).
 /// - `replay_cache_size`: accepted verify_results remembered; 0 off (100000).
 /// - `wait_interval_ms`: first pause of `wxface_v2_wait` (1000).
-/// - `input_encoding`: `utf-8`, `gbk` or `gb18030` for the strings you pass
-///   (`utf-8`).
+/// - `text_encoding`: `utf-8`, `gbk` or `gb18030`, both ways: the strings
+///   you pass are read in it, and every string handed back is written in it
+///   (`wxface_error.message`, `wxface_response_str` and `_bytes` text, log
+///   callback lines); for PowerBuilder `;ansi`, Delphi 7 and VB6 on Chinese
+///   Windows. A character GBK lacks comes back as `&#NNNNN;` (`utf-8`).
+/// - `input_encoding`: the same for the strings you pass only; answers stay
+///   UTF-8 (its meaning before `text_encoding`) (`utf-8`).
 /// - `push_token`, `push_aes_key`: message-push Token and EncodingAESKey
 ///   (none).
 /// - `push_max_skew_s`: pushes with a timestamp further from now are
@@ -205,7 +211,17 @@ pub unsafe extern "system" fn wxface_config_free(cfg: *mut wxface_config) {
 /// The core configuration behind a required `wxface_config *` to change.
 pub(crate) unsafe fn config<'a>(cfg: *mut wxface_config) -> Result<&'a mut Config> {
     // SAFETY: forwarded contract, see `object_mut`.
-    unsafe { object_mut(cfg, "cfg") }.map(|c| &mut c.inner)
+    let cfg = unsafe { object_mut(cfg, "cfg") }.map(|c| &mut c.inner)?;
+    answer_in(cfg.output_encoding);
+    Ok(cfg)
+}
+
+/// The core configuration behind a required `const wxface_config *`.
+pub(crate) unsafe fn config_ref<'a>(cfg: *const wxface_config) -> Result<&'a Config> {
+    // SAFETY: forwarded contract, see `object`.
+    let cfg = unsafe { object(cfg, "cfg") }.map(|c| &c.inner)?;
+    answer_in(cfg.output_encoding);
+    Ok(cfg)
 }
 
 /// The caller's opaque pointer. The header makes thread-safety of what it
@@ -279,8 +295,15 @@ struct CLogger {
 }
 
 impl Logger for CLogger {
+    /// Called on the thread of the call that logs, so the line is in that
+    /// call's answer encoding (`text_encoding`).
     fn log(&self, level: Level, message: &str) {
-        let Ok(line) = std::ffi::CString::new(message.replace('\0', "?")) else {
+        let encoded = answer_encoding().encode(message);
+        let bytes: Vec<u8> = encoded
+            .iter()
+            .map(|&b| if b == 0 { b'?' } else { b })
+            .collect();
+        let Ok(line) = std::ffi::CString::new(bytes) else {
             return;
         };
         // SAFETY: `line` outlives the call; the callback is the caller's contract.

@@ -4,6 +4,7 @@ use std::ffi::c_char;
 
 use super::guard_value;
 use crate::error::{Code, Error};
+use crate::text::TextEncoding;
 
 /// Details of a failure, owned by the caller (stack or heap); nothing to free.
 /// Pass NULL if you only need the return code. On success it is cleared.
@@ -17,8 +18,9 @@ pub struct wxface_error {
     pub verify_ret: i32,
     /// HTTP status when a response was received, else 0.
     pub http_status: i32,
-    /// UTF-8, NUL-terminated, English. Never contains a full name, ID
-    /// number, secret, token, EncodingAESKey or verify_result.
+    /// NUL-terminated English, in `text_encoding` (UTF-8 by default).
+    /// Never contains a full name, ID number, secret, token,
+    /// EncodingAESKey or verify_result.
     pub message: [c_char; 512],
 }
 
@@ -26,7 +28,7 @@ pub struct wxface_error {
 pub const WXFACE_OK: i32 = 0;
 /// A required argument is NULL, empty, too long or out of range.
 pub const WXFACE_ERR_INVALID_ARGUMENT: i32 = 1;
-/// A string is not valid UTF-8 (or the configured `input_encoding`).
+/// A string is not valid UTF-8 (or the configured `text_encoding`/`input_encoding`).
 pub const WXFACE_ERR_INVALID_ENCODING: i32 = 2;
 /// Not a valid resident ID number: length, characters, checksum or birth date.
 pub const WXFACE_ERR_INVALID_ID_CARD: i32 = 3;
@@ -150,7 +152,10 @@ pub(crate) fn clear(err: *mut wxface_error) {
     }
 }
 
-pub(crate) fn fill(err: *mut wxface_error, src: &Error) {
+/// Copies `src` into the caller's struct, the message in `enc` (the
+/// client's `text_encoding`), cut at a character boundary so that it stays
+/// valid in that encoding.
+pub(crate) fn fill(err: *mut wxface_error, src: &Error, enc: TextEncoding) {
     // SAFETY: NULL is allowed and checked; otherwise the caller owns a valid struct.
     let Some(e) = (unsafe { err.as_mut() }) else {
         return;
@@ -159,15 +164,15 @@ pub(crate) fn fill(err: *mut wxface_error, src: &Error) {
     e.wechat_errcode = src.wechat_errcode;
     e.verify_ret = src.verify_ret;
     e.http_status = i32::from(src.http_status);
-    // Cut at a character boundary so the message stays valid UTF-8.
-    let mut end = src.message.len().min(e.message.len() - 1);
-    while !src.message.is_char_boundary(end) {
-        end -= 1;
+    let message = enc.encode_within(&src.message, e.message.len() - 1);
+    for (dst, b) in e.message.iter_mut().zip(&message) {
+        *dst = if *b == 0 {
+            b'?' as c_char
+        } else {
+            *b as c_char
+        };
     }
-    for (dst, b) in e.message.iter_mut().zip(src.message[..end].bytes()) {
-        *dst = if b == 0 { b'?' as c_char } else { b as c_char };
-    }
-    e.message[end] = 0;
+    e.message[message.len()] = 0;
 }
 
 #[cfg(test)]
@@ -198,9 +203,33 @@ mod tests {
     #[test]
     fn long_messages_are_cut_at_a_character_boundary() {
         let mut e: wxface_error = unsafe { std::mem::zeroed() };
-        fill(&mut e, &Error::new(Code::Wechat, "张".repeat(400)));
+        fill(
+            &mut e,
+            &Error::new(Code::Wechat, "张".repeat(400)),
+            TextEncoding::Utf8,
+        );
         let msg = unsafe { CStr::from_ptr(e.message.as_ptr()) };
         assert!(msg.to_str().is_ok());
         assert!(msg.to_bytes().len() <= 511);
+    }
+
+    #[test]
+    fn messages_are_written_in_the_answer_encoding() {
+        let mut e: wxface_error = unsafe { std::mem::zeroed() };
+        let src = Error::new(
+            Code::NameMismatch,
+            "the verified name is not the expected 张*",
+        );
+        fill(&mut e, &src, TextEncoding::Gbk);
+        let msg = unsafe { CStr::from_ptr(e.message.as_ptr()) }.to_bytes();
+        assert!(msg.ends_with(&[b' ', 0xD5, 0xC5, b'*']), "{msg:?}");
+        fill(
+            &mut e,
+            &Error::new(Code::Wechat, "张".repeat(400)),
+            TextEncoding::Gbk,
+        );
+        let msg = unsafe { CStr::from_ptr(e.message.as_ptr()) }.to_bytes();
+        assert_eq!(msg.len(), 510);
+        assert!(TextEncoding::Gbk.decode(msg, "message").is_ok());
     }
 }

@@ -21,7 +21,7 @@
 use std::ffi::{c_char, CStr};
 
 use crate::error::{Code, Error, Result};
-use crate::text::InputEncoding;
+use crate::text::TextEncoding;
 
 pub mod audit;
 mod boundary;
@@ -37,7 +37,7 @@ pub mod v1;
 pub mod v2;
 pub mod version;
 
-pub(crate) use boundary::{guard, guard_value, respond, Out};
+pub(crate) use boundary::{answer_encoding, answer_in, guard, guard_value, respond, Out};
 
 /// The bytes of a required C string.
 unsafe fn c_bytes<'a>(p: *const c_char, what: &str) -> Result<&'a [u8]> {
@@ -58,7 +58,7 @@ pub(crate) unsafe fn utf8<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
 }
 
 /// A required C string in the client's input encoding (GBK for legacy HIS).
-pub(crate) unsafe fn text(p: *const c_char, what: &str, enc: InputEncoding) -> Result<String> {
+pub(crate) unsafe fn text(p: *const c_char, what: &str, enc: TextEncoding) -> Result<String> {
     // SAFETY: forwarded contract, see `c_bytes`.
     enc.decode(unsafe { c_bytes(p, what) }?, what)
 }
@@ -67,7 +67,7 @@ pub(crate) unsafe fn text(p: *const c_char, what: &str, enc: InputEncoding) -> R
 pub(crate) unsafe fn opt_text(
     p: *const c_char,
     what: &str,
-    enc: InputEncoding,
+    enc: TextEncoding,
 ) -> Result<Option<String>> {
     if p.is_null() {
         return Ok(None);

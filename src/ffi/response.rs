@@ -6,15 +6,16 @@ use std::ffi::{c_char, CString};
 use zeroize::Zeroize;
 
 use super::error::wxface_error;
-use super::{guard, guard_value, object, object_mut, utf8};
+use super::{answer_encoding, guard, guard_value, object, object_mut, utf8};
 use crate::error::{Code, Error, Result};
 use crate::mask;
 use crate::response::{Response, Value};
+use crate::text::TextEncoding;
 
 struct Field {
     name: CString,
     /// The value's exact bytes: binary data (the getimage photo) as it
-    /// arrived, text as UTF-8 with any NUL it holds, integers as decimal;
+    /// arrived, text in `text_encoding` with any NUL it holds, integers as decimal;
     /// text and integers are followed by a NUL not counted in `len`.
     data: Vec<u8>,
     len: usize,
@@ -37,7 +38,14 @@ pub struct wxface_response {
 impl From<Response> for wxface_response {
     /// Takes the values over: text gains its NUL in place when the
     /// allocation has room, and binary data is moved, never copied.
+    /// Text is handed back in the answer encoding of the call that made
+    /// the response (`text_encoding`).
     fn from(r: Response) -> wxface_response {
+        let enc = answer_encoding();
+        let encoded = |s: String| match enc {
+            TextEncoding::Utf8 => s.into_bytes(),
+            _ => enc.encode(&s).into_owned(),
+        };
         let fields = r
             .into_fields()
             .filter_map(|(name, value)| {
@@ -46,9 +54,9 @@ impl From<Response> for wxface_response {
                     Value::Int(i) => (i.to_string().into_bytes(), Some(i), true),
                     Value::Text(s) => {
                         let int = s.trim().parse().ok();
-                        (s.into_bytes(), int, true)
+                        (encoded(s), int, true)
                     }
-                    Value::Json(s) => (s.into_bytes(), None, true),
+                    Value::Json(s) => (encoded(s), None, true),
                     Value::Bytes(b) => (b, None, false),
                 };
                 let len = bytes.len();
@@ -98,7 +106,8 @@ impl Drop for wxface_response {
     }
 }
 
-/// The field as text (integers as decimal), or NULL if absent (or `r` or
+/// The field as text in `text_encoding` (UTF-8 by default; integers as
+/// decimal), or NULL if absent (or `r` or
 /// `field` is NULL). Also NULL for a value that is no C string: binary data
 /// (the getimage `image`) or text holding a NUL byte; read those with
 /// `wxface_response_bytes`. Valid until `wxface_response_free(r)`.
@@ -141,8 +150,8 @@ pub unsafe extern "system" fn wxface_response_int(
 }
 
 /// The field's exact bytes, for every field: binary fields (`image` from
-/// the getimage calls) as they are, text as UTF-8 including any NUL byte
-/// it holds (such text reads as NULL from `wxface_response_str`), integers
+/// the getimage calls) as they are, text in `text_encoding` (UTF-8 by
+/// default) including any NUL byte it holds (such text reads as NULL from `wxface_response_str`), integers
 /// as decimal; no terminating NUL is counted in `*len`. `*data` stays
 /// valid until `wxface_response_free(r)`. WXFACE_ERR_NOT_FOUND if absent.
 #[no_mangle]

@@ -872,6 +872,33 @@ static void test_gbk_name_verifies_with_input_encoding_gbk(const void *arg) {
     wxface_client_free(c);
 }
 
+/* text_encoding=gbk: a GBK program reads GBK back. The verdict on 李四 for
+ * a verification of 张三 names the expected person masked, 李* in GBK. */
+static void test_gbk_caller_reads_the_message_in_gbk_with_text_encoding_gbk(const void *arg) {
+    const char *zhang_san = "\xD5\xC5\xC8\xFD", *li_si = "\xC0\xEE\xCB\xC4";
+    const char *const extra[] = {"text_encoding", "gbk", NULL};
+    wxface_client *c = client_with(&shared_sb, extra);
+    wxface_response *r = NULL;
+    wxface_error err;
+    char *key = NULL, *openid = NULL, *vr = NULL;
+    (void)arg;
+    if (c == NULL) return;
+    CHECK_CODE(wxface_v1_get_user_id_key(c, zhang_san, expected_id, NULL, &r, &err), &err, WXFACE_OK);
+    key = dup_str(wxface_response_str(r, "user_id_key"));
+    wxface_response_free(r);
+    if (key != NULL) vr = complete_v1(&shared_sb, key, "", &openid);
+    if (vr != NULL) {
+        CHECK_CODE(wxface_v1_verify(c, vr, li_si, expected_id, key, openid, NULL, &err), &err,
+                   WXFACE_ERR_NAME_MISMATCH);
+        CHECK_MSG(strstr(err.message, "\xC0\xEE*") != NULL, "the message does not name 李* in GBK");
+        CHECK_MSG(strstr(err.message, "\xE6\x9D\x8E") == NULL, "the message holds 李 in UTF-8");
+    }
+    free(vr);
+    free(key);
+    free(openid);
+    wxface_client_free(c);
+}
+
 /* ---- configuration -------------------------------------------------------- */
 
 static void test_unknown_config_key_is_config_error_naming_it(const void *arg) {
@@ -2232,6 +2259,7 @@ int main(int argc, char **argv) {
     RUN(test_offline_helpers_reject_null_pointers);
     RUN(test_response_accessors_tolerate_null);
     RUN(test_gbk_name_verifies_with_input_encoding_gbk);
+    RUN(test_gbk_caller_reads_the_message_in_gbk_with_text_encoding_gbk);
 
     RUN(test_unknown_config_key_is_config_error_naming_it);
     RUN(test_config_file_loads_every_key);

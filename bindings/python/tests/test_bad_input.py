@@ -50,13 +50,17 @@ def test_str_reaches_the_library_as_utf8_and_other_encodings_are_refused(sandbox
 
 
 def test_a_config_files_gbk_does_not_apply_to_python_text(sandbox: Sandbox, tmp_path):
-    # A file shared with a GBK program: Python's UTF-8 must still be read as UTF-8.
+    # A file shared with a GBK program: Python's UTF-8 must still be read
+    # as UTF-8, and messages must still come back in UTF-8.
     conf = tmp_path / "wxface.conf"
-    conf.write_text("input_encoding=gbk\n", encoding="utf-8")
+    conf.write_text("text_encoding=gbk\n", encoding="utf-8")
     with wxface.Client.from_file(conf, **sandbox.settings()) as c:
-        assert c.v1_get_user_id_key(NAME, NUMBER).user_id_key
+        key = c.v1_get_user_id_key(NAME, NUMBER).user_id_key
         with pytest.raises(wxface.InvalidEncoding):
             c.v1_get_user_id_key(NAME.encode("gbk"), NUMBER)
+        verify_result, openid = sandbox.complete_v1(key)
+        with pytest.raises(wxface.NameMismatch, match="李\\*"):
+            c.v1_verify(verify_result, "李四", NUMBER, user_id_key=key, openid=openid)
 
 
 def test_push_arguments_are_checked(push_client: wxface.Client):

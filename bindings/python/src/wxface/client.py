@@ -141,8 +141,8 @@ class Client:
                 k, v = _ffi.text(key, "setting name"), _setting(key, value)
                 _ffi.check(lib.wxface_config_set(cfg, k, v, byref(err)), err)
             # Last, so that a file shared with a GBK caller cannot make the
-            # library read this binding's UTF-8 as GBK.
-            _ffi.check(lib.wxface_config_set(cfg, b"input_encoding", b"utf-8", byref(err)), err)
+            # library read this binding's UTF-8 as GBK, nor answer in GBK.
+            _ffi.check(lib.wxface_config_set(cfg, b"text_encoding", b"utf-8", byref(err)), err)
             if token_provider is not None:
                 if not callable(token_provider):
                     raise _ffi.refuse(ArgumentTypeError, "token_provider must be callable")

@@ -509,10 +509,11 @@ public final class WxFaceClient implements AutoCloseable {
                                 cfg, CStrings.required(kv[0], "key"), CStrings.required(kv[1], kv[0]), s.error));
                     }
                 }
-                // Last: Java strings always cross as UTF-8, so a file shared with
-                // a GBK program must not make the library read them as GBK.
+                // Last: Java strings always cross as UTF-8, both ways, so a file
+                // shared with a GBK program must not make the library read them
+                // as GBK or answer in GBK.
                 s.check(Lib.wxface_config_set(
-                        cfg, CStrings.required("input_encoding", "key"), CStrings.required("utf-8", "value"), s.error));
+                        cfg, CStrings.required("text_encoding", "key"), CStrings.required("utf-8", "value"), s.error));
                 if (tokenProvider != null) {
                     TokenBridge bridge = new TokenBridge(tokenProvider);
                     callbacks.add(bridge);

@@ -77,7 +77,7 @@ class BindingPolicyTest {
     @Test
     void aConfigFilesGbkDoesNotApplyToJavaStrings(@TempDir Path dir) throws IOException {
         Path conf = dir.resolve("wxface.conf");
-        Files.write(conf, "input_encoding=gbk\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(conf, "text_encoding=gbk\n".getBytes(StandardCharsets.UTF_8));
         try (WxFaceClient c = sandbox.builder().file(conf).build()) {
             String key = c.v1GetUserIdKey(ClientTest.NAME, ClientTest.ID).getUserIdKey();
             VerifyResult r = c.v1Verify(completeV1(key).getString("verify_result"), ClientTest.NAME, ClientTest.ID);
