@@ -6,7 +6,15 @@
  * and fills an optional caller-owned wxface_error. Out-parameters are written
  * only on success. Objects are opaque, freed with their _free function, which
  * accepts NULL. Strings returned by accessors live until their object is
- * freed. Clients are safe to share between threads; configs are not.
+ * freed; strings you pass are read during the call only. Clients are safe to
+ * share between threads; configs are not.
+ *
+ * This header is the manual, in the order you meet things: version, result
+ * codes, error details, objects, configuration and its keys (at
+ * wxface_config_set), client (how long network calls block and what they
+ * retry: at wxface_client_new), offline helpers, 1.0, 2.0, message push,
+ * responses, callbacks, log levels. Each function says whether it blocks,
+ * its codes, who owns what, and which threads may call it.
  */
 
 #ifndef WXFACE_H
@@ -48,7 +56,8 @@ extern "C" {
 
 /*
  "MAJOR.MINOR.PATCH" of the loaded library; compare with the header's
- `WXFACE_VERSION` to catch a header/library mix-up. Static; never NULL.
+ `WXFACE_VERSION` to catch a header/library mix-up (before 1.0, MAJOR.MINOR
+ must match). Static, never NULL, never freed; never blocks; any thread.
  */
 const char *WXFACE_CALL wxface_version(void);
 
@@ -264,12 +273,15 @@ const char *WXFACE_CALL wxface_version(void);
 
 /*
  The constant's name for a code, e.g. "WXFACE_ERR_NAME_MISMATCH";
- "WXFACE_ERR_UNKNOWN" for a value that is not a code. Static; never NULL.
+ "WXFACE_ERR_UNKNOWN" for a value that is not a code. Static, never NULL,
+ never freed; never blocks; any thread.
  */
 const char *WXFACE_CALL wxface_code_name(int32_t code);
 
 /*
- One English sentence: what the code means and what to do. Static; never NULL.
+ One English sentence: what the code means and what to do; "not a wxface
+ code" for a value that is not one. Static, never NULL, never freed; never
+ blocks; any thread.
  */
 const char *WXFACE_CALL wxface_code_description(int32_t code);
 
@@ -329,6 +341,8 @@ typedef struct wxface_config wxface_config;
 typedef struct wxface_client wxface_client;
 
 /*
+ The fields of an answer or a push, made by the calls that hand one back
+ through `out` (or `event`); yours: free it with `wxface_response_free`.
  Read-only once made, so it may be read from several threads at once.
  */
 typedef struct wxface_response wxface_response;
@@ -346,14 +360,21 @@ typedef struct wxface_cancel wxface_cancel;
  * ------------------------------------------------------------------ */
 
 /*
- A new configuration with every default; NULL only if out of memory.
+ A new configuration with every default (the keys are listed at
+ `wxface_config_set`). Yours: free it with `wxface_config_free`. NULL only if
+ memory ran out. Never blocks. A configuration is used by one thread at a
+ time; clients made from it are shared freely.
  */
 struct wxface_config *WXFACE_CALL wxface_config_new(void);
 
 /*
- Sets one key; the value is text, trimmed. Unknown keys and bad values
- give WXFACE_ERR_CONFIG naming the key (never echoing a secret); the
- configuration is then unchanged. Not thread-safe: one thread per config.
+ Sets one key; the value is text (UTF-8), trimmed and copied. Unknown
+ keys and bad values give WXFACE_ERR_CONFIG naming the key (never
+ echoing a secret); the configuration is then unchanged. Files the keys
+ name are read by `wxface_client_new`, not here. Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT (a NULL argument);
+ WXFACE_ERR_INVALID_ENCODING (not UTF-8); WXFACE_ERR_CONFIG. Never
+ blocks. Not thread-safe: one thread per config.
 
  The keys, with their defaults:
  - `appid`, `secret`: credentials; the library fetches and caches the
@@ -410,17 +431,25 @@ int32_t WXFACE_CALL wxface_config_set(struct wxface_config *cfg,
                                       struct wxface_error *err);
 
 /*
- Loads `key=value` lines (UTF-8, `#` comments). All or nothing: on any
- error, naming the line, the configuration is unchanged. Only a regular
- file of at most 1 MiB is read: a FIFO, a device or a directory is
- WXFACE_ERR_CONFIG at once, without blocking or reading.
+ Loads `key=value` lines (UTF-8, an optional BOM, `#` comments) from `path`
+ (UTF-8) with `wxface_config_set`'s rules. All or nothing: on any error,
+ naming the line, the configuration is unchanged. Only a regular file of at
+ most 1 MiB is read: a FIFO, a device or a directory is WXFACE_ERR_CONFIG at
+ once, without blocking or reading.
+
+ Blocks: reads the file (local I/O only). Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT (`cfg` or `path` NULL),
+ WXFACE_ERR_INVALID_ENCODING (`path` not UTF-8), WXFACE_ERR_CONFIG (cannot be
+ read, not a regular file, too large, not UTF-8, a bad line). `path` is only
+ read during the call. Not thread-safe: one thread per config.
  */
 int32_t WXFACE_CALL wxface_config_load_file(struct wxface_config *cfg,
                                             const char *path,
                                             struct wxface_error *err);
 
 /*
- Frees a configuration; NULL is fine. Clients made from it live on.
+ Frees a configuration; NULL is fine. Clients made from it live on (they
+ copied it). No other thread may be using `cfg`. Never blocks.
  */
 void WXFACE_CALL wxface_config_free(struct wxface_config *cfg);
 
@@ -431,19 +460,49 @@ void WXFACE_CALL wxface_config_free(struct wxface_config *cfg);
  * ------------------------------------------------------------------ */
 
 /*
- Makes a client from `cfg` (copied: later changes to `cfg` do not affect
- it). WXFACE_ERR_CONFIG if credentials are missing or a file (ca_file)
- cannot be read. No network traffic happens here.
+ Makes a client from `cfg`, copied: later changes to `cfg` do not affect it,
+ and `cfg` may be freed at once. On WXFACE_OK `*out` is yours: free it with
+ `wxface_client_free`. Reads `ca_file`, `state_ca_file` and opens
+ `audit_file` now; no network traffic happens here (a Redis `state_store` is
+ connected on first use). Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT
+ (`cfg` or `out` NULL); WXFACE_ERR_CONFIG (no credentials, access_token
+ together with a token callback, push_aes_key without appid, a state store
+ without appid or state_key_prefix, an unreadable file).
+
+ A client is safe to share between threads: every call may run on any thread,
+ at the same time as others. Every call that reaches WeChat blocks its
+ thread, and no longer than this: each HTTP attempt at most `timeout_ms`
+ (default 15000; connecting within it at most `connect_timeout_ms`, default
+ 5000), at most 1 + `max_retries` (default 2) attempts with pauses of 50 ms
+ to 2 s between them; before it, when no valid access token is cached, a
+ token fetch bounded the same way; a token WeChat rejects mid-call (40001,
+ 40014, 41001, 42001) is refreshed and the call made once more. A verdict that checks the
+ shared replay guard waits at most `state_timeout_ms` (default 1000) more for
+ the store.
+
+ Retried: WeChat's errcode -1 (busy: WeChat did nothing), a request that
+ never reached WeChat (DNS, connection refused), and, for reads only
+ (getinfo, getimage, queryverifyinfo, stable_token), a reset connection or
+ HTTP 502, 503, 504. Never retried: a timeout (the bound you configured is the
+ bound you get), a write that may have reached WeChat (getuseridkey,
+ getverifyid, the legacy cgi-bin/token), and every other errcode. The network codes are
+ WXFACE_ERR_NETWORK, _TIMEOUT, _TLS, _HTTP, _BAD_RESPONSE, _PROXY; WeChat's
+ are WXFACE_ERR_ACCESS_TOKEN, _RATE_LIMITED, _SYSTEM_BUSY (after the retries)
+ and WXFACE_ERR_WECHAT (any other errcode, in `wechat_errcode`).
  */
 int32_t WXFACE_CALL wxface_client_new(const struct wxface_config *cfg,
                                       struct wxface_client **out,
                                       struct wxface_error *err);
 
 /*
- A second handle on the same client (same tokens, connections and replay
- guard) whose calls wait at most `timeout_ms` per attempt, and never longer
- than the configured `timeout_ms`: for callers with a deadline (Go
- contexts). Free it like any client.
+ A second handle on the same client (same tokens, connections, replay guard,
+ counters) whose calls wait at most `timeout_ms` per attempt, and never
+ longer than the configured `timeout_ms`: for callers with a deadline (Go
+ contexts). On WXFACE_OK `*out` is yours: free it with `wxface_client_free`.
+ The handles are independent: `c` may be freed before or after `*out` (the
+ shared state lives until the last handle is freed). Never blocks; any
+ thread. Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`c` or `out` NULL,
+ `timeout_ms` 0).
  */
 int32_t WXFACE_CALL wxface_client_with_timeout(const struct wxface_client *c,
                                                uint32_t timeout_ms,
@@ -476,7 +535,10 @@ int32_t WXFACE_CALL wxface_client_stats(const struct wxface_client *c,
                                         struct wxface_error *err);
 
 /*
- Frees a client; NULL is fine. No other thread may be using it.
+ Frees a client handle; NULL is fine. No other thread may be using this
+ handle; other handles on the same client (`wxface_client_with_timeout`) stay
+ valid. Responses made by the client stay valid too. Never blocks on the
+ network.
  */
 void WXFACE_CALL wxface_client_free(struct wxface_client *client);
 
@@ -489,27 +551,36 @@ void WXFACE_CALL wxface_client_free(struct wxface_client *client);
 /*
  Normalises a resident ID number: full-width digits, lower-case x and
  surrounding spaces are accepted; the GB 11643 checksum and the birth date
- are checked; `out` (at least 19 bytes) receives the canonical 18
- characters and a NUL. WXFACE_ERR_INVALID_ID_CARD says what is wrong.
+ are checked; `out` (at least 19 bytes, yours) receives the canonical 18
+ characters and a NUL. Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (NULL, a
+ NUL inside); WXFACE_ERR_INVALID_ENCODING (not UTF-8);
+ WXFACE_ERR_INVALID_ID_CARD (what is wrong, never the number). Offline: never
+ blocks; any thread.
  */
 int32_t WXFACE_CALL wxface_id_card_normalize(const char *id_card_number, char *out, struct wxface_error *err);
 
 /*
  1.0's `id_card_number_md5`: MD5 of the normalised number (upper-case X),
- lower-case hex into `out` (at least 33 bytes).
+ lower-case hex and a NUL into `out` (at least 33 bytes, yours). Codes as
+ `wxface_id_card_normalize`'s. Offline: never blocks; any thread.
  */
 int32_t WXFACE_CALL wxface_md5_id_card_number(const char *id_card_number, char *out, struct wxface_error *err);
 
 /*
- 1.0's `name_utf8_md5`: MD5 of the name's UTF-8 bytes, lower-case hex
- into `out` (at least 33 bytes).
+ 1.0's `name_utf8_md5`: MD5 of the name's UTF-8 bytes exactly as given,
+ lower-case hex and a NUL into `out` (at least 33 bytes, yours). Codes:
+ WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (NULL or empty);
+ WXFACE_ERR_INVALID_ENCODING (not UTF-8). Offline: never blocks; any thread.
  */
 int32_t WXFACE_CALL wxface_md5_name(const char *name, char *out, struct wxface_error *err);
 
 /*
- 2.0's `cert_hash` of (cert_type, cert_name, cert_no) as given, lower-case
- hex into `out` (at least 65 bytes). For IDENTITY_CARD, pass the
- normalised number, as `wxface_v2_get_verify_id` does.
+ 2.0's `cert_hash` of (cert_type, cert_name, cert_no) as given: SHA-256 of
+ `cert_type=B64&cert_name=B64&cert_no=B64`, lower-case hex and a NUL into
+ `out` (at least 65 bytes, yours). For IDENTITY_CARD, pass the normalised
+ number, as `wxface_v2_get_verify_id` does. Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT (NULL or empty, naming it);
+ WXFACE_ERR_INVALID_ENCODING (not UTF-8). Offline: never blocks; any thread.
  */
 int32_t WXFACE_CALL wxface_cert_hash(const char *cert_type,
                                      const char *cert_name,
@@ -523,12 +594,13 @@ int32_t WXFACE_CALL wxface_cert_hash(const char *cert_type,
 #define WXFACE_OUT_SEQ_NO_SIZE 33
 
 /*
- A fresh 2.0 out_seq_no into `buf` (`len` at least
- WXFACE_OUT_SEQ_NO_SIZE, 33): 32 lower-case hex digits and a NUL, a
- UUIDv7 whose first digits are the time, so values sort by creation.
- Unique across threads and processes, no personal data; valid for
- `wxface_v2_get_verify_id`. Use it when your system has no order number
- of its own; store it with the verify_id. Never blocks.
+ A fresh 2.0 out_seq_no into `buf` (`len` at least WXFACE_OUT_SEQ_NO_SIZE,
+ 33; yours): 32 lower-case hex digits and a NUL, a UUIDv7 whose first digits
+ are the time, so values sort by creation. Unique across threads and
+ processes, no personal data; valid for `wxface_v2_get_verify_id`. Use it
+ when your system has no order number of its own; store it with the
+ verify_id. Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`buf` NULL, `len`
+ too small). Never blocks; any thread.
  */
 int32_t WXFACE_CALL wxface_out_seq_no_new(char *buf, size_t len, struct wxface_error *err);
 
@@ -540,9 +612,22 @@ int32_t WXFACE_CALL wxface_out_seq_no_new(char *buf, size_t len, struct wxface_e
  * ------------------------------------------------------------------ */
 
 /*
- Registers the person to verify (getuseridkey). On success `*out` holds
- `user_id_key` and `expires_in`; free it with `wxface_response_free`.
+ Registers the person to verify (getuseridkey). On WXFACE_OK `*out` (yours:
+ `wxface_response_free`) holds `user_id_key` and `expires_in`; give
+ user_id_key to the mini program's `wx.startFacialRecognitionVerify`.
  `out_seq_no` may be NULL; when given, WeChat pushes a face_identify event.
+ The name's middle-dot look-alikes are sent as U+00B7 and the ID number
+ normalised. Strings are read in the client's `input_encoding` during the
+ call only; a NULL, empty or over-long argument is
+ WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+
+ Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
+ attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
+ access-token fetch bounded the same way when no valid token is cached. A
+ write: never resent once it may have reached WeChat. Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT, _INVALID_ENCODING, _INVALID_ID_CARD; the
+ network codes; WeChat's codes; WXFACE_ERR_FIELD_REJECTED (84006). Any
+ thread, concurrently.
  */
 int32_t WXFACE_CALL wxface_v1_get_user_id_key(struct wxface_client *c,
                                               const char *name,
@@ -553,7 +638,19 @@ int32_t WXFACE_CALL wxface_v1_get_user_id_key(struct wxface_client *c,
 
 /*
  WeChat's record of a verification (getinfo), NOT judged: WXFACE_OK means
- only that WeChat answered errcode 0. Use `wxface_v1_verify` for a verdict.
+ only that WeChat answered errcode 0; use `wxface_v1_verify` for a verdict.
+ On WXFACE_OK `*out` (yours: `wxface_response_free`) holds WeChat's fields.
+ Strings are read in the client's `input_encoding` during the call only; a
+ NULL, empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it,
+ before any request.
+
+ Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
+ attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
+ access-token fetch bounded the same way when no valid token is cached. A
+ read: resent after a reset or HTTP 502-504. Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT, _INVALID_ENCODING; the network codes; WeChat's
+ codes; WXFACE_ERR_VERIFY_RESULT_INVALID (84001), _VERIFY_RESULT_EXPIRED
+ (84002), _USER_INFO_NOT_FOUND (84003). Any thread, concurrently.
  */
 int32_t WXFACE_CALL wxface_v1_get_info(struct wxface_client *c,
                                        const char *verify_result,
@@ -561,20 +658,36 @@ int32_t WXFACE_CALL wxface_v1_get_info(struct wxface_client *c,
                                        struct wxface_error *err);
 
 /*
- The verdict: WXFACE_OK only if WeChat answered errcode 0 and
- identify_ret 0; the ID and name MD5s are those of the expected person
- (ID normalised, X upper case); user_id_key and openid equal the expected
- ones when given (non-NULL); finish_time is within `max_result_age_s`;
- and this client has not accepted this verify_result before. Each failed
- check has its own code. `out` may be NULL; if not, it receives getinfo's
- fields on success.
+ The 1.0 verdict: WXFACE_OK only if WeChat answered errcode 0 and
+ identify_ret 0; the ID and name MD5s are those of the expected person (ID
+ normalised, X upper case); user_id_key and openid equal the expected ones
+ when given (non-NULL); finish_time is within `max_result_age_s`; and no
+ client sharing this replay guard (`state_store`) has accepted this
+ verify_result before. Each failed check has its own code. `out` may be NULL;
+ if not, on WXFACE_OK `*out` (yours: `wxface_response_free`) holds getinfo's
+ fields.
 
- Every field the verdict reads must have WeChat's exact JSON type
- (`errcode: 84001.0` or `identify_ret: "0"` is WXFACE_ERR_BAD_RESPONSE),
- and an answer holding a member twice is WXFACE_ERR_BAD_RESPONSE.
- `verify_result` is trimmed before WeChat and the replay check see it
- (whitespace inside is WXFACE_ERR_INVALID_ARGUMENT). In `name`, look-alikes
- of the middle dot U+00B7 (README, Reliability) are read as U+00B7.
+ Every field the verdict reads must have WeChat's exact JSON type (`errcode:
+ 84001.0` or `identify_ret: "0"` is WXFACE_ERR_BAD_RESPONSE), and an answer
+ holding a member twice is WXFACE_ERR_BAD_RESPONSE. `verify_result` is
+ trimmed before WeChat and the replay check see it (whitespace inside is
+ WXFACE_ERR_INVALID_ARGUMENT). In `name`, look-alikes of the middle dot
+ U+00B7 (README, Reliability) are read as U+00B7. Strings are read in the
+ client's `input_encoding` during the call only; a NULL, empty or over-long
+ argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+
+ Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
+ attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
+ access-token fetch bounded the same way when no valid token is cached. Then
+ the replay check, at most `state_timeout_ms` with a shared store. getinfo is
+ a read: resent after a reset or HTTP 502-504. Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT, _INVALID_ENCODING, _INVALID_ID_CARD; the
+ network codes; WeChat's codes; WXFACE_ERR_VERIFY_RESULT_INVALID,
+ _VERIFY_RESULT_EXPIRED, _USER_INFO_NOT_FOUND; the verdicts
+ WXFACE_ERR_NOT_PASSED (identify_ret in `verify_ret`), _PENDING (10005),
+ _ID_MISMATCH, _NAME_MISMATCH, _USER_ID_KEY_MISMATCH, _OPENID_MISMATCH,
+ _STALE_RESULT, _REPLAYED; WXFACE_ERR_STATE_STORE (never OK without the
+ store's answer). Any thread, concurrently.
  */
 int32_t WXFACE_CALL wxface_v1_verify(struct wxface_client *c,
                                      const char *verify_result,
@@ -586,12 +699,20 @@ int32_t WXFACE_CALL wxface_v1_verify(struct wxface_client *c,
                                      struct wxface_error *err);
 
 /*
- The photo taken during a 1.0 verification (getimage): `*out` holds
- `image` (read it with `wxface_response_bytes`) and `content_type`. A
- JSON answer from WeChat is its error code (84001, 84002, ...). 1.0 only:
- WeChat documents no getimage for 2.0 (0.2.0 removed wxface_v2_get_image).
- The photo is biometric data: store it only where the law allows, never
- in logs.
+ The photo taken during a 1.0 verification (getimage): on WXFACE_OK `*out`
+ (yours: `wxface_response_free`) holds `image` (read it with
+ `wxface_response_bytes`; at most 8 MiB) and `content_type`. A JSON answer
+ from WeChat is its error code. 1.0 only: WeChat documents no getimage for
+ 2.0. The photo is biometric data: store it only where the law allows, never
+ in logs. Strings are read in the client's `input_encoding` during the call
+ only; a NULL, empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT
+ naming it, before any request.
+
+ Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
+ attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
+ access-token fetch bounded the same way when no valid token is cached. A
+ read: resent after a reset or HTTP 502-504. Codes as `wxface_v1_get_info`'s.
+ Any thread, concurrently.
  */
 int32_t WXFACE_CALL wxface_v1_get_image(struct wxface_client *c,
                                         const char *verify_result,
@@ -606,19 +727,27 @@ int32_t WXFACE_CALL wxface_v1_get_image(struct wxface_client *c,
  * ------------------------------------------------------------------ */
 
 /*
- Starts a 2.0 verification (getverifyid) for the mini-program user
- `openid`, with cert_type IDENTITY_CARD and the normalised number. `*out`
- holds `verify_id` (for `wx.requestFacialVerify`), `expires_in`,
- `expires_at` (Unix seconds) and `cert_hash`: keep verify_id, out_seq_no,
- openid and cert_hash for `wxface_v2_query`; the raw name and number are
- no longer needed.
+ Starts a 2.0 verification (getverifyid) for the mini-program user `openid`,
+ with cert_type IDENTITY_CARD and the normalised number. On WXFACE_OK `*out`
+ (yours: `wxface_response_free`) holds `verify_id` (for
+ `wx.requestFacialVerify`), `expires_in`, `expires_at` (Unix seconds) and
+ `cert_hash`: keep verify_id, out_seq_no, openid and cert_hash for
+ `wxface_v2_query`; the raw name and number are no longer needed.
 
  `out_seq_no` must be 5 to 32 characters of `0-9 A-Z a-z _ -`, never used
  before with this appid (`wxface_out_seq_no_new` makes one); any other is
- WXFACE_ERR_INVALID_ARGUMENT before a request. WeChat's answers:
- WXFACE_ERR_OUT_SEQ_NO_USED (84019), WXFACE_ERR_FIELD_REJECTED (84010-84016,
- 40003 unknown openid; the message names the field). A write: never retried
- once it may have reached WeChat.
+ WXFACE_ERR_INVALID_ARGUMENT before a request. Strings are read in the
+ client's `input_encoding` during the call only; a NULL, empty or over-long
+ argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+
+ Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
+ attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
+ access-token fetch bounded the same way when no valid token is cached. A
+ write: never resent once it may have reached WeChat. Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT, _INVALID_ENCODING, _INVALID_ID_CARD; the
+ network codes; WeChat's codes; WXFACE_ERR_OUT_SEQ_NO_USED (84019),
+ WXFACE_ERR_FIELD_REJECTED (84010-84016, 40003 unknown openid; the message
+ names the field). Any thread, concurrently.
  */
 int32_t WXFACE_CALL wxface_v2_get_verify_id(struct wxface_client *c,
                                             const char *out_seq_no,
@@ -629,16 +758,26 @@ int32_t WXFACE_CALL wxface_v2_get_verify_id(struct wxface_client *c,
                                             struct wxface_error *err);
 
 /*
- The 2.0 verdict (queryverifyinfo): WXFACE_OK only if WeChat answered
- errcode 0 and verify_ret 10000. verify_ret 10300 (not completed) or
- 10005 (still checking): WXFACE_ERR_PENDING, ask again later
- (`wxface_v2_wait`). Any other verify_ret: WXFACE_ERR_NOT_PASSED with
- `verify_ret` and its meaning in the message. WeChat checks the fields
- against getverifyid's: WXFACE_ERR_OUT_SEQ_NO_MISMATCH (84020),
- WXFACE_ERR_OPENID_MISMATCH (84017), WXFACE_ERR_CERT_HASH_MISMATCH (84018),
- WXFACE_ERR_VERIFY_ID_EXPIRED (84022), WXFACE_ERR_OUT_SEQ_NO_USED (84019),
- WXFACE_ERR_FIELD_REJECTED (84010, 84016, 84021). out_seq_no is checked
- like getverifyid's before a request. `out` may be NULL.
+ The 2.0 verdict (queryverifyinfo): WXFACE_OK only if WeChat answered errcode
+ 0 and verify_ret 10000. verify_ret 10300 (not completed) or 10005 (still
+ checking): WXFACE_ERR_PENDING, ask again later (`wxface_v2_wait`). Any other
+ verify_ret: WXFACE_ERR_NOT_PASSED with `verify_ret` and its meaning in the
+ message. `out` may be NULL; if not, on WXFACE_OK `*out` (yours:
+ `wxface_response_free`) holds WeChat's fields. out_seq_no is checked like
+ getverifyid's and cert_hash must be 64 hex digits, before a request. Strings
+ are read in the client's `input_encoding` during the call only; a NULL,
+ empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before
+ any request.
+
+ Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
+ attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
+ access-token fetch bounded the same way when no valid token is cached. A
+ read: resent after a reset or HTTP 502-504. Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT, _INVALID_ENCODING; the network codes; WeChat's
+ codes; WXFACE_ERR_PENDING, _NOT_PASSED; WeChat's checks against getverifyid:
+ WXFACE_ERR_OUT_SEQ_NO_MISMATCH (84020), _OPENID_MISMATCH (84017),
+ _CERT_HASH_MISMATCH (84018), _VERIFY_ID_EXPIRED (84022), _OUT_SEQ_NO_USED
+ (84019), _FIELD_REJECTED (84010, 84016, 84021). Any thread, concurrently.
  */
 int32_t WXFACE_CALL wxface_v2_query(struct wxface_client *c,
                                     const char *verify_id,
@@ -649,21 +788,25 @@ int32_t WXFACE_CALL wxface_v2_query(struct wxface_client *c,
                                     struct wxface_error *err);
 
 /*
- `wxface_v2_query`, asked again while the answer is WXFACE_ERR_PENDING:
- the first pause is `wait_interval_ms` (default 1000), then each doubles
- up to 8 times it. Blocks at most `timeout_ms` (at least 1), and never
- past the end of the verify_id's life when this client made its
- getverifyid call (from `expires_in`); no query or pause runs past either
- bound (each query's timeout is cut to the time left; retries that could
- not finish are not started). A verify_id from another process or client
- is capped by `timeout_ms` alone: pass at most `expires_at` minus now.
+ `wxface_v2_query`, asked again while the answer is WXFACE_ERR_PENDING: the
+ first pause is `wait_interval_ms` (default 1000), then each doubles up to 8
+ times it. Returns the first answer that is not PENDING, exactly as
+ `wxface_v2_query` would; WXFACE_ERR_PENDING with the last `verify_ret` if
+ the deadline came or `cancel` (may be NULL) fired first;
+ WXFACE_ERR_VERIFY_ID_EXPIRED if the verify_id's life ends before another
+ query could be made. `out` may be NULL; if not, on WXFACE_OK `*out` (yours:
+ `wxface_response_free`) holds WeChat's fields. Strings are read in the
+ client's `input_encoding` during the call only; a NULL, empty or over-long
+ argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
 
- Returns the first answer that is not PENDING, exactly as
- `wxface_v2_query` would (WXFACE_OK, WXFACE_ERR_NOT_PASSED, a mismatch,
- WXFACE_ERR_VERIFY_ID_EXPIRED for 84022, ...); WXFACE_ERR_PENDING with
- the last `verify_ret` if the deadline came or `cancel` (may be NULL)
- fired first; WXFACE_ERR_VERIFY_ID_EXPIRED if the verify_id's life ends
- before another query could be made. `out` may be NULL.
+ Blocks at most `timeout_ms` (at least 1; 0 is WXFACE_ERR_INVALID_ARGUMENT),
+ and never past the end of the verify_id's life when this client made its
+ getverifyid call (from `expires_in`): no query, retry or pause runs past
+ either bound (each query's timeout is cut to the time left; a retry that
+ could not finish is not started). A verify_id from another process or client
+ is capped by `timeout_ms` alone: pass at most `expires_at` minus now. Codes:
+ those of `wxface_v2_query`. Any thread, concurrently; another thread ends it
+ early with `wxface_cancel_fire`.
  */
 int32_t WXFACE_CALL wxface_v2_wait(struct wxface_client *c,
                                    const char *verify_id,
@@ -676,19 +819,22 @@ int32_t WXFACE_CALL wxface_v2_wait(struct wxface_client *c,
                                    struct wxface_error *err);
 
 /*
- A new cancel token, not fired; NULL only if memory ran out.
+ A new cancel token for `wxface_v2_wait`, not fired. Yours: free it with
+ `wxface_cancel_free` once no wait uses it. NULL only if memory ran out.
+ Never blocks.
  */
 struct wxface_cancel *WXFACE_CALL wxface_cancel_new(void);
 
 /*
- Fires the token: every `wxface_v2_wait` using it returns
- WXFACE_ERR_PENDING at once (after the query in flight, if any), and later
- ones after their first query. NULL is ignored. Never blocks for long.
+ Fires the token: every `wxface_v2_wait` using it returns WXFACE_ERR_PENDING
+ at once (after the query in flight, if any), and later ones after their
+ first query. NULL is ignored. Never blocks for long; any thread,
+ concurrently.
  */
 void WXFACE_CALL wxface_cancel_fire(const struct wxface_cancel *cancel);
 
 /*
- Frees a cancel token; NULL is fine. No wait may be using it.
+ Frees a cancel token; NULL is fine. No wait may be using it. Never blocks.
  */
 void WXFACE_CALL wxface_cancel_free(struct wxface_cancel *cancel);
 
@@ -700,17 +846,23 @@ void WXFACE_CALL wxface_cancel_free(struct wxface_cancel *cancel);
 
 /*
  The GET handshake WeChat makes when the push URL is configured: checks
- `signature` (and the timestamp window) in `query`, the raw query string
- received. On WXFACE_OK, answer the request with its `echostr` as is
- (`wxface_push_url_echo` hands it to you).
+ `signature` (and the timestamp window, `push_max_skew_s`) in `query`, the
+ raw query string received (UTF-8). On WXFACE_OK, answer the request with its
+ `echostr` as is (`wxface_push_url_echo` hands it to you). Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT, _INVALID_ENCODING; WXFACE_ERR_CONFIG (no
+ `push_token`); WXFACE_ERR_PUSH_SIGNATURE, _PUSH_STALE, _PUSH_TOO_LARGE. CPU
+ only: never blocks; any thread, concurrently. `query` and `body` are read
+ during the call only.
  */
 int32_t WXFACE_CALL wxface_push_check_url(const struct wxface_client *c,
                                           const char *query,
                                           struct wxface_error *err);
 
 /*
- `wxface_push_check_url`, and on success `*out` holds the field `echostr`
- to send back.
+ `wxface_push_check_url`, and on WXFACE_OK `*out` (yours:
+ `wxface_response_free`) holds the field `echostr` to send back. Codes as
+ `wxface_push_check_url`'s. CPU only: never blocks; any thread, concurrently.
+ `query` and `body` are read during the call only.
  */
 int32_t WXFACE_CALL wxface_push_url_echo(const struct wxface_client *c,
                                          const char *query,
@@ -719,12 +871,17 @@ int32_t WXFACE_CALL wxface_push_url_echo(const struct wxface_client *c,
 
 /*
  Opens a push POST: `query` is the raw query string, `body` the raw body
- (`body_len` bytes, at most 64 KiB). Checks the signature (msg_signature
- for encrypted bodies; never `signature` alone), the timestamp window,
- decrypts, checks the appid, and parses JSON or XML. `*event` gets every
- field under WeChat's names (`Event`, `openid`, `out_seq_no`,
- `verify_result`, `CreateTime`, ...). A push is a hint: call
- `wxface_v1_verify` on its verify_result for the verdict.
+ (`body_len` bytes, at most 64 KiB). Checks the signature (msg_signature for
+ encrypted bodies; never `signature` alone once `push_aes_key` is set), the
+ timestamp window (`push_max_skew_s`), decrypts, checks the appid, and parses
+ JSON or XML (DTDs refused). On WXFACE_OK `*event` (yours:
+ `wxface_response_free`) holds every field under WeChat's names (`Event`,
+ `openid`, `out_seq_no`, `verify_result`, `CreateTime`, ...). A push is a
+ hint: call `wxface_v1_verify` on its verify_result for the verdict. Codes:
+ WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT, _INVALID_ENCODING; WXFACE_ERR_CONFIG
+ (no `push_token`); WXFACE_ERR_PUSH_SIGNATURE, _PUSH_DECRYPT, _PUSH_APPID,
+ _PUSH_FORMAT, _PUSH_STALE, _PUSH_TOO_LARGE. CPU only: never blocks; any
+ thread, concurrently. `query` and `body` are read during the call only.
  */
 int32_t WXFACE_CALL wxface_push_open(const struct wxface_client *c,
                                      const char *query,
@@ -736,9 +893,14 @@ int32_t WXFACE_CALL wxface_push_open(const struct wxface_client *c,
 /*
  Builds a push as WeChat would send it with this client's push_token,
  push_aes_key and appid: `format` "json" or "xml", `mode` "plain",
- "compatible" or "safe"; `message` the plaintext (`message_len` bytes).
- `*out` holds `query` (to append after `?`) and `body`. For a server's own
- tests, and for the sandbox.
+ "compatible" or "safe"; `message` the plaintext (`message_len` bytes,
+ UTF-8). On WXFACE_OK `*out` (yours: `wxface_response_free`) holds `query`
+ (to append after `?`) and `body`. For a server's own tests, and for the
+ sandbox. Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (NULL, an unknown
+ format or mode, an empty nonce, a message that is not UTF-8 or, in
+ compatible mode, does not parse); WXFACE_ERR_CONFIG (no `push_token`, or
+ safe/compatible mode without `push_aes_key`). CPU only: never blocks; any
+ thread, concurrently.
  */
 int32_t WXFACE_CALL wxface_push_seal(const struct wxface_client *c,
                                      const char *format,
@@ -759,16 +921,20 @@ int32_t WXFACE_CALL wxface_push_seal(const struct wxface_client *c,
 
 /*
  The field as text in `text_encoding` (UTF-8 by default; integers as
- decimal), or NULL if absent (or `r` or
- `field` is NULL). Also NULL for a value that is no C string: binary data
- (the getimage `image`) or text holding a NUL byte; read those with
- `wxface_response_bytes`. Valid until `wxface_response_free(r)`.
+ decimal), or NULL if absent (or `r` or `field` is NULL). Also NULL for a
+ value that is no C string: binary data (the getimage `image`) or text
+ holding a NUL byte; read those with `wxface_response_bytes`. The text is
+ `r`'s (NUL-terminated): valid until `wxface_response_free(r)`, never free
+ it. Never blocks; any number of
+ threads may read one response at once.
  */
 const char *WXFACE_CALL wxface_response_str(const struct wxface_response *r, const char *field);
 
 /*
- The field as an integer (WeChat's numbers, or text holding one, as in
- XML pushes). WXFACE_ERR_NOT_FOUND if absent or not a whole number.
+ The field as an integer into `*out` (WeChat's numbers, or text holding one,
+ as in XML pushes). Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`r`,
+ `field` or `out` NULL); WXFACE_ERR_NOT_FOUND (absent or not a whole number).
+ Never blocks; any number of threads may read one response at once.
  */
 int32_t WXFACE_CALL wxface_response_int(const struct wxface_response *r,
                                         const char *field,
@@ -777,10 +943,14 @@ int32_t WXFACE_CALL wxface_response_int(const struct wxface_response *r,
 
 /*
  The field's exact bytes, for every field: binary fields (`image` from
- the getimage calls) as they are, text in `text_encoding` (UTF-8 by
- default) including any NUL byte it holds (such text reads as NULL from `wxface_response_str`), integers
- as decimal; no terminating NUL is counted in `*len`. `*data` stays
- valid until `wxface_response_free(r)`. WXFACE_ERR_NOT_FOUND if absent.
+ getimage) as they are, text in `text_encoding` (UTF-8 by default)
+ including any NUL byte it holds (such text reads as NULL from
+ `wxface_response_str`), integers as decimal; no terminating NUL is
+ counted in `*len`. `*data` is `r`'s: valid until
+ `wxface_response_free(r)`, never free it. Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT (a NULL argument); WXFACE_ERR_NOT_FOUND
+ (absent). Never blocks; any number of threads may read one response at
+ once.
  */
 int32_t WXFACE_CALL wxface_response_bytes(const struct wxface_response *r,
                                           const char *field,
@@ -789,18 +959,22 @@ int32_t WXFACE_CALL wxface_response_bytes(const struct wxface_response *r,
                                           struct wxface_error *err);
 
 /*
- How many fields the response has (0 for NULL).
+ How many fields the response has (0 for NULL). Never blocks; any number of
+ threads may read one response at once.
  */
 size_t WXFACE_CALL wxface_response_count(const struct wxface_response *r);
 
 /*
- The name of field `index` (0-based, in WeChat's order), or NULL if out
- of range. Valid until `wxface_response_free(r)`.
+ The name of field `index` (0-based, in WeChat's order), or NULL if out of
+ range or `r` is NULL. The name is `r`'s: valid until
+ `wxface_response_free(r)`, never free it. Never blocks; any number of
+ threads may read one response at once.
  */
 const char *WXFACE_CALL wxface_response_field_name(const struct wxface_response *r, size_t index);
 
 /*
- Frees a response; NULL is fine.
+ Frees a response, wiping its values (they may be personal data); NULL is
+ fine. No other thread may be reading it. Never blocks.
  */
 void WXFACE_CALL wxface_response_free(struct wxface_response *r);
 
@@ -833,9 +1007,11 @@ typedef int32_t (WXFACE_CALL *wxface_token_callback)(void *user_data,
                                                      int64_t *expires_in_s);
 
 /*
- Uses `callback` for access tokens. Pass NULL to remove it. `user_data`
- is handed back unchanged and must stay valid while any client made from
- this configuration lives.
+ Uses `callback` for access tokens instead of appid/secret (see
+ `wxface_token_callback`); NULL removes it. `user_data` is handed back
+ unchanged and must stay valid while any client made from this configuration
+ lives. Not thread-safe: one thread per config, as for `wxface_config_set`.
+ Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`cfg` NULL). Never blocks.
  */
 int32_t WXFACE_CALL wxface_config_set_token_callback(struct wxface_config *cfg,
                                                      wxface_token_callback callback,
@@ -851,8 +1027,11 @@ int32_t WXFACE_CALL wxface_config_set_token_callback(struct wxface_config *cfg,
 typedef void (WXFACE_CALL *wxface_log_callback)(void *user_data, int32_t level, const char *message);
 
 /*
- Sends log lines up to `log_level` (default info) to `callback`; NULL
- turns logging off. `user_data` as for the token callback.
+ Sends log lines up to `log_level` (default info) to `callback` (see
+ `wxface_log_callback`); NULL turns logging off. `user_data` as for the token
+ callback. Not thread-safe: one thread per config, as for
+ `wxface_config_set`. Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`cfg`
+ NULL). Never blocks.
  */
 int32_t WXFACE_CALL wxface_config_set_log_callback(struct wxface_config *cfg,
                                                    wxface_log_callback callback,
@@ -887,12 +1066,14 @@ int32_t WXFACE_CALL wxface_config_set_log_callback(struct wxface_config *cfg,
 typedef int32_t (WXFACE_CALL *wxface_replay_callback)(void *user_data, const char *key, int64_t ttl_s);
 
 /*
- Keeps the replay guard in `callback` instead of memory; NULL goes back
- to memory. Not together with a Redis `state_store`
- (`wxface_client_new` then fails with WXFACE_ERR_CONFIG). Keys are scoped
- by `state_key_prefix` (default `wxface:{appid}:`), so appid or
- state_key_prefix must be set. `user_data` is handed back unchanged and
- must stay valid while any client made from this configuration lives.
+ Keeps the replay guard in `callback` (see `wxface_replay_callback`) instead
+ of memory; NULL goes back to memory. Not together with a Redis `state_store`
+ (`wxface_client_new` then fails with WXFACE_ERR_CONFIG). Keys are scoped by
+ `state_key_prefix` (default `wxface:{appid}:`), so appid or state_key_prefix
+ must be set. `user_data` is handed back unchanged and must stay valid while
+ any client made from this configuration lives. Not thread-safe: one thread
+ per config, as for `wxface_config_set`. Codes: WXFACE_OK;
+ WXFACE_ERR_INVALID_ARGUMENT (`cfg` NULL). Never blocks.
  */
 int32_t WXFACE_CALL wxface_config_set_replay_callback(struct wxface_config *cfg,
                                                       wxface_replay_callback callback,
@@ -924,11 +1105,13 @@ typedef void (WXFACE_CALL *wxface_audit_callback)(void *user_data,
                                                   const char *json);
 
 /*
- Sends every client made from `cfg` afterwards the audit records of its
- calls (see `wxface_audit_callback`); NULL removes the callback. With the
- `audit_file` key as well, each record goes to both. `user_data` is
- handed back unchanged and must stay valid while any client made from
- this configuration lives.
+ Sends every client made from `cfg` afterwards the audit records of its calls
+ (see `wxface_audit_callback`); NULL removes the callback. With the
+ `audit_file` key as well, each record goes to both. `user_data` is handed
+ back unchanged and must stay valid while any client made from this
+ configuration lives. Not thread-safe: one thread per config, as for
+ `wxface_config_set`. Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`cfg`
+ NULL). Never blocks.
  */
 int32_t WXFACE_CALL wxface_config_set_audit_callback(struct wxface_config *cfg,
                                                      wxface_audit_callback callback,

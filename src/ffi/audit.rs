@@ -36,11 +36,13 @@ pub type wxface_audit_callback = Option<
     ),
 >;
 
-/// Sends every client made from `cfg` afterwards the audit records of its
-/// calls (see `wxface_audit_callback`); NULL removes the callback. With the
-/// `audit_file` key as well, each record goes to both. `user_data` is
-/// handed back unchanged and must stay valid while any client made from
-/// this configuration lives.
+/// Sends every client made from `cfg` afterwards the audit records of its calls
+/// (see `wxface_audit_callback`); NULL removes the callback. With the
+/// `audit_file` key as well, each record goes to both. `user_data` is handed
+/// back unchanged and must stay valid while any client made from this
+/// configuration lives. Not thread-safe: one thread per config, as for
+/// `wxface_config_set`. Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`cfg`
+/// NULL). Never blocks.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_config_set_audit_callback(
     cfg: *mut wxface_config,

@@ -65,7 +65,10 @@ pub type wxface_token_callback = Option<
 pub type wxface_log_callback =
     Option<unsafe extern "system" fn(user_data: *mut c_void, level: i32, message: *const c_char)>;
 
-/// A new configuration with every default; NULL only if out of memory.
+/// A new configuration with every default (the keys are listed at
+/// `wxface_config_set`). Yours: free it with `wxface_config_free`. NULL only if
+/// memory ran out. Never blocks. A configuration is used by one thread at a
+/// time; clients made from it are shared freely.
 #[no_mangle]
 pub extern "system" fn wxface_config_new() -> *mut wxface_config {
     guard_value(|| {
@@ -75,9 +78,13 @@ pub extern "system" fn wxface_config_new() -> *mut wxface_config {
     })
 }
 
-/// Sets one key; the value is text, trimmed. Unknown keys and bad values
-/// give WXFACE_ERR_CONFIG naming the key (never echoing a secret); the
-/// configuration is then unchanged. Not thread-safe: one thread per config.
+/// Sets one key; the value is text (UTF-8), trimmed and copied. Unknown
+/// keys and bad values give WXFACE_ERR_CONFIG naming the key (never
+/// echoing a secret); the configuration is then unchanged. Files the keys
+/// name are read by `wxface_client_new`, not here. Codes: WXFACE_OK;
+/// WXFACE_ERR_INVALID_ARGUMENT (a NULL argument);
+/// WXFACE_ERR_INVALID_ENCODING (not UTF-8); WXFACE_ERR_CONFIG. Never
+/// blocks. Not thread-safe: one thread per config.
 ///
 /// The keys, with their defaults:
 /// - `appid`, `secret`: credentials; the library fetches and caches the
@@ -141,10 +148,17 @@ pub unsafe extern "system" fn wxface_config_set(
     })
 }
 
-/// Loads `key=value` lines (UTF-8, `#` comments). All or nothing: on any
-/// error, naming the line, the configuration is unchanged. Only a regular
-/// file of at most 1 MiB is read: a FIFO, a device or a directory is
-/// WXFACE_ERR_CONFIG at once, without blocking or reading.
+/// Loads `key=value` lines (UTF-8, an optional BOM, `#` comments) from `path`
+/// (UTF-8) with `wxface_config_set`'s rules. All or nothing: on any error,
+/// naming the line, the configuration is unchanged. Only a regular file of at
+/// most 1 MiB is read: a FIFO, a device or a directory is WXFACE_ERR_CONFIG at
+/// once, without blocking or reading.
+///
+/// Blocks: reads the file (local I/O only). Codes: WXFACE_OK;
+/// WXFACE_ERR_INVALID_ARGUMENT (`cfg` or `path` NULL),
+/// WXFACE_ERR_INVALID_ENCODING (`path` not UTF-8), WXFACE_ERR_CONFIG (cannot be
+/// read, not a regular file, too large, not UTF-8, a bad line). `path` is only
+/// read during the call. Not thread-safe: one thread per config.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_config_load_file(
     cfg: *mut wxface_config,
@@ -158,9 +172,11 @@ pub unsafe extern "system" fn wxface_config_load_file(
     })
 }
 
-/// Uses `callback` for access tokens. Pass NULL to remove it. `user_data`
-/// is handed back unchanged and must stay valid while any client made from
-/// this configuration lives.
+/// Uses `callback` for access tokens instead of appid/secret (see
+/// `wxface_token_callback`); NULL removes it. `user_data` is handed back
+/// unchanged and must stay valid while any client made from this configuration
+/// lives. Not thread-safe: one thread per config, as for `wxface_config_set`.
+/// Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`cfg` NULL). Never blocks.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_config_set_token_callback(
     cfg: *mut wxface_config,
@@ -180,8 +196,11 @@ pub unsafe extern "system" fn wxface_config_set_token_callback(
     })
 }
 
-/// Sends log lines up to `log_level` (default info) to `callback`; NULL
-/// turns logging off. `user_data` as for the token callback.
+/// Sends log lines up to `log_level` (default info) to `callback` (see
+/// `wxface_log_callback`); NULL turns logging off. `user_data` as for the token
+/// callback. Not thread-safe: one thread per config, as for
+/// `wxface_config_set`. Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`cfg`
+/// NULL). Never blocks.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_config_set_log_callback(
     cfg: *mut wxface_config,
@@ -201,7 +220,8 @@ pub unsafe extern "system" fn wxface_config_set_log_callback(
     })
 }
 
-/// Frees a configuration; NULL is fine. Clients made from it live on.
+/// Frees a configuration; NULL is fine. Clients made from it live on (they
+/// copied it). No other thread may be using `cfg`. Never blocks.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_config_free(cfg: *mut wxface_config) {
     // SAFETY: from wxface_config_new, freed once (header contract).

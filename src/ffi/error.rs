@@ -108,7 +108,8 @@ pub const WXFACE_ERR_PUSH_TOO_LARGE: i32 = 45;
 pub const WXFACE_ERR_INTERNAL: i32 = 99;
 
 /// The constant's name for a code, e.g. "WXFACE_ERR_NAME_MISMATCH";
-/// "WXFACE_ERR_UNKNOWN" for a value that is not a code. Static; never NULL.
+/// "WXFACE_ERR_UNKNOWN" for a value that is not a code. Static, never NULL,
+/// never freed; never blocks; any thread.
 #[no_mangle]
 pub extern "system" fn wxface_code_name(code: i32) -> *const c_char {
     guard_value(|| match Code::from_i32(code) {
@@ -117,7 +118,9 @@ pub extern "system" fn wxface_code_name(code: i32) -> *const c_char {
     })
 }
 
-/// One English sentence: what the code means and what to do. Static; never NULL.
+/// One English sentence: what the code means and what to do; "not a wxface
+/// code" for a value that is not one. Static, never NULL, never freed; never
+/// blocks; any thread.
 #[no_mangle]
 pub extern "system" fn wxface_code_description(code: i32) -> *const c_char {
     guard_value(|| match Code::from_i32(code) {

@@ -11,8 +11,11 @@ pub const WXFACE_OUT_SEQ_NO_SIZE: usize = 33;
 
 /// Normalises a resident ID number: full-width digits, lower-case x and
 /// surrounding spaces are accepted; the GB 11643 checksum and the birth date
-/// are checked; `out` (at least 19 bytes) receives the canonical 18
-/// characters and a NUL. WXFACE_ERR_INVALID_ID_CARD says what is wrong.
+/// are checked; `out` (at least 19 bytes, yours) receives the canonical 18
+/// characters and a NUL. Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (NULL, a
+/// NUL inside); WXFACE_ERR_INVALID_ENCODING (not UTF-8);
+/// WXFACE_ERR_INVALID_ID_CARD (what is wrong, never the number). Offline: never
+/// blocks; any thread.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_id_card_normalize(
     id_card_number: *const c_char,
@@ -30,7 +33,8 @@ pub unsafe extern "system" fn wxface_id_card_normalize(
 }
 
 /// 1.0's `id_card_number_md5`: MD5 of the normalised number (upper-case X),
-/// lower-case hex into `out` (at least 33 bytes).
+/// lower-case hex and a NUL into `out` (at least 33 bytes, yours). Codes as
+/// `wxface_id_card_normalize`'s. Offline: never blocks; any thread.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_md5_id_card_number(
     id_card_number: *const c_char,
@@ -47,8 +51,10 @@ pub unsafe extern "system" fn wxface_md5_id_card_number(
     })
 }
 
-/// 1.0's `name_utf8_md5`: MD5 of the name's UTF-8 bytes, lower-case hex
-/// into `out` (at least 33 bytes).
+/// 1.0's `name_utf8_md5`: MD5 of the name's UTF-8 bytes exactly as given,
+/// lower-case hex and a NUL into `out` (at least 33 bytes, yours). Codes:
+/// WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (NULL or empty);
+/// WXFACE_ERR_INVALID_ENCODING (not UTF-8). Offline: never blocks; any thread.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_md5_name(
     name: *const c_char,
@@ -65,9 +71,12 @@ pub unsafe extern "system" fn wxface_md5_name(
     })
 }
 
-/// 2.0's `cert_hash` of (cert_type, cert_name, cert_no) as given, lower-case
-/// hex into `out` (at least 65 bytes). For IDENTITY_CARD, pass the
-/// normalised number, as `wxface_v2_get_verify_id` does.
+/// 2.0's `cert_hash` of (cert_type, cert_name, cert_no) as given: SHA-256 of
+/// `cert_type=B64&cert_name=B64&cert_no=B64`, lower-case hex and a NUL into
+/// `out` (at least 65 bytes, yours). For IDENTITY_CARD, pass the normalised
+/// number, as `wxface_v2_get_verify_id` does. Codes: WXFACE_OK;
+/// WXFACE_ERR_INVALID_ARGUMENT (NULL or empty, naming it);
+/// WXFACE_ERR_INVALID_ENCODING (not UTF-8). Offline: never blocks; any thread.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_cert_hash(
     cert_type: *const c_char,
@@ -90,12 +99,13 @@ pub unsafe extern "system" fn wxface_cert_hash(
     })
 }
 
-/// A fresh 2.0 out_seq_no into `buf` (`len` at least
-/// WXFACE_OUT_SEQ_NO_SIZE, 33): 32 lower-case hex digits and a NUL, a
-/// UUIDv7 whose first digits are the time, so values sort by creation.
-/// Unique across threads and processes, no personal data; valid for
-/// `wxface_v2_get_verify_id`. Use it when your system has no order number
-/// of its own; store it with the verify_id. Never blocks.
+/// A fresh 2.0 out_seq_no into `buf` (`len` at least WXFACE_OUT_SEQ_NO_SIZE,
+/// 33; yours): 32 lower-case hex digits and a NUL, a UUIDv7 whose first digits
+/// are the time, so values sort by creation. Unique across threads and
+/// processes, no personal data; valid for `wxface_v2_get_verify_id`. Use it
+/// when your system has no order number of its own; store it with the
+/// verify_id. Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`buf` NULL, `len`
+/// too small). Never blocks; any thread.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_out_seq_no_new(
     buf: *mut c_char,

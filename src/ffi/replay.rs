@@ -32,12 +32,14 @@ pub type wxface_replay_callback = Option<
     unsafe extern "system" fn(user_data: *mut c_void, key: *const c_char, ttl_s: i64) -> i32,
 >;
 
-/// Keeps the replay guard in `callback` instead of memory; NULL goes back
-/// to memory. Not together with a Redis `state_store`
-/// (`wxface_client_new` then fails with WXFACE_ERR_CONFIG). Keys are scoped
-/// by `state_key_prefix` (default `wxface:{appid}:`), so appid or
-/// state_key_prefix must be set. `user_data` is handed back unchanged and
-/// must stay valid while any client made from this configuration lives.
+/// Keeps the replay guard in `callback` (see `wxface_replay_callback`) instead
+/// of memory; NULL goes back to memory. Not together with a Redis `state_store`
+/// (`wxface_client_new` then fails with WXFACE_ERR_CONFIG). Keys are scoped by
+/// `state_key_prefix` (default `wxface:{appid}:`), so appid or state_key_prefix
+/// must be set. `user_data` is handed back unchanged and must stay valid while
+/// any client made from this configuration lives. Not thread-safe: one thread
+/// per config, as for `wxface_config_set`. Codes: WXFACE_OK;
+/// WXFACE_ERR_INVALID_ARGUMENT (`cfg` NULL). Never blocks.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_config_set_replay_callback(
     cfg: *mut wxface_config,

@@ -30,6 +30,8 @@ impl Field {
     }
 }
 
+/// The fields of an answer or a push, made by the calls that hand one back
+/// through `out` (or `event`); yours: free it with `wxface_response_free`.
 /// Read-only once made, so it may be read from several threads at once.
 pub struct wxface_response {
     fields: Vec<Field>,
@@ -107,10 +109,12 @@ impl Drop for wxface_response {
 }
 
 /// The field as text in `text_encoding` (UTF-8 by default; integers as
-/// decimal), or NULL if absent (or `r` or
-/// `field` is NULL). Also NULL for a value that is no C string: binary data
-/// (the getimage `image`) or text holding a NUL byte; read those with
-/// `wxface_response_bytes`. Valid until `wxface_response_free(r)`.
+/// decimal), or NULL if absent (or `r` or `field` is NULL). Also NULL for a
+/// value that is no C string: binary data (the getimage `image`) or text
+/// holding a NUL byte; read those with `wxface_response_bytes`. The text is
+/// `r`'s (NUL-terminated): valid until `wxface_response_free(r)`, never free
+/// it. Never blocks; any number of
+/// threads may read one response at once.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_response_str(
     r: *const wxface_response,
@@ -126,8 +130,10 @@ pub unsafe extern "system" fn wxface_response_str(
     })
 }
 
-/// The field as an integer (WeChat's numbers, or text holding one, as in
-/// XML pushes). WXFACE_ERR_NOT_FOUND if absent or not a whole number.
+/// The field as an integer into `*out` (WeChat's numbers, or text holding one,
+/// as in XML pushes). Codes: WXFACE_OK; WXFACE_ERR_INVALID_ARGUMENT (`r`,
+/// `field` or `out` NULL); WXFACE_ERR_NOT_FOUND (absent or not a whole number).
+/// Never blocks; any number of threads may read one response at once.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_response_int(
     r: *const wxface_response,
@@ -150,10 +156,14 @@ pub unsafe extern "system" fn wxface_response_int(
 }
 
 /// The field's exact bytes, for every field: binary fields (`image` from
-/// the getimage calls) as they are, text in `text_encoding` (UTF-8 by
-/// default) including any NUL byte it holds (such text reads as NULL from `wxface_response_str`), integers
-/// as decimal; no terminating NUL is counted in `*len`. `*data` stays
-/// valid until `wxface_response_free(r)`. WXFACE_ERR_NOT_FOUND if absent.
+/// getimage) as they are, text in `text_encoding` (UTF-8 by default)
+/// including any NUL byte it holds (such text reads as NULL from
+/// `wxface_response_str`), integers as decimal; no terminating NUL is
+/// counted in `*len`. `*data` is `r`'s: valid until
+/// `wxface_response_free(r)`, never free it. Codes: WXFACE_OK;
+/// WXFACE_ERR_INVALID_ARGUMENT (a NULL argument); WXFACE_ERR_NOT_FOUND
+/// (absent). Never blocks; any number of threads may read one response at
+/// once.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_response_bytes(
     r: *const wxface_response,
@@ -175,7 +185,8 @@ pub unsafe extern "system" fn wxface_response_bytes(
     })
 }
 
-/// How many fields the response has (0 for NULL).
+/// How many fields the response has (0 for NULL). Never blocks; any number of
+/// threads may read one response at once.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_response_count(r: *const wxface_response) -> usize {
     guard_value(|| {
@@ -184,8 +195,10 @@ pub unsafe extern "system" fn wxface_response_count(r: *const wxface_response) -
     })
 }
 
-/// The name of field `index` (0-based, in WeChat's order), or NULL if out
-/// of range. Valid until `wxface_response_free(r)`.
+/// The name of field `index` (0-based, in WeChat's order), or NULL if out of
+/// range or `r` is NULL. The name is `r`'s: valid until
+/// `wxface_response_free(r)`, never free it. Never blocks; any number of
+/// threads may read one response at once.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_response_field_name(
     r: *const wxface_response,
@@ -200,7 +213,8 @@ pub unsafe extern "system" fn wxface_response_field_name(
     })
 }
 
-/// Frees a response; NULL is fine.
+/// Frees a response, wiping its values (they may be personal data); NULL is
+/// fine. No other thread may be reading it. Never blocks.
 #[no_mangle]
 pub unsafe extern "system" fn wxface_response_free(r: *mut wxface_response) {
     // SAFETY: from a wxface call, freed once (header contract).
