@@ -476,19 +476,19 @@ void WXFACE_CALL wxface_config_free(struct wxface_config *cfg);
  5000), at most 1 + `max_retries` (default 2) attempts with pauses of 50 ms
  to 2 s between them; before it, when no valid access token is cached, a
  token fetch bounded the same way; a token WeChat rejects mid-call (40001,
- 40014, 41001, 42001) is refreshed and the call made once more. A verdict that checks the
- shared replay guard waits at most `state_timeout_ms` (default 1000) more for
- the store.
+ 40014, 41001, 42001) is refreshed and the call made once more. A verdict
+ that checks the shared replay guard waits at most `state_timeout_ms`
+ (default 1000) more for the store.
 
  Retried: WeChat's errcode -1 (busy: WeChat did nothing), a request that
  never reached WeChat (DNS, connection refused), and, for reads only
  (getinfo, getimage, queryverifyinfo, stable_token), a reset connection or
- HTTP 502, 503, 504. Never retried: a timeout (the bound you configured is the
- bound you get), a write that may have reached WeChat (getuseridkey,
- getverifyid, the legacy cgi-bin/token), and every other errcode. The network codes are
- WXFACE_ERR_NETWORK, _TIMEOUT, _TLS, _HTTP, _BAD_RESPONSE, _PROXY; WeChat's
- are WXFACE_ERR_ACCESS_TOKEN, _RATE_LIMITED, _SYSTEM_BUSY (after the retries)
- and WXFACE_ERR_WECHAT (any other errcode, in `wechat_errcode`).
+ HTTP 502, 503, 504. Never retried: a timeout (the bound you configured is
+ the bound you get), a write that may have reached WeChat (getuseridkey,
+ getverifyid, the legacy cgi-bin/token), and every other errcode. The network
+ codes are WXFACE_ERR_NETWORK, _TIMEOUT, _TLS, _HTTP, _BAD_RESPONSE, _PROXY;
+ WeChat's are WXFACE_ERR_ACCESS_TOKEN, _RATE_LIMITED, _SYSTEM_BUSY (after the
+ retries) and WXFACE_ERR_WECHAT (any other errcode, in `wechat_errcode`).
  */
 int32_t WXFACE_CALL wxface_client_new(const struct wxface_config *cfg,
                                       struct wxface_client **out,
@@ -617,9 +617,9 @@ int32_t WXFACE_CALL wxface_out_seq_no_new(char *buf, size_t len, struct wxface_e
  user_id_key to the mini program's `wx.startFacialRecognitionVerify`.
  `out_seq_no` may be NULL; when given, WeChat pushes a face_identify event.
  The name's middle-dot look-alikes are sent as U+00B7 and the ID number
- normalised. Strings are read in the client's `input_encoding` during the
- call only; a NULL, empty or over-long argument is
- WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+ normalised. Strings are read in the client's input encoding
+ (`text_encoding`) during the call only; a NULL, empty or over-long argument
+ is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
 
  Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
  attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -640,9 +640,9 @@ int32_t WXFACE_CALL wxface_v1_get_user_id_key(struct wxface_client *c,
  WeChat's record of a verification (getinfo), NOT judged: WXFACE_OK means
  only that WeChat answered errcode 0; use `wxface_v1_verify` for a verdict.
  On WXFACE_OK `*out` (yours: `wxface_response_free`) holds WeChat's fields.
- Strings are read in the client's `input_encoding` during the call only; a
- NULL, empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it,
- before any request.
+ Strings are read in the client's input encoding (`text_encoding`) during the
+ call only; a NULL, empty or over-long argument is
+ WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
 
  Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
  attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -673,8 +673,9 @@ int32_t WXFACE_CALL wxface_v1_get_info(struct wxface_client *c,
  trimmed before WeChat and the replay check see it (whitespace inside is
  WXFACE_ERR_INVALID_ARGUMENT). In `name`, look-alikes of the middle dot
  U+00B7 (README, Reliability) are read as U+00B7. Strings are read in the
- client's `input_encoding` during the call only; a NULL, empty or over-long
- argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+ client's input encoding (`text_encoding`) during the call only; a NULL,
+ empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before
+ any request.
 
  Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
  attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -704,9 +705,9 @@ int32_t WXFACE_CALL wxface_v1_verify(struct wxface_client *c,
  `wxface_response_bytes`; at most 8 MiB) and `content_type`. A JSON answer
  from WeChat is its error code. 1.0 only: WeChat documents no getimage for
  2.0. The photo is biometric data: store it only where the law allows, never
- in logs. Strings are read in the client's `input_encoding` during the call
- only; a NULL, empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT
- naming it, before any request.
+ in logs. Strings are read in the client's input encoding (`text_encoding`)
+ during the call only; a NULL, empty or over-long argument is
+ WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
 
  Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
  attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -737,8 +738,9 @@ int32_t WXFACE_CALL wxface_v1_get_image(struct wxface_client *c,
  `out_seq_no` must be 5 to 32 characters of `0-9 A-Z a-z _ -`, never used
  before with this appid (`wxface_out_seq_no_new` makes one); any other is
  WXFACE_ERR_INVALID_ARGUMENT before a request. Strings are read in the
- client's `input_encoding` during the call only; a NULL, empty or over-long
- argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+ client's input encoding (`text_encoding`) during the call only; a NULL,
+ empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before
+ any request.
 
  Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
  attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -765,9 +767,9 @@ int32_t WXFACE_CALL wxface_v2_get_verify_id(struct wxface_client *c,
  message. `out` may be NULL; if not, on WXFACE_OK `*out` (yours:
  `wxface_response_free`) holds WeChat's fields. out_seq_no is checked like
  getverifyid's and cert_hash must be 64 hex digits, before a request. Strings
- are read in the client's `input_encoding` during the call only; a NULL,
- empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before
- any request.
+ are read in the client's input encoding (`text_encoding`) during the call
+ only; a NULL, empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT
+ naming it, before any request.
 
  Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
  attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -796,8 +798,9 @@ int32_t WXFACE_CALL wxface_v2_query(struct wxface_client *c,
  WXFACE_ERR_VERIFY_ID_EXPIRED if the verify_id's life ends before another
  query could be made. `out` may be NULL; if not, on WXFACE_OK `*out` (yours:
  `wxface_response_free`) holds WeChat's fields. Strings are read in the
- client's `input_encoding` during the call only; a NULL, empty or over-long
- argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+ client's input encoding (`text_encoding`) during the call only; a NULL,
+ empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before
+ any request.
 
  Blocks at most `timeout_ms` (at least 1; 0 is WXFACE_ERR_INVALID_ARGUMENT),
  and never past the end of the verify_id's life when this client made its

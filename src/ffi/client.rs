@@ -37,19 +37,19 @@ impl From<Client> for wxface_client {
 /// 5000), at most 1 + `max_retries` (default 2) attempts with pauses of 50 ms
 /// to 2 s between them; before it, when no valid access token is cached, a
 /// token fetch bounded the same way; a token WeChat rejects mid-call (40001,
-/// 40014, 41001, 42001) is refreshed and the call made once more. A verdict that checks the
-/// shared replay guard waits at most `state_timeout_ms` (default 1000) more for
-/// the store.
+/// 40014, 41001, 42001) is refreshed and the call made once more. A verdict
+/// that checks the shared replay guard waits at most `state_timeout_ms`
+/// (default 1000) more for the store.
 ///
 /// Retried: WeChat's errcode -1 (busy: WeChat did nothing), a request that
 /// never reached WeChat (DNS, connection refused), and, for reads only
 /// (getinfo, getimage, queryverifyinfo, stable_token), a reset connection or
-/// HTTP 502, 503, 504. Never retried: a timeout (the bound you configured is the
-/// bound you get), a write that may have reached WeChat (getuseridkey,
-/// getverifyid, the legacy cgi-bin/token), and every other errcode. The network codes are
-/// WXFACE_ERR_NETWORK, _TIMEOUT, _TLS, _HTTP, _BAD_RESPONSE, _PROXY; WeChat's
-/// are WXFACE_ERR_ACCESS_TOKEN, _RATE_LIMITED, _SYSTEM_BUSY (after the retries)
-/// and WXFACE_ERR_WECHAT (any other errcode, in `wechat_errcode`).
+/// HTTP 502, 503, 504. Never retried: a timeout (the bound you configured is
+/// the bound you get), a write that may have reached WeChat (getuseridkey,
+/// getverifyid, the legacy cgi-bin/token), and every other errcode. The network
+/// codes are WXFACE_ERR_NETWORK, _TIMEOUT, _TLS, _HTTP, _BAD_RESPONSE, _PROXY;
+/// WeChat's are WXFACE_ERR_ACCESS_TOKEN, _RATE_LIMITED, _SYSTEM_BUSY (after the
+/// retries) and WXFACE_ERR_WECHAT (any other errcode, in `wechat_errcode`).
 #[no_mangle]
 pub unsafe extern "system" fn wxface_client_new(
     cfg: *const wxface_config,

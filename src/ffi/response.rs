@@ -44,9 +44,14 @@ impl From<Response> for wxface_response {
     /// the response (`text_encoding`).
     fn from(r: Response) -> wxface_response {
         let enc = answer_encoding();
+        // The UTF-8 original of re-encoded text is wiped like the rest.
         let encoded = |s: String| match enc {
             TextEncoding::Utf8 => s.into_bytes(),
-            _ => enc.encode(&s).into_owned(),
+            _ => {
+                let bytes = enc.encode(&s).into_owned();
+                s.into_bytes().zeroize();
+                bytes
+            }
         };
         let fields = r
             .into_fields()

@@ -13,9 +13,9 @@ use crate::v1::Expected;
 /// user_id_key to the mini program's `wx.startFacialRecognitionVerify`.
 /// `out_seq_no` may be NULL; when given, WeChat pushes a face_identify event.
 /// The name's middle-dot look-alikes are sent as U+00B7 and the ID number
-/// normalised. Strings are read in the client's `input_encoding` during the
-/// call only; a NULL, empty or over-long argument is
-/// WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+/// normalised. Strings are read in the client's input encoding
+/// (`text_encoding`) during the call only; a NULL, empty or over-long argument
+/// is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
 ///
 /// Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
 /// attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -51,9 +51,9 @@ pub unsafe extern "system" fn wxface_v1_get_user_id_key(
 /// WeChat's record of a verification (getinfo), NOT judged: WXFACE_OK means
 /// only that WeChat answered errcode 0; use `wxface_v1_verify` for a verdict.
 /// On WXFACE_OK `*out` (yours: `wxface_response_free`) holds WeChat's fields.
-/// Strings are read in the client's `input_encoding` during the call only; a
-/// NULL, empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it,
-/// before any request.
+/// Strings are read in the client's input encoding (`text_encoding`) during the
+/// call only; a NULL, empty or over-long argument is
+/// WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
 ///
 /// Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
 /// attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -94,8 +94,9 @@ pub unsafe extern "system" fn wxface_v1_get_info(
 /// trimmed before WeChat and the replay check see it (whitespace inside is
 /// WXFACE_ERR_INVALID_ARGUMENT). In `name`, look-alikes of the middle dot
 /// U+00B7 (README, Reliability) are read as U+00B7. Strings are read in the
-/// client's `input_encoding` during the call only; a NULL, empty or over-long
-/// argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+/// client's input encoding (`text_encoding`) during the call only; a NULL,
+/// empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before
+/// any request.
 ///
 /// Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
 /// attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -144,9 +145,9 @@ pub unsafe extern "system" fn wxface_v1_verify(
 /// `wxface_response_bytes`; at most 8 MiB) and `content_type`. A JSON answer
 /// from WeChat is its error code. 1.0 only: WeChat documents no getimage for
 /// 2.0. The photo is biometric data: store it only where the law allows, never
-/// in logs. Strings are read in the client's `input_encoding` during the call
-/// only; a NULL, empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT
-/// naming it, before any request.
+/// in logs. Strings are read in the client's input encoding (`text_encoding`)
+/// during the call only; a NULL, empty or over-long argument is
+/// WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
 ///
 /// Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
 /// attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an

@@ -19,8 +19,9 @@ use crate::wait::Cancel;
 /// `out_seq_no` must be 5 to 32 characters of `0-9 A-Z a-z _ -`, never used
 /// before with this appid (`wxface_out_seq_no_new` makes one); any other is
 /// WXFACE_ERR_INVALID_ARGUMENT before a request. Strings are read in the
-/// client's `input_encoding` during the call only; a NULL, empty or over-long
-/// argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+/// client's input encoding (`text_encoding`) during the call only; a NULL,
+/// empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before
+/// any request.
 ///
 /// Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
 /// attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -63,9 +64,9 @@ pub unsafe extern "system" fn wxface_v2_get_verify_id(
 /// message. `out` may be NULL; if not, on WXFACE_OK `*out` (yours:
 /// `wxface_response_free`) holds WeChat's fields. out_seq_no is checked like
 /// getverifyid's and cert_hash must be 64 hex digits, before a request. Strings
-/// are read in the client's `input_encoding` during the call only; a NULL,
-/// empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before
-/// any request.
+/// are read in the client's input encoding (`text_encoding`) during the call
+/// only; a NULL, empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT
+/// naming it, before any request.
 ///
 /// Blocks: a network call (see `wxface_client_new`): at most 1 + `max_retries`
 /// attempts of at most `timeout_ms` each (defaults: 3 x 15 s), after an
@@ -149,8 +150,9 @@ pub unsafe extern "system" fn wxface_cancel_free(cancel: *mut wxface_cancel) {
 /// WXFACE_ERR_VERIFY_ID_EXPIRED if the verify_id's life ends before another
 /// query could be made. `out` may be NULL; if not, on WXFACE_OK `*out` (yours:
 /// `wxface_response_free`) holds WeChat's fields. Strings are read in the
-/// client's `input_encoding` during the call only; a NULL, empty or over-long
-/// argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before any request.
+/// client's input encoding (`text_encoding`) during the call only; a NULL,
+/// empty or over-long argument is WXFACE_ERR_INVALID_ARGUMENT naming it, before
+/// any request.
 ///
 /// Blocks at most `timeout_ms` (at least 1; 0 is WXFACE_ERR_INVALID_ARGUMENT),
 /// and never past the end of the verify_id's life when this client made its
