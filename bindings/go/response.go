@@ -6,6 +6,7 @@ import "C"
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -13,20 +14,26 @@ import (
 // response reads one wxface_response into Go values; the caller frees r.
 type response struct{ r *C.wxface_response }
 
-// fields copies every field, under WeChat's names, as text. Binary fields
+// fields copies every field, under WeChat's names, as text: one C call
+// (wxface_response_texts: name NUL value NUL ...) split here. Binary fields
 // (getimage's `image`) have no text form and are left out: read them with
 // bytes.
 func (x response) fields() map[string]string {
-	n := int(C.wxface_response_count(x.r))
-	out := make(map[string]string, n)
-	for i := 0; i < n; i++ {
-		name := C.wxface_response_field_name(x.r, C.size_t(i))
-		if name == nil {
-			continue
-		}
-		if v := C.wxface_response_str(x.r, name); v != nil {
-			out[C.GoString(name)] = C.GoString(v)
-		}
+	var data *C.char
+	var n C.size_t
+	var cerr C.wxface_error
+	if C.wxface_response_texts(x.r, &data, &n, &cerr) != 0 || n == 0 {
+		return map[string]string{}
+	}
+	// One Go string for the whole block; the map's keys and values are
+	// slices of it, so the copy is made once.
+	block := C.GoStringN(data, C.int(n-1))
+	out := make(map[string]string, strings.Count(block, "\x00")/2+1)
+	for len(block) > 0 {
+		name, rest, _ := strings.Cut(block, "\x00")
+		value, rest, _ := strings.Cut(rest, "\x00")
+		out[name] = value
+		block = rest
 	}
 	return out
 }

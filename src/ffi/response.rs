@@ -2,6 +2,7 @@
 //! WeChat's names.
 
 use std::ffi::{c_char, CString};
+use std::sync::OnceLock;
 
 use zeroize::Zeroize;
 
@@ -35,6 +36,9 @@ impl Field {
 /// Read-only once made, so it may be read from several threads at once.
 pub struct wxface_response {
     fields: Vec<Field>,
+    /// `wxface_response_texts`'s block, made on its first call: a binding
+    /// that copies every field pays one crossing instead of two a field.
+    texts: OnceLock<Vec<u8>>,
 }
 
 impl From<Response> for wxface_response {
@@ -78,11 +82,29 @@ impl From<Response> for wxface_response {
                 })
             })
             .collect();
-        wxface_response { fields }
+        wxface_response {
+            fields,
+            texts: OnceLock::new(),
+        }
     }
 }
 
 impl wxface_response {
+    /// name NUL text NUL for every field with a C-string form, in order.
+    fn texts(&self) -> &[u8] {
+        self.texts.get_or_init(|| {
+            let texts = || self.fields.iter().filter(|f| f.c_text);
+            let size = texts().map(|f| f.name.as_bytes().len() + f.len + 2).sum();
+            let mut block = Vec::with_capacity(size);
+            for f in texts() {
+                block.extend_from_slice(f.name.as_bytes_with_nul());
+                // A C-text value is followed by its NUL in `data`.
+                block.extend_from_slice(&f.data[..=f.len]);
+            }
+            block
+        })
+    }
+
     fn find(&self, name: &str) -> Option<&Field> {
         self.fields
             .iter()
@@ -109,6 +131,9 @@ impl Drop for wxface_response {
     fn drop(&mut self) {
         for f in &mut self.fields {
             f.data.zeroize();
+        }
+        if let Some(block) = self.texts.get_mut() {
+            block.zeroize();
         }
     }
 }
@@ -185,6 +210,37 @@ pub unsafe extern "system" fn wxface_response_bytes(
             let (data, len) = (object_mut(data, "data")?, object_mut(len, "len")?);
             let bytes = find(r, field)?.bytes();
             (*data, *len) = (bytes.as_ptr(), bytes.len());
+        }
+        Ok(())
+    })
+}
+
+/// Every field that has a C-string form (those `wxface_response_str`
+/// gives), in WeChat's order, in one block: `name NUL value NUL name NUL
+/// value NUL ...`, values in the same encoding as `wxface_response_str`
+/// gives them (`text_encoding`); `*len` counts every byte, the last NUL included (0 for
+/// a response without such fields: then `*data` must not be read). Fields
+/// without one (the getimage photo, text holding a NUL) are left out:
+/// when the pairs number fewer than `wxface_response_count`, read the
+/// others by index with `wxface_response_bytes`. For bindings that copy a
+/// whole answer: one call instead of two a field. Made on the first call,
+/// read-only then (several threads may call it at once); `*data` stays
+/// valid until `wxface_response_free(r)`. WXFACE_ERR_INVALID_ARGUMENT for
+/// a NULL argument. Never blocks.
+#[no_mangle]
+pub unsafe extern "system" fn wxface_response_texts(
+    r: *const wxface_response,
+    data: *mut *const c_char,
+    len: *mut usize,
+    err: *mut wxface_error,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: a live response and writable `data` and `len` per the
+        // header; each conversion checks NULL. The block lives as long as `r`.
+        unsafe {
+            let (data, len) = (object_mut(data, "data")?, object_mut(len, "len")?);
+            let block = object(r, "r")?.texts();
+            (*data, *len) = (block.as_ptr().cast(), block.len());
         }
         Ok(())
     })
@@ -279,6 +335,31 @@ mod tests {
             wxface_response_bytes(&r, name.as_ptr(), &mut data, &mut len, std::ptr::null_mut())
         };
         assert_eq!((rc, data, len), (0, at, 1 << 20));
+    }
+
+    fn read_texts(r: &wxface_response) -> Vec<u8> {
+        let (mut data, mut len) = (std::ptr::null(), 0usize);
+        // SAFETY: live response and out-pointers; err may be NULL.
+        let rc = unsafe { wxface_response_texts(r, &mut data, &mut len, std::ptr::null_mut()) };
+        assert_eq!(rc, 0);
+        if len == 0 {
+            return vec![];
+        }
+        // SAFETY: on success data points at len bytes owned by `r`.
+        unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) }.to_vec()
+    }
+
+    #[test]
+    fn texts_pairs_every_c_text_field_in_order_and_leaves_out_the_rest() {
+        let mut core =
+            Response::from_json(br#"{"errcode":0,"errmsg":"o\u0000k","openid":"o1","n":1.5}"#)
+                .unwrap();
+        core.set("image", Value::Bytes(vec![0xFF, 0, 0xD8]));
+        let r = wxface_response::from(core);
+        assert_eq!(read_texts(&r), b"errcode\00\0openid\0o1\0n\01.5\0".to_vec());
+        // Made once: a second call gives the same block.
+        assert_eq!(read_texts(&r), read_texts(&r));
+        assert_eq!(read_texts(&wxface_response::from(Response::new())), b"");
     }
 
     #[test]

@@ -815,6 +815,42 @@ static void test_offline_helpers_reject_null_pointers(const void *arg) {
     CHECK_INT(wxface_md5_name(NULL, NULL, NULL), WXFACE_ERR_INVALID_ARGUMENT);
 }
 
+static void test_response_texts_pairs_every_text_field_and_leaves_out_the_photo(const void *arg) {
+    char *vr = passed_verification(&shared_sb, shared_client, NULL, NULL);
+    wxface_response *r = NULL;
+    wxface_error err;
+    const char *block = NULL, *p, *end;
+    size_t len = 0, pairs = 0, i, count;
+    (void)arg;
+    if (vr == NULL) return;
+    CHECK_CODE(wxface_v1_get_image(shared_client, vr, &r, &err), &err, WXFACE_OK);
+    CHECK_CODE(wxface_response_texts(r, &block, &len, &err), &err, WXFACE_OK);
+    CHECK(len > 0 && block[len - 1] == '\0');
+    /* Each pair is what wxface_response_str gives, in field order, and the
+       photo (no C-string form) is the one field left out. */
+    count = wxface_response_count(r);
+    for (p = block, end = block + len, i = 0; p < end && i < count; i++) {
+        const char *name = wxface_response_field_name(r, i);
+        const char *text = wxface_response_str(r, name);
+        if (text == NULL) {
+            CHECK_STR(name, "image");
+            continue;
+        }
+        CHECK_STR(p, name);
+        p += strlen(p) + 1;
+        CHECK_STR(p, text);
+        p += strlen(p) + 1;
+        pairs++;
+    }
+    CHECK(p == end);
+    CHECK_INT((int64_t)pairs, (int64_t)count - 1);
+    CHECK_NULL_ARG(wxface_response_texts(NULL, &block, &len, &err), &err, "r");
+    CHECK_NULL_ARG(wxface_response_texts(r, NULL, &len, &err), &err, "data");
+    CHECK_NULL_ARG(wxface_response_texts(r, &block, NULL, &err), &err, "len");
+    wxface_response_free(r);
+    free(vr);
+}
+
 static void test_response_accessors_tolerate_null(const void *arg) {
     int64_t v = 7;
     wxface_error err;
@@ -2257,6 +2293,7 @@ int main(int argc, char **argv) {
     RUN(test_client_functions_reject_null_pointers);
     RUN(test_push_functions_reject_null_pointers);
     RUN(test_offline_helpers_reject_null_pointers);
+    RUN(test_response_texts_pairs_every_text_field_and_leaves_out_the_photo);
     RUN(test_response_accessors_tolerate_null);
     RUN(test_gbk_name_verifies_with_input_encoding_gbk);
     RUN(test_gbk_caller_reads_the_message_in_gbk_with_text_encoding_gbk);

@@ -117,24 +117,27 @@ def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = (
     (the photo of getimage); plus the named ones as integers where they are.
     The `binary` names must be present: their absence raises NotFound.
 
-    Two C calls per field and none more: the named integers are read from
-    the text already copied (the library writes integers as decimal text)."""
+    One C call for all the text fields (wxface_response_texts: name NUL
+    value NUL ...), split here; fields without a text form are read by
+    index, and the named integers parsed from the text already copied (the
+    library writes integers as decimal text)."""
     lib = _native.lib()
-    field_name = lib.wxface_response_field_name
-    field_text = lib.wxface_response_str
-    fields: Fields = {}
+    scratch = _SCRATCH
+    code = lib.wxface_response_texts(response, scratch.texts_ref, scratch.size_ref, scratch.err_ref)
+    check(code, scratch.err)
+    size = scratch.size.value
+    parts = string_at(scratch.texts, size - 1).decode("utf-8", "replace").split("\0") if size else []
+    pairs = iter(parts)
+    fields: Fields = dict(zip(pairs, pairs))
     blobs: Blobs = {}
-    for i in range(lib.wxface_response_count(response)):
-        name = field_name(response, i)
-        if name is None:
-            continue
-        value = field_text(response, name)
-        key = name.decode("utf-8", "replace")
-        if value is not None:
-            fields[key] = value.decode("utf-8", "replace")
-        else:
-            # NULL text: a binary field, or text holding a NUL byte.
-            blobs[key] = read_bytes(response, name)
+    if len(fields) < lib.wxface_response_count(response):
+        field_name = lib.wxface_response_field_name
+        for i in range(lib.wxface_response_count(response)):
+            name = field_name(response, i)
+            key = name.decode("utf-8", "replace") if name is not None else None
+            if key is not None and key not in fields:
+                # No text form: a binary field, or text holding a NUL byte.
+                blobs[key] = read_bytes(response, name)
     for name in binary:
         if name not in blobs:
             blobs[name] = read_bytes(response, name.encode())
@@ -166,6 +169,10 @@ class _Scratch(threading.local):
         self.out_ref = byref(self.out)
         self.err = _native.ErrorStruct()
         self.err_ref = byref(self.err)
+        self.texts = c_void_p()
+        self.texts_ref = byref(self.texts)
+        self.size = c_size_t()
+        self.size_ref = byref(self.size)
 
 
 _SCRATCH = _Scratch()

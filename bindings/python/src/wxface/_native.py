@@ -102,6 +102,10 @@ _PROTOTYPES = {
         c_int32,
         [c_void_p, c_char_p, POINTER(POINTER(c_uint8)), POINTER(c_size_t), _ERR],
     ),
+    "wxface_response_texts": (
+        c_int32,
+        [c_void_p, POINTER(c_void_p), POINTER(c_size_t), _ERR],
+    ),
     "wxface_response_count": (c_size_t, [c_void_p]),
     "wxface_response_field_name": (c_char_p, [c_void_p, c_size_t]),
     "wxface_response_free": (None, [c_void_p]),

@@ -139,6 +139,8 @@ final class Lib {
 
     static native int wxface_response_bytes(Pointer r, byte[] field, Pointer data, Pointer len, Pointer err);
 
+    static native int wxface_response_texts(Pointer r, Pointer data, Pointer len, Pointer err);
+
     static native SizeT wxface_response_count(Pointer r);
 
     static native Pointer wxface_response_field_name(Pointer r, SizeT index);

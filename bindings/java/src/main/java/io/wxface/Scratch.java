@@ -6,7 +6,8 @@ import com.sun.jna.Pointer;
 
 /**
  * Per-thread native memory for the {@code wxface_error}, one out-pointer
- * and the pointer/length pair of {@code wxface_response_bytes}, so an offline call allocates no native memory at all. The
+ * and the pointer/length pair of {@code wxface_response_bytes} and
+ * {@code wxface_response_texts}, so an offline call allocates no native memory at all. The
  * library writes both only when a call returns, so a nested call made by a
  * token callback on the same thread has finished with them before the outer
  * call writes its own.

@@ -2,6 +2,7 @@ package io.wxface;
 
 import com.sun.jna.Pointer;
 import io.wxface.internal.SizeT;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,20 +69,13 @@ public class WxFaceResponse {
      */
     static Fields copy(Pointer r) {
         try {
-            long n = Lib.wxface_response_count(r).longValue();
-            Map<String, String> text = new LinkedHashMap<>();
+            Map<String, String> text = texts(r);
             Map<String, byte[]> binary = new LinkedHashMap<>();
-            for (long i = 0; i < n; i++) {
+            long n = Lib.wxface_response_count(r).longValue();
+            for (long i = 0; i < n && text.size() + binary.size() < n; i++) {
                 String name = CStrings.read(Lib.wxface_response_field_name(r, new SizeT(i)));
-                if (name == null) {
-                    continue;
-                }
-                byte[] field = CStrings.required(name, "field");
-                String value = CStrings.read(Lib.wxface_response_str(r, field));
-                if (value != null) {
-                    text.put(name, value);
-                } else {
-                    binary.put(name, bytes(r, field));
+                if (name != null && !text.containsKey(name)) {
+                    binary.put(name, bytes(r, CStrings.required(name, "field")));
                 }
             }
             return new Fields(Collections.unmodifiableMap(text), Collections.unmodifiableMap(binary));
@@ -95,18 +89,42 @@ public class WxFaceResponse {
      * audit record during its callback), leaving it alone.
      */
     static Map<String, String> borrow(Pointer r) {
+        return Collections.unmodifiableMap(texts(r));
+    }
+
+    /**
+     * Every field with a text form, from one native call
+     * ({@code wxface_response_texts}: name NUL value NUL ...) and one copy
+     * into Java, split here.
+     */
+    private static Map<String, String> texts(Pointer r) {
+        Scratch s = Scratch.get();
+        s.data.setPointer(0, null);
+        s.check(Lib.wxface_response_texts(r, s.data, s.len, s.error));
+        long n = s.takeLen();
         Map<String, String> text = new LinkedHashMap<>();
-        long n = Lib.wxface_response_count(r).longValue();
-        for (long i = 0; i < n; i++) {
-            String name = CStrings.read(Lib.wxface_response_field_name(r, new SizeT(i)));
-            if (name != null) {
-                String value = CStrings.read(Lib.wxface_response_str(r, CStrings.required(name, "field")));
-                if (value != null) {
-                    text.put(name, value);
-                }
-            }
+        if (n == 0) {
+            return text;
         }
-        return Collections.unmodifiableMap(text);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new WxFaceException(WxFaceException.Code.BAD_RESPONSE, "an answer is too large for a Java array");
+        }
+        byte[] block = s.data.getPointer(0).getByteArray(0, (int) n);
+        String name = null;
+        for (int start = 0, i = 0; i < block.length; i++) {
+            if (block[i] != 0) {
+                continue;
+            }
+            String part = new String(block, start, i - start, StandardCharsets.UTF_8);
+            if (name == null) {
+                name = part;
+            } else {
+                text.put(name, part);
+                name = null;
+            }
+            start = i + 1;
+        }
+        return text;
     }
 
     private static byte[] bytes(Pointer r, byte[] field) {
