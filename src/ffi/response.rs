@@ -356,7 +356,10 @@ mod tests {
                 .unwrap();
         core.set("image", Value::Bytes(vec![0xFF, 0, 0xD8]));
         let r = wxface_response::from(core);
-        assert_eq!(read_texts(&r), b"errcode\00\0openid\0o1\0n\01.5\0".to_vec());
+        assert_eq!(
+            read_texts(&r),
+            b"errcode\x000\0openid\0o1\0n\x001.5\0".to_vec()
+        );
         // Made once: a second call gives the same block.
         assert_eq!(read_texts(&r), read_texts(&r));
         assert_eq!(read_texts(&wxface_response::from(Response::new())), b"");
