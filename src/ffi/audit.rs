@@ -4,7 +4,7 @@
 use std::ffi::{c_char, c_void, CString};
 use std::sync::Arc;
 
-use super::config::{config, wxface_config, UserData};
+use super::config::{config, wxface_config, Callback};
 use super::error::wxface_error;
 use super::guard;
 use super::response::wxface_response;
@@ -52,22 +52,15 @@ pub unsafe extern "system" fn wxface_config_set_audit_callback(
 ) -> i32 {
     guard(err, || {
         // SAFETY: a live config per the header; NULL is checked.
-        unsafe { config(cfg) }?.audit_sink = callback.map(|f| {
-            Arc::new(CAudit {
-                f,
-                user_data: UserData(user_data),
-            }) as Arc<dyn AuditSink>
-        });
+        unsafe { config(cfg) }?.audit_sink =
+            Callback::hold(callback, user_data).map(|c| c as Arc<dyn AuditSink>);
         Ok(())
     })
 }
 
-struct CAudit {
-    f: unsafe extern "system" fn(*mut c_void, *const wxface_response, *const c_char),
-    user_data: UserData,
-}
+type AuditFn = unsafe extern "system" fn(*mut c_void, *const wxface_response, *const c_char);
 
-impl AuditSink for CAudit {
+impl AuditSink for Callback<AuditFn> {
     fn record(&self, record: &Record) {
         let fields = wxface_response::from(record.to_response());
         // serde_json escapes every control character, NUL included.

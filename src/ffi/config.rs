@@ -186,12 +186,8 @@ pub unsafe extern "system" fn wxface_config_set_token_callback(
 ) -> i32 {
     guard(err, || {
         // SAFETY: a live config per the header; NULL is checked.
-        unsafe { config(cfg) }?.token_provider = callback.map(|f| {
-            Arc::new(CTokenProvider {
-                f,
-                user_data: UserData(user_data),
-            }) as Arc<dyn TokenProvider>
-        });
+        unsafe { config(cfg) }?.token_provider =
+            Callback::hold(callback, user_data).map(|c| c as Arc<dyn TokenProvider>);
         Ok(())
     })
 }
@@ -210,12 +206,8 @@ pub unsafe extern "system" fn wxface_config_set_log_callback(
 ) -> i32 {
     guard(err, || {
         // SAFETY: a live config per the header; NULL is checked.
-        unsafe { config(cfg) }?.logger = callback.map(|f| {
-            Arc::new(CLogger {
-                f,
-                user_data: UserData(user_data),
-            }) as Arc<dyn Logger>
-        });
+        unsafe { config(cfg) }?.logger =
+            Callback::hold(callback, user_data).map(|c| c as Arc<dyn Logger>);
         Ok(())
     })
 }
@@ -253,12 +245,30 @@ unsafe impl Send for UserData {}
 // SAFETY: as above.
 unsafe impl Sync for UserData {}
 
-struct CTokenProvider {
-    f: unsafe extern "system" fn(*mut c_void, *const c_char, *mut c_char, usize, *mut i64) -> i32,
-    user_data: UserData,
+/// A caller's C function with its `user_data`: what the core's token
+/// provider, logger, replay store and audit sink are when set from C.
+pub(crate) struct Callback<F> {
+    pub(crate) f: F,
+    pub(crate) user_data: UserData,
 }
 
-impl TokenProvider for CTokenProvider {
+impl<F> Callback<F> {
+    /// What a `_set_*_callback` stores: None for a NULL function.
+    pub(crate) fn hold(f: Option<F>, user_data: *mut c_void) -> Option<Arc<Callback<F>>> {
+        f.map(|f| {
+            Arc::new(Callback {
+                f,
+                user_data: UserData(user_data),
+            })
+        })
+    }
+}
+
+type TokenFn =
+    unsafe extern "system" fn(*mut c_void, *const c_char, *mut c_char, usize, *mut i64) -> i32;
+type LogFn = unsafe extern "system" fn(*mut c_void, i32, *const c_char);
+
+impl TokenProvider for Callback<TokenFn> {
     fn fetch(&self, stale: Option<&str>) -> Result<FetchedToken> {
         // A NUL-terminated copy that is wiped afterwards (it is a token).
         let stale_c = stale
@@ -309,12 +319,7 @@ impl TokenProvider for CTokenProvider {
     }
 }
 
-struct CLogger {
-    f: unsafe extern "system" fn(*mut c_void, i32, *const c_char),
-    user_data: UserData,
-}
-
-impl Logger for CLogger {
+impl Logger for Callback<LogFn> {
     /// Called on the thread of the call that logs, so the line is in that
     /// call's answer encoding (`text_encoding`).
     fn log(&self, level: Level, message: &str) {

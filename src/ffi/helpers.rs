@@ -26,8 +26,8 @@ pub unsafe extern "system" fn wxface_id_card_normalize(
         // SAFETY: a NUL-terminated string and 19 bytes at `out` per the
         // header; each conversion checks NULL.
         unsafe {
-            let id = id_card::normalize(utf8(id_card_number, "id_card_number")?)?;
-            write_c(out, 19, &id, "out")
+            let id = utf8(id_card_number, "id_card_number")?;
+            write_c(out, 19, &id_card::normalize(id)?, "out")
         }
     })
 }
@@ -45,8 +45,8 @@ pub unsafe extern "system" fn wxface_md5_id_card_number(
         // SAFETY: a NUL-terminated string and 33 bytes at `out` per the
         // header; each conversion checks NULL.
         unsafe {
-            let md5 = digest::id_card_md5(utf8(id_card_number, "id_card_number")?)?;
-            write_c(out, 33, &md5, "out")
+            let id = utf8(id_card_number, "id_card_number")?;
+            write_c(out, 33, &digest::id_card_md5(id)?, "out")
         }
     })
 }
@@ -64,10 +64,7 @@ pub unsafe extern "system" fn wxface_md5_name(
     guard(err, || {
         // SAFETY: a NUL-terminated string and 33 bytes at `out` per the
         // header; each conversion checks NULL.
-        unsafe {
-            let md5 = digest::name_md5(utf8(name, "name")?)?;
-            write_c(out, 33, &md5, "out")
-        }
+        unsafe { write_c(out, 33, &digest::name_md5(utf8(name, "name")?)?, "out") }
     })
 }
 

@@ -4,7 +4,7 @@
 use std::ffi::{c_char, c_void, CString};
 use std::sync::Arc;
 
-use super::config::{config, wxface_config, UserData};
+use super::config::{config, wxface_config, Callback};
 use super::error::wxface_error;
 use super::guard;
 use crate::error::{Code, Error, Result};
@@ -49,22 +49,15 @@ pub unsafe extern "system" fn wxface_config_set_replay_callback(
 ) -> i32 {
     guard(err, || {
         // SAFETY: a live config per the header; NULL is checked.
-        unsafe { config(cfg) }?.replay_callback = callback.map(|f| {
-            Arc::new(CReplayCallback {
-                f,
-                user_data: UserData(user_data),
-            }) as Arc<dyn ReplayCallback>
-        });
+        unsafe { config(cfg) }?.replay_callback =
+            Callback::hold(callback, user_data).map(|c| c as Arc<dyn ReplayCallback>);
         Ok(())
     })
 }
 
-struct CReplayCallback {
-    f: unsafe extern "system" fn(*mut c_void, *const c_char, i64) -> i32,
-    user_data: UserData,
-}
+type ReplayFn = unsafe extern "system" fn(*mut c_void, *const c_char, i64) -> i32;
 
-impl ReplayCallback for CReplayCallback {
+impl ReplayCallback for Callback<ReplayFn> {
     fn remember(&self, key: &str, ttl_s: u64) -> Result<Remembered> {
         let key = CString::new(key)
             .map_err(|_| Error::new(Code::Internal, "a replay key holds a NUL byte"))?;
