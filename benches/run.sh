@@ -70,6 +70,9 @@ java -cp "$jar:$(cat "$root/bindings/java/target/runtime-classpath.txt")" "$here
 echo
 echo "== safe-mode JSON pushes opened by the Rust core, one thread (examples/bench_push.rs)"
 "$root/target/release/examples/bench_push"
+echo
+echo "== counters and audit records per call vs the same work on the core (examples/bench_counters.rs)"
+env -u WXFACE_LOG_FILE "$root/target/release/examples/bench_counters"
 
 echo
 echo "== C ABI: offline call cost and verify against the sandbox (benches/c/run.sh)"

@@ -17,9 +17,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde_json::{Map, Value as Json};
-use sha2::{Digest, Sha256};
-
 use crate::error::{Code, Error, Result};
 use crate::log::{Level, Log};
 use crate::mask;
@@ -114,18 +111,28 @@ impl Record {
     /// One JSON object on one line (no newline): the `audit_file` line and
     /// the callback's text.
     pub fn to_json(&self) -> String {
-        let mut m = Map::new();
-        for (name, v) in self.fields() {
-            let v = match v {
-                Value::Int(i) => Json::from(i),
-                Value::Text(t) => Json::from(t),
+        let mut out = String::with_capacity(384);
+        out.push('{');
+        for (i, (name, v)) in self.fields().into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            // Names are fixed ASCII words; values are escaped by serde_json,
+            // every control character included: one record, one line.
+            out.push('"');
+            out.push_str(name);
+            out.push_str("\":");
+            match v {
+                Value::Int(n) => out.push_str(&n.to_string()),
+                Value::Text(t) => {
+                    out.push_str(&serde_json::to_string(&t).unwrap_or_else(|_| "\"\"".into()))
+                }
                 // Records hold no other kind.
-                _ => Json::Null,
-            };
-            m.insert(name.to_owned(), v);
+                _ => out.push_str("null"),
+            }
         }
-        // serde_json escapes every control character: one record, one line.
-        Json::Object(m).to_string()
+        out.push('}');
+        out
     }
 
     /// The same fields as a response, for the C callback.
@@ -170,14 +177,9 @@ pub fn order_number(out_seq_no: &str) -> String {
     }
 }
 
-/// The SHA-256 of a verify_result, lower-case hex.
+/// The SHA-256 of a (trimmed) verify_result, lower-case hex.
 pub fn verify_result_hash(verify_result: &str) -> String {
-    let d = Sha256::digest(verify_result.trim().as_bytes());
-    let mut out = String::with_capacity(64);
-    for b in d {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    crate::digest::sha256_hex(verify_result.trim().as_bytes())
 }
 
 /// Receives audit records. Called on the thread that made the call, after
@@ -213,10 +215,14 @@ impl Audit {
     }
 
     pub(crate) fn emit(&self, record: &Record, log: &Log, stats: &Stats) {
-        let line = record.to_json();
-        crate::log::record_audit(&line);
-        if let Some(f) = &self.file {
-            if let Err(e) = f.append(&line) {
+        // The line is built once, and only for the file and the diagnostic
+        // log; a callback builds what it needs.
+        let line = (self.file.is_some() || crate::log::diag_enabled()).then(|| record.to_json());
+        if let Some(line) = &line {
+            crate::log::record_audit(line);
+        }
+        if let (Some(f), Some(line)) = (&self.file, &line) {
+            if let Err(e) = f.append(line) {
                 stats.audit_failed();
                 log.emit(Level::Error, || {
                     format!("audit record not written to {}: {e}", f.path.display())
