@@ -317,3 +317,20 @@ fn the_prometheus_text_is_valid_exposition_format() {
     assert!(text.contains("wxface_calls_total{call=\"v1_get_user_id_key\",code=\"WXFACE_OK\"} 1\n"));
     assert!(text.contains("wxface_token_fetches_total 1\n"));
 }
+
+#[test]
+fn an_audit_file_that_can_no_longer_be_written_is_counted_and_the_verdict_stands() {
+    let sandbox = Sandbox::start();
+    let path = audit_path("unwritable");
+    let (client, records) = audited(&sandbox, Some(&path));
+    let (vr, _, _) = passed_v1(&sandbox, &client);
+    // The path now names a directory: reopening it for appending fails.
+    std::fs::rename(&path, path.with_extension("jsonl.1")).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    records.take();
+    client.v1_verify(&vr, &expected(None, None)).unwrap();
+    assert_eq!(client.stats().audit_failures, 1);
+    let r = records.take().pop().unwrap();
+    assert_eq!(r.outcome(), "VERIFIED", "the callback still gets the record");
+    std::fs::remove_dir(&path).unwrap();
+}
