@@ -331,6 +331,10 @@ fn an_audit_file_that_can_no_longer_be_written_is_counted_and_the_verdict_stands
     client.v1_verify(&vr, &expected(None, None)).unwrap();
     assert_eq!(client.stats().audit_failures, 1);
     let r = records.take().pop().unwrap();
-    assert_eq!(r.outcome(), "VERIFIED", "the callback still gets the record");
+    assert_eq!(
+        r.outcome(),
+        "VERIFIED",
+        "the callback still gets the record"
+    );
     std::fs::remove_dir(&path).unwrap();
 }
