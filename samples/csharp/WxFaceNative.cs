@@ -136,6 +136,8 @@ public static class WxFaceNative
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern int wxface_response_bytes(IntPtr r, [MarshalAs(UnmanagedType.LPStr)] string field, out IntPtr data, out UIntPtr len, ref WxfaceError err);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
+    public static extern int wxface_response_texts(IntPtr r, out IntPtr data, out UIntPtr len, ref WxfaceError err);
+    [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern UIntPtr wxface_response_count(IntPtr r);
     [DllImport(Dll, CallingConvention = CallingConvention.StdCall, ExactSpelling = true)]
     public static extern IntPtr wxface_response_field_name(IntPtr r, UIntPtr index);

@@ -56,6 +56,7 @@ const
 
 type
   PPByte = ^PByte;
+  PPAnsiChar = ^PAnsiChar;
   TWxfaceError = packed record
     code, wechat_errcode, verify_ret, http_status: Int32;
     message: array[0..511] of AnsiChar;
@@ -98,6 +99,7 @@ function wxface_push_seal(c: Pointer; format: PAnsiChar; mode: PAnsiChar; messag
 function wxface_response_str(r: Pointer; field: PAnsiChar): PAnsiChar; stdcall; external 'wxface.dll';
 function wxface_response_int(r: Pointer; field: PAnsiChar; out_: PInt64; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_response_bytes(r: Pointer; field: PAnsiChar; data: PPByte; len: PNativeUInt; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
+function wxface_response_texts(r: Pointer; data: PPAnsiChar; len: PNativeUInt; err: PWxfaceError): Int32; stdcall; external 'wxface.dll';
 function wxface_response_count(r: Pointer): NativeUInt; stdcall; external 'wxface.dll';
 function wxface_response_field_name(r: Pointer; index: NativeUInt): PAnsiChar; stdcall; external 'wxface.dll';
 procedure wxface_response_free(r: Pointer); stdcall; external 'wxface.dll';

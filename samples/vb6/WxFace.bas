@@ -95,6 +95,7 @@ Public Declare Function wxface_push_seal Lib "wxface.dll" (ByVal c As Long, ByVa
 Public Declare Function wxface_response_str Lib "wxface.dll" (ByVal r As Long, ByVal field As String) As Long
 Public Declare Function wxface_response_int Lib "wxface.dll" (ByVal r As Long, ByVal field As String, ByRef out As Currency, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_response_bytes Lib "wxface.dll" (ByVal r As Long, ByVal field As String, ByRef data As Long, ByRef len_ As Long, ByRef err As WXFACE_ERROR) As Long
+Public Declare Function wxface_response_texts Lib "wxface.dll" (ByVal r As Long, ByRef data As Long, ByRef len_ As Long, ByRef err As WXFACE_ERROR) As Long
 Public Declare Function wxface_response_count Lib "wxface.dll" (ByVal r As Long) As Long
 Public Declare Function wxface_response_field_name Lib "wxface.dll" (ByVal r As Long, ByVal index As Long) As Long
 Public Declare Sub wxface_response_free Lib "wxface.dll" (ByVal r As Long)
