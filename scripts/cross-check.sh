@@ -23,10 +23,15 @@ platforms=("$@")
 # The import check must be able to fail before it is trusted to pass.
 bash "$here/platforms/check-imports-selftest.sh"
 bash "$here/platforms/build.sh" "${platforms[@]}"
-cargo build --release --bin wxface-sandbox
+# The sandbox runs natively on loopback for every platform; the debug
+# build `make test` already made serves as well as a release one.
+cargo build --bin wxface-sandbox
+sandbox="$root/target/debug/wxface-sandbox"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 out="$PLATFORMS_OUT/tests"
-mkdir -p "$out"
+# The suite writes its scratch files (configuration files) under
+# target/c-tests, as tests/c/run.sh arranges for it natively.
+mkdir -p "$out" "$root/target/c-tests"
 export WINEDEBUG=-all WINEPREFIX="$PLATFORMS_OUT/wineprefix"
 
 sources=(tests/c/test_wxface.c tests/c/test_audit.c tests/c/check.c tests/c/json.c tests/c/text.c tests/c/http.c tests/c/sandbox.c)
@@ -85,7 +90,7 @@ for plat in "${platforms[@]}"; do
             echo "$plat: newest glibc symbol version $newest"
             "$cc" "${cflags[@]}" -pthread -o "$out/test_wxface-$plat" "${sources[@]}" \
                 -L"$stage/lib" -lwxface -Wl,-rpath,"$stage/lib"
-            WXFACE_SANDBOX="$root/target/release/wxface-sandbox" run_suite "$plat" "${run[@]}" "$out/test_wxface-$plat" "$root"
+            WXFACE_SANDBOX="$sandbox" run_suite "$plat" "${run[@]}" "$out/test_wxface-$plat" "$root"
             ;;
         windows-*)
             case $plat in
@@ -96,7 +101,7 @@ for plat in "${platforms[@]}"; do
             dir="$out/$plat"
             mkdir -p "$dir"
             cp "$stage/bin/wxface.dll" "$dir/"
-            cp "$root/target/release/wxface-sandbox" "$dir/wxface-sandbox"
+            cp "$sandbox" "$dir/wxface-sandbox"
             # -static: no libwinpthread or libgcc DLL beside the test program.
             "$arch-w64-mingw32-gcc" "${cflags[@]}" -static -pthread -o "$dir/test_wxface.exe" "${sources[@]}" \
                 -L"$stage/lib" -l:libwxface.dll.a -lws2_32
