@@ -50,8 +50,9 @@ run_suite() {
     WXFACE_TEST_LOG="$out/$label-wxface.log" timeout 1200 "$@" >"$out/$label.log" 2>&1
     rc=$?
     set -e
-    sed "s/^/[$label] /" "$out/$label.log" | grep -E '^\[[^]]*\] (FAIL|not ok|[0-9]+ passed)|failed' || true
-    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/$label.log" | tail -n 1 || true)
+    tr -d '\r' <"$out/$label.log" | sed "s/^/[$label] /" | grep -E '^\[[^]]*\] (FAIL|not ok|[0-9]+ passed)|failed' || true
+    # Programs run under wine end their lines with CRLF.
+    summary=$(tr -d '\r' <"$out/$label.log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1 || true)
     if [[ -z $summary ]]; then
         results[$label]="died (exit status $rc, no summary)"
         failures+=("$label")
