@@ -113,8 +113,12 @@ struct DiagFile {
 
 impl DiagFile {
     fn write(&self, kind: &str, line: &str) {
+        // One write of the whole line: the file is opened for appending and
+        // shared by every process of a test run, and writeln! would write
+        // the pieces separately, letting another process's line in between.
+        let whole = format!("{} {kind} {line}\n", std::process::id());
         let mut f = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = writeln!(f, "{} {kind} {line}", std::process::id());
+        let _ = f.write_all(whole.as_bytes());
     }
 }
 
