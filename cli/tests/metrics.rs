@@ -30,6 +30,21 @@ fn samples(text: &str) -> Vec<(String, f64)> {
     out
 }
 
+/// `wxface doctor -q` on `conf`, its metrics written to the textfile `prom`.
+fn quiet_doctor(conf: &std::path::Path, prom: &std::path::Path) -> Run {
+    wxface(
+        &[
+            "doctor",
+            "-q",
+            "-c",
+            conf.to_str().unwrap(),
+            "--prometheus",
+            prom.to_str().unwrap(),
+        ],
+        "",
+    )
+}
+
 fn value(samples: &[(String, f64)], series: &str) -> Option<f64> {
     samples.iter().find(|(s, _)| s == series).map(|(_, v)| *v)
 }
@@ -40,17 +55,7 @@ fn doctor_writes_its_verdict_and_the_token_fetch_counters_to_a_textfile() {
     let sandbox = Sandbox::start();
     let conf = sandbox.config(&dir, "");
     let prom = dir.join("wxface.prom");
-    let run = wxface(
-        &[
-            "doctor",
-            "-q",
-            "-c",
-            conf.to_str().unwrap(),
-            "--prometheus",
-            prom.to_str().unwrap(),
-        ],
-        "",
-    );
+    let run = quiet_doctor(&conf, &prom);
     assert_eq!(run.status, 0, "{}", run.all());
     let text = std::fs::read_to_string(&prom).unwrap();
     let s = samples(&text);
@@ -95,17 +100,7 @@ fn a_failing_doctor_step_shows_in_the_textfile_with_the_refused_token_fetch() {
         ),
     );
     let prom = dir.join("wxface.prom");
-    let run = wxface(
-        &[
-            "doctor",
-            "-q",
-            "-c",
-            conf.to_str().unwrap(),
-            "--prometheus",
-            prom.to_str().unwrap(),
-        ],
-        "",
-    );
+    let run = quiet_doctor(&conf, &prom);
     assert_eq!(run.status, 2, "{}", run.all());
     let s = samples(&std::fs::read_to_string(&prom).unwrap());
     assert_eq!(value(&s, "wxface_doctor_status"), Some(2.0));
@@ -183,17 +178,7 @@ fn an_unwritable_textfile_fails_the_run() {
     let sandbox = Sandbox::start();
     let conf = sandbox.config(&dir, "");
     let prom = dir.join("no-such-dir").join("wxface.prom");
-    let run = wxface(
-        &[
-            "doctor",
-            "-q",
-            "-c",
-            conf.to_str().unwrap(),
-            "--prometheus",
-            prom.to_str().unwrap(),
-        ],
-        "",
-    );
+    let run = quiet_doctor(&conf, &prom);
     assert_eq!(run.status, 2, "{}", run.all());
     assert!(run.stderr.contains("--prometheus"), "{}", run.stderr);
 }
