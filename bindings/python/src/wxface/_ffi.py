@@ -130,9 +130,10 @@ def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = (
     pairs = iter(parts)
     fields: Fields = dict(zip(pairs, pairs))
     blobs: Blobs = {}
-    if len(fields) < lib.wxface_response_count(response):
+    count = lib.wxface_response_count(response)
+    if len(fields) < count:
         field_name = lib.wxface_response_field_name
-        for i in range(lib.wxface_response_count(response)):
+        for i in range(count):
             name = field_name(response, i)
             key = name.decode("utf-8", "replace") if name is not None else None
             if key is not None and key not in fields:
