@@ -2,7 +2,8 @@
 # Lints and tests the Python binding against the sandbox.
 # Uses WXFACE_LIBRARY / WXFACE_SANDBOX, defaulting to the repository's
 # target/debug build (run `cargo build` first). Dependencies come from PyPI
-# into bindings/python/.venv (override with WXFACE_PY_VENV).
+# into bindings/python/.venv (override with WXFACE_PY_VENV), made by
+# WXFACE_PYTHON (default python3).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,11 +14,20 @@ for f in "$WXFACE_LIBRARY" "$WXFACE_SANDBOX"; do
     [[ -f "$f" ]] || { echo "test.sh: $f not found; run cargo build in $repo" >&2; exit 1; }
 done
 
-python="${PYTHON:-python3}"
+# WXFACE_PYTHON (or PYTHON): the interpreter to test with, e.g.
+# /root/.pyenv/versions/3.8.18/bin/python3.8 for the oldest supported one.
+python="${WXFACE_PYTHON:-${PYTHON:-python3}}"
+want="$("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
 venv="${WXFACE_PY_VENV:-$here/.venv}"
+# A venv made by another interpreter would test that one instead: remake it.
+if [[ -x "$venv/bin/python" ]] &&
+    [[ "$("$venv/bin/python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')" != "$want" ]]; then
+    rm -rf "$venv"
+fi
 if [[ ! -x "$venv/bin/python" ]]; then
     "$python" -m venv "$venv"
 fi
+echo "test.sh: Python $want ($python), venv $venv"
 # setuptools and wheel: the packaging test builds the wheel without isolation
 # (setuptools>=61 reads pyproject.toml's [project]).
 "$venv/bin/python" -m pip install -q --disable-pip-version-check \

@@ -68,7 +68,8 @@ def integer(value: Any, name: str, low: int, high: int) -> int:
         raise refuse(ArgumentTypeError, "%s must be int, not %s" % (name, type(value).__name__))
     if not low <= value <= high:
         raise refuse(InvalidArgument, "%s must be from %d to %d" % (name, low, high))
-    return value
+    number: int = value  # mypy for Python 3.8 does not narrow Any through the isinstance above
+    return number
 
 
 def error(code: int, err: _native.ErrorStruct) -> WxFaceError:
