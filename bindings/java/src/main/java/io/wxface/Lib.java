@@ -27,9 +27,12 @@ final class Lib {
     static final String ABI_VERSION = "0.2";
 
     private static final UnsatisfiedLinkError LOAD_ERROR;
+    /** The library the methods below are bound to (NativeLoader may load others later). */
+    private static final NativeLibrary LIBRARY;
 
     static {
         UnsatisfiedLinkError failure = null;
+        NativeLibrary bound = null;
         try {
             NativeLibrary lib = NativeLoader.load();
             // The version first: a library of another version may lack symbols,
@@ -37,6 +40,7 @@ final class Lib {
             Pointer version = lib.getFunction("wxface_version").invokePointer(new Object[0]);
             checkVersion(version == null ? "(none)" : version.getString(0, "UTF-8"), lib.getFile());
             Native.register(Lib.class, lib);
+            bound = lib;
         } catch (UnsatisfiedLinkError e) {
             failure = e;
         } catch (RuntimeException | LinkageError e) {
@@ -45,6 +49,7 @@ final class Lib {
             failure.initCause(e);
         }
         LOAD_ERROR = failure;
+        LIBRARY = bound;
     }
 
     private Lib() {}
@@ -202,9 +207,9 @@ final class Lib {
             Pointer out,
             Pointer err);
 
-    /** Keeps the library object reachable for tests that want its path. */
+    /** The library bound here; also keeps it reachable. */
     static NativeLibrary library() {
         ensureLoaded();
-        return NativeLoader.loaded();
+        return LIBRARY;
     }
 }

@@ -41,7 +41,7 @@ final class NativeLoader {
             }
         }
         try {
-            return remember(NativeLibrary.getInstance(NAME), tried);
+            return remember(NativeLibrary.getInstance(NAME, CallingConvention.CURRENT.libraryOptions()), tried);
         } catch (UnsatisfiedLinkError e) {
             tried.add("JNA search for \"" + NAME + "\" (jna.library.path=" + System.getProperty("jna.library.path")
                     + ", system paths, classpath resource " + Platform.RESOURCE_PREFIX + "/"
@@ -57,7 +57,7 @@ final class NativeLoader {
 
     private static NativeLibrary tryFile(File file, String source, List<String> tried) {
         try {
-            return NativeLibrary.getInstance(file.getAbsolutePath());
+            return NativeLibrary.getInstance(file.getAbsolutePath(), CallingConvention.CURRENT.libraryOptions());
         } catch (UnsatisfiedLinkError e) {
             tried.add(source + " " + file.getAbsolutePath() + ": " + e.getMessage());
             return null;

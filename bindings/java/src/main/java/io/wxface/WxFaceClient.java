@@ -515,22 +515,22 @@ public final class WxFaceClient implements AutoCloseable {
                 s.check(Lib.wxface_config_set(
                         cfg, CStrings.required("text_encoding", "key"), CStrings.required("utf-8", "value"), s.error));
                 if (tokenProvider != null) {
-                    TokenBridge bridge = new TokenBridge(tokenProvider);
+                    Lib.TokenCallback bridge = CallingConvention.CURRENT.token(new TokenBridge(tokenProvider));
                     callbacks.add(bridge);
                     s.check(Lib.wxface_config_set_token_callback(cfg, bridge, null, s.error));
                 }
                 if (replayStore != null) {
-                    ReplayBridge bridge = new ReplayBridge(replayStore);
+                    Lib.ReplayCallback bridge = CallingConvention.CURRENT.replay(new ReplayBridge(replayStore));
                     callbacks.add(bridge);
                     s.check(Lib.wxface_config_set_replay_callback(cfg, bridge, null, s.error));
                 }
                 if (auditSink != null) {
-                    AuditBridge bridge = new AuditBridge(auditSink);
+                    Lib.AuditCallback bridge = CallingConvention.CURRENT.audit(new AuditBridge(auditSink));
                     callbacks.add(bridge);
                     s.check(Lib.wxface_config_set_audit_callback(cfg, bridge, null, s.error));
                 }
                 if (logToJul) {
-                    LogBridge bridge = new LogBridge();
+                    Lib.LogCallback bridge = CallingConvention.CURRENT.log(new LogBridge());
                     callbacks.add(bridge);
                     s.check(Lib.wxface_config_set_log_callback(cfg, bridge, null, s.error));
                 }
