@@ -2,9 +2,12 @@
 # Lints and tests the Go binding against the sandbox: go vet, gofmt, then
 # go test -race. Runnable from any directory.
 #
-# WXFACE_LIBRARY: libwxface.so to test, from any directory (linked
+# WXFACE_LIBRARY: the shared library to test, in any directory and under
+#   any name (a cargo target/release, a release archive's
+#   lib/libwxface.so.VERSION); nothing is written beside it. Linked
 #   dynamically; WXFACE_GO_LINK=static links that directory's libwxface.a
-#   instead). Unset: the checkout's target/debug, built here first.
+#   instead, as the README tells users to. Unset: the checkout's
+#   target/debug, built here first, linked statically (link_static.go).
 # WXFACE_SANDBOX: the wxface-sandbox binary (default: next to the library).
 # WXFACE_GO_BENCH=1 also runs the cert_hash benchmarks.
 set -euo pipefail
@@ -20,24 +23,29 @@ command -v go >/dev/null 2>&1 || { echo "test.sh: go is not installed" >&2; exit
 export CGO_ENABLED=1
 
 tags=()
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
 if [ -z "${WXFACE_LIBRARY:-}" ]; then
     # Keep the static library in step with the header the package reads.
     (cd "$root" && cargo build --quiet)
     libdir="$root/target/debug"
 else
-    libdir="$(cd "$(dirname "$WXFACE_LIBRARY")" && pwd)"
-    if [ "$libdir" != "$root/target/debug" ] && [ "${WXFACE_GO_LINK:-dynamic}" = static ]; then
-        # Another build's static library (e.g. a release archive's lib/),
-        # linked as the README tells users to.
+    [ -f "$WXFACE_LIBRARY" ] || { echo "test.sh: WXFACE_LIBRARY=$WXFACE_LIBRARY not found" >&2; exit 1; }
+    lib="$(cd "$(dirname "$WXFACE_LIBRARY")" && pwd -P)/$(basename "$WXFACE_LIBRARY")"
+    libdir="$(dirname "$lib")"
+    if [ "${WXFACE_GO_LINK:-dynamic}" = static ]; then
+        [ -f "$libdir/libwxface.a" ] || { echo "test.sh: no libwxface.a beside $lib" >&2; exit 1; }
         tags=(-tags wxface_external)
         export CGO_LDFLAGS="$libdir/libwxface.a -ldl -lm -lpthread ${CGO_LDFLAGS:-}"
     elif [ "$libdir" != "$root/target/debug" ]; then
-        # Another build (e.g. release): link it dynamically, found through an
-        # absolute rpath in the test binary only. The program records the
-        # SONAME (libwxface.so.0.2), which a cargo build directory lacks.
-        "$root/scripts/soname-link.sh" "$libdir"
+        # -lwxface through a directory of links made here: the test binary
+        # records the SONAME (libwxface.so.0.2), which a cargo build
+        # directory lacks, and finds it through an absolute rpath.
+        soname=$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+        ln -s "$lib" "$scratch/libwxface.so"
+        [ -z "$soname" ] || [ "$soname" = libwxface.so ] || ln -s "$lib" "$scratch/$soname"
         tags=(-tags wxface_dynamic)
-        export CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir ${CGO_LDFLAGS:-}"
+        export CGO_LDFLAGS="-L$scratch -Wl,-rpath,$scratch ${CGO_LDFLAGS:-}"
     fi
 fi
 export WXFACE_SANDBOX="${WXFACE_SANDBOX:-$libdir/wxface-sandbox}"
@@ -56,8 +64,7 @@ fi
 
 echo "== go test -race"
 # -v for the count: every test and subtest that passed or failed.
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+log="$scratch/go-test.log"
 status=0
 go test "${tags[@]}" -race -count=1 -v ./... >"$log" 2>&1 || status=$?
 grep -v "^ *=== \(RUN\|PAUSE\|CONT\|NAME\)" "$log" || true

@@ -2,7 +2,10 @@
 
 The library comes from $WXFACE_LIBRARY, else from the repository's
 target/debug (run `cargo build` first). ctypes needs no
-particular Python ABI, so the wheel is tagged py3-none-<platform>.
+particular Python ABI, so the wheel is tagged py3-none-<platform>: this
+machine's platform, or $WXFACE_WHEEL_PLATFORM (manylinux2014_x86_64,
+manylinux2014_aarch64), which scripts/package-wheels.sh sets after
+checking that the library needs nothing newer than glibc 2.17.
 """
 
 import os
@@ -48,9 +51,17 @@ class BinaryDistribution(Distribution):
         return True
 
 
+# The tags a release wheel may carry; each is checked by package-wheels.sh.
+RELEASE_PLATFORMS = ("manylinux2014_x86_64", "manylinux2014_aarch64")
+
+
 class PlatformWheel(bdist_wheel):
     def get_tag(self):
-        plat = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+        plat = os.environ.get("WXFACE_WHEEL_PLATFORM")
+        if plat and plat not in RELEASE_PLATFORMS:
+            sys.exit("wxface wheel: WXFACE_WHEEL_PLATFORM must be one of " + ", ".join(RELEASE_PLATFORMS))
+        if not plat:
+            plat = sysconfig.get_platform().replace("-", "_").replace(".", "_")
         return "py3", "none", plat
 
 

@@ -17,8 +17,11 @@ SECRET = "sandbox-secret-0123456789abcdef"
 PUSH_TOKEN = "wxfacePyToken2024"
 PUSH_AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 
-# The contract: WXFACE_LIBRARY, else the repository's debug build.
-os.environ.setdefault("WXFACE_LIBRARY", str(REPO / "target" / "debug" / "libwxface.so"))
+# The contract: WXFACE_LIBRARY, else the repository's debug build; with
+# WXFACE_TEST_INSTALLED=1 (test.sh with WXFACE_PY_WHEEL), the library the
+# installed wheel bundles.
+if os.environ.get("WXFACE_TEST_INSTALLED") != "1":
+    os.environ.setdefault("WXFACE_LIBRARY", str(REPO / "target" / "debug" / "libwxface.so"))
 
 
 def load_scenarios(name: str) -> Dict[str, Any]:

@@ -1,6 +1,7 @@
 """Finding the library, and the wheel: built from this tree, installed into
 a fresh virtual environment, used with nothing else on the path."""
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+import wxface
 
 from .conftest import APPID, REPO, SECRET, Sandbox
 
@@ -33,6 +36,19 @@ def bare_env(**extra: str) -> dict:
     }
     env.update(extra)
     return env
+
+
+@pytest.mark.skipif(
+    not os.environ.get("WXFACE_EXPECT_LIBRARY_SHA256"), reason="run by test.sh, which names the library"
+)
+def test_the_loaded_library_is_the_one_this_run_was_given():
+    path = wxface.library_path()
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    assert digest == os.environ["WXFACE_EXPECT_LIBRARY_SHA256"], path
+    if os.environ.get("WXFACE_TEST_INSTALLED") == "1":
+        # The installed package, not this source tree.
+        assert not str(Path(wxface.__file__).resolve()).startswith(str(SRC)), wxface.__file__
+        assert "WXFACE_LIBRARY" not in os.environ
 
 
 def test_a_named_library_that_does_not_load_is_reported_without_fallback(tmp_path):
