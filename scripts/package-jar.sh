@@ -7,7 +7,8 @@
 #   win32-x86-64/wxface.dll      (windows-x64, Windows 7)
 #   win32-x86/wxface.dll         (windows-x86, Windows 7, stdcall)
 # Each library is checked first (scripts/natives.sh: CPU, stripped, glibc
-# 2.17 or the Windows 7 import list) and a missing one fails the script.
+# 2.17 or the Windows 7 import list; natives-selftest.sh proves those checks
+# can refuse) and a missing one fails the script.
 #
 # Usage: package-jar.sh [PLATFORMS_DIR [OUT_DIR]]
 #   PLATFORMS_DIR: the staged builds of scripts/platforms/build.sh
@@ -21,6 +22,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 source "$here/natives.sh"
+# The checks below must be able to refuse.
+bash "$here/natives-selftest.sh"
 platforms_dir="$(cd "${1:-$root/target/platforms}" && pwd)"
 out="${2:-$root/target/packages}"
 read -r -a platforms <<<"${WXFACE_JAR_PLATFORMS:-linux-x86_64 linux-aarch64 windows-x64 windows-x86}"
