@@ -64,14 +64,23 @@ run_suite() {
     fi
 }
 
-# Kills the sandboxes started from $1 (a per-run copy of the binary) that
-# are still running: wine starts them as Unix processes it cannot end.
-kill_sandboxes_of() {
-    local exe=$1 p
-    for p in /proc/[0-9]*; do
-        [[ "$(readlink "$p/exe" 2>/dev/null)" == "$exe" ]] && kill "${p#/proc/}" 2>/dev/null
+# The suite built for Windows gets its sandboxes from a launcher running
+# natively on loopback (tests/c/sandbox_launcher.py): wine would start the
+# Linux sandbox detached, with no handle to wait on or kill it by.
+launcher_pid=
+start_launcher() {
+    local line= tries
+    python3 tests/c/sandbox_launcher.py "$sandbox" >"$out/launcher.out" 2>"$out/launcher.log" &
+    launcher_pid=$!
+    trap 'kill "$launcher_pid" 2>/dev/null; wait "$launcher_pid" 2>/dev/null' EXIT
+    for tries in $(seq 100); do
+        line=$(head -n 1 "$out/launcher.out")
+        [[ -n $line ]] && break
+        sleep 0.1
     done
-    return 0
+    [[ $line == "sandbox launcher listening on http://127.0.0.1:"* ]] ||
+        { echo "the sandbox launcher did not start: $(cat "$out/launcher.log")" >&2; exit 1; }
+    export WXFACE_SANDBOX_LAUNCHER=${line##*:}
 }
 
 for plat in "${platforms[@]}"; do
@@ -102,7 +111,7 @@ for plat in "${platforms[@]}"; do
             dir="$out/$plat"
             mkdir -p "$dir"
             cp "$stage/bin/wxface.dll" "$dir/"
-            cp "$sandbox" "$dir/wxface-sandbox"
+            [[ -n $launcher_pid ]] || start_launcher
             # -static: no libwinpthread or libgcc DLL beside the test program.
             "$arch-w64-mingw32-gcc" "${cflags[@]}" -static -pthread -o "$dir/test_wxface.exe" "${sources[@]}" \
                 -L"$stage/lib" -l:libwxface.dll.a -lws2_32
@@ -110,11 +119,8 @@ for plat in "${platforms[@]}"; do
             # plain name, __stdcall pointers declared without wxface.h.
             "$arch-w64-mingw32-gcc" "${cflags[@]}" -DSANDBOX_WITHOUT_LIBRARY -static -o "$dir/stdcall_loadlibrary.exe" \
                 tests/c/stdcall_loadlibrary.c tests/c/http.c tests/c/json.c tests/c/text.c tests/c/sandbox.c -lws2_32
-            export WXFACE_SANDBOX="Z:${dir//\//\\}\\wxface-sandbox"
             run_suite "$plat" "$wine" "$dir/test_wxface.exe" "Z:${root//\//\\}"
             run_suite "$plat-stdcall" "$wine" "$dir/stdcall_loadlibrary.exe" wxface.dll
-            unset WXFACE_SANDBOX
-            kill_sandboxes_of "$dir/wxface-sandbox"
             # Every export of include/wxface.exports under its plain name,
             # none decorated (`name@N`), on x86 as on x64.
             named=$(objdump -p "$stage/bin/wxface.dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' |

@@ -8,69 +8,60 @@
 #include "http.h"
 #include "text.h"
 
+/* An HTTP exchange on loopback, its answer parsed (NULL if it is not JSON). */
+static json *http_json(int port, const char *method, const char *path, const char *body, int *status) {
+    char *text = NULL;
+    size_t len = 0;
+    json *v;
+    int st = http_request(port, method, path, body, &text, &len);
+    if (status) *status = st;
+    if (text == NULL) return NULL;
+    v = json_parse(text, len);
+    free(text);
+    return v;
+}
+
 #ifdef _WIN32
 
-
-/* A port the system just handed out as free; the sandbox binds it a moment
-   later. Wine starts a Unix program without the pipe a Windows child would
-   inherit, so the port cannot come back on the sandbox's stdout. */
-static int free_loopback_port(void) {
-    struct sockaddr_in addr;
-    int len = (int)sizeof addr, port = -1;
-    WSADATA wsa;
-    SOCKET s;
-    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0 || (s = socket(AF_INET, SOCK_STREAM, 0)) == INVALID_SOCKET) return -1;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(s, (struct sockaddr *)&addr, sizeof addr) == 0 &&
-        getsockname(s, (struct sockaddr *)&addr, &len) == 0)
-        port = ntohs(addr.sin_port);
-    closesocket(s);
-    return port;
+/* Under wine the Linux sandbox cannot be a child of this Windows program:
+   wine starts a Unix binary detached, with no process handle to wait on or
+   terminate and no pipe to read its port from. A launcher running natively
+   on loopback (tests/c/sandbox_launcher.py, started by make cross, its port
+   in WXFACE_SANDBOX_LAUNCHER) starts and kills sandboxes for us instead, as
+   fork/exec and SIGKILL do on Linux. */
+static int launcher_port(void) {
+    const char *port = getenv("WXFACE_SANDBOX_LAUNCHER");
+    return port != NULL ? atoi(port) : 0;
 }
 
 int sandbox_start(sandbox *sb) {
-    const char *bin = getenv("WXFACE_SANDBOX");
-    STARTUPINFOA si;
-    PROCESS_INFORMATION pi;
-    strbuf cmd = {0};
-    int tries, status = -1;
+    json *answer;
+    int status = 0, launcher = launcher_port();
 
     memset(sb, 0, sizeof *sb);
-    if (bin == NULL || bin[0] == '\0') return -1;
-    if ((sb->port = free_loopback_port()) <= 0) return -1;
+    if (launcher <= 0) {
+        fprintf(stderr, "WXFACE_SANDBOX_LAUNCHER is not the port of tests/c/sandbox_launcher.py\n");
+        return -1;
+    }
+    answer = http_json(launcher, "POST", "/start", NULL, &status);
+    sb->port = (int)json_get_int(answer, "port", -1);
+    json_free(answer);
+    if (status != 200 || sb->port <= 0) {
+        fprintf(stderr, "sandbox launcher on port %d: no sandbox (HTTP %d)\n", launcher, status);
+        sb->port = 0;
+        return -1;
+    }
     snprintf(sb->base, sizeof sb->base, "http://127.0.0.1:%d", sb->port);
-    sb_printf(&cmd, "\"%s\" --listen 127.0.0.1:%d", bin, sb->port);
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    if (!CreateProcessA(NULL, cmd.data, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
-        fprintf(stderr, "sandbox %s: CreateProcess failed (%lu)\n", bin, (unsigned long)GetLastError());
-        sb_free(&cmd);
-        return -1;
-    }
-    sb_free(&cmd);
-    CloseHandle(pi.hThread);
-    sb->process = pi.hProcess;
-    /* Up to 10 s for it to answer its control API. */
-    for (tries = 0; tries < 200 && status != 200; tries++) {
-        json_free(sandbox_call(sb, "GET", "/sandbox/stats", NULL, &status));
-        if (status != 200) Sleep(50);
-    }
-    if (status != 200) {
-        fprintf(stderr, "sandbox %s: no answer on port %d\n", bin, sb->port);
-        sandbox_stop(sb);
-        return -1;
-    }
     return 0;
 }
 
-/* Wine cannot terminate a Unix process: the sandbox is asked to exit. */
 void sandbox_stop(sandbox *sb) {
-    if (sb->port > 0) sandbox_post(sb, "/sandbox/shutdown", NULL);
-    if (sb->process != NULL) {
-        CloseHandle(sb->process);
-        sb->process = NULL;
+    char body[32];
+    int status = 0;
+    if (sb->port > 0) {
+        snprintf(body, sizeof body, "{\"port\":%d}", sb->port);
+        json_free(http_json(launcher_port(), "POST", "/stop", body, &status));
+        if (status != 200) fprintf(stderr, "sandbox on port %d: not stopped (HTTP %d)\n", sb->port, status);
     }
     sb->port = 0;
 }
@@ -146,15 +137,7 @@ void sandbox_stop(sandbox *sb) {
 #endif
 
 json *sandbox_call(const sandbox *sb, const char *method, const char *path, const char *body, int *status) {
-    char *text = NULL;
-    size_t len = 0;
-    json *v;
-    int st = http_request(sb->port, method, path, body, &text, &len);
-    if (status) *status = st;
-    if (text == NULL) return NULL;
-    v = json_parse(text, len);
-    free(text);
-    return v;
+    return http_json(sb->port, method, path, body, status);
 }
 
 int sandbox_post(const sandbox *sb, const char *path, const char *body) {

@@ -2,8 +2,8 @@
  * The sandbox as the tests use it: spawned with fork/exec on 127.0.0.1:0,
  * its listen line read from stdout, its control API spoken over http.c.
  * Built for Windows (the suite under wine, `make cross`), it is the Linux
- * sandbox all the same, started through wine's CreateProcess, which runs
- * Unix binaries natively but hands them no pipes: see sandbox.c.
+ * sandbox all the same, started and killed by a launcher running natively
+ * on loopback (tests/c/sandbox_launcher.py): see sandbox.c.
  */
 #ifndef WXFACE_TEST_SANDBOX_H
 #define WXFACE_TEST_SANDBOX_H
@@ -21,9 +21,7 @@
 #define SANDBOX_SECRET "sandbox-secret-0123456789abcdef"
 
 typedef struct {
-#ifdef _WIN32
-    HANDLE process;
-#else
+#ifndef _WIN32
     pid_t pid;
     int stdout_fd;
 #endif
@@ -31,7 +29,8 @@ typedef struct {
     char base[64]; /* http://127.0.0.1:PORT */
 } sandbox;
 
-/* Starts $WXFACE_SANDBOX (or target/debug/wxface-sandbox); 0 on success. */
+/* Starts $WXFACE_SANDBOX (or target/debug/wxface-sandbox); on Windows asks
+   the launcher on port $WXFACE_SANDBOX_LAUNCHER for one. 0 on success. */
 int sandbox_start(sandbox *sb);
 void sandbox_stop(sandbox *sb);
 

@@ -4,7 +4,8 @@
  * plain name with GetProcAddress and called through a __stdcall pointer
  * declared here, not taken from wxface.h. Runs a whole 1.0 and 2.0
  * verification against the sandbox (built for Windows, run under wine by
- * `make cross`). Usage: stdcall_loadlibrary.exe [DLL], WXFACE_SANDBOX set.
+ * `make cross`). Usage: stdcall_loadlibrary.exe [DLL], with WXFACE_SANDBOX_LAUNCHER
+ * the port of tests/c/sandbox_launcher.py, which starts the sandbox.
  *
  * On x86 each call is also checked to leave the stack pointer where it was:
  * a cdecl export called as stdcall leaves its arguments on the stack, which
