@@ -5,7 +5,9 @@
 #   linux-x86_64, linux-i686   natively (glibc 2.17 builds, zig-linked)
 #   linux-aarch64              under qemu-user
 #   windows-x64, windows-x86   under wine (the suite built with MinGW and
-#                              linked against the shipped import library)
+#                              linked against the shipped import library;
+#                              its sandboxes started and killed by
+#                              tests/c/sandbox_launcher.py, running natively)
 # plus, on Windows, the LoadLibrary/GetProcAddress program of stdcall
 # callers, a check of each DLL's import table against the Windows 7 list
 # (scripts/platforms/windows7-imports.txt) and of its export names, and of
