@@ -42,7 +42,11 @@ done
 cd "$here"
 mvn=(mvn -B -q -Dstyle.color=never)
 if [ -n "$jar" ]; then
-    resource=linux-x86-64/libwxface.so
+    case "$(uname -m)" in
+        x86_64) resource=linux-x86-64/libwxface.so ;;
+        aarch64) resource=linux-aarch64/libwxface.so ;;
+        *) echo "test.sh: no library of the jar for $(uname -m)" >&2; exit 1 ;;
+    esac
     unzip -l "$jar" "$resource" >/dev/null || { echo "test.sh: $jar bundles no $resource" >&2; exit 1; }
     expect="$(unzip -p "$jar" "$resource" | sha256sum | cut -d' ' -f1)"
     echo "test.sh: testing $jar (its $resource, sha256 $expect)"

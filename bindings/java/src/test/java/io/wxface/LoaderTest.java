@@ -37,8 +37,9 @@ class LoaderTest {
     void anExplicitDirectoryIsSearchedForTheLibrary(@TempDir Path dir) throws IOException {
         // A copy of the bundled library (it may sit inside a jar).
         File copy = dir.resolve("libwxface.so").toFile();
-        try (InputStream in = WxFace.class.getResourceAsStream("/linux-x86-64/libwxface.so")) {
-            assertNotNull(in, "no linux-x86-64/libwxface.so on the classpath");
+        String resource = "/" + Platform.RESOURCE_PREFIX + "/libwxface.so";
+        try (InputStream in = WxFace.class.getResourceAsStream(resource)) {
+            assertNotNull(in, "no " + resource + " on the classpath");
             Files.copy(in, copy.toPath());
         }
         String old = System.getProperty(NativeLoader.PROPERTY);
