@@ -85,7 +85,10 @@ def handler_for(sandboxes: Sandboxes) -> type[BaseHTTPRequestHandler]:
                     elif sandboxes.stop(port):
                         self.answer(200, {"stopped": port})
                     else:
-                        self.answer(404, {"error": f"no sandbox of this launcher on port {port}"})
+                        self.answer(
+                            404,
+                            {"error": f"no sandbox of this launcher on port {port}"},
+                        )
                 else:
                     self.answer(404, {"error": "POST /start or /stop"})
             except (OSError, RuntimeError, ValueError) as e:
@@ -120,7 +123,10 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, end)
     signal.signal(signal.SIGINT, end)
-    print(f"sandbox launcher listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
+    print(
+        f"sandbox launcher listening on http://127.0.0.1:{server.server_address[1]}",
+        flush=True,
+    )
     try:
         server.serve_forever()
     finally:
