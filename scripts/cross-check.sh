@@ -52,7 +52,7 @@ run_suite() {
     WXFACE_TEST_LOG="$out/$label-wxface.log" timeout 1200 "$@" >"$out/$label.log" 2>&1
     rc=$?
     set -e
-    tr -d '\r' <"$out/$label.log" | sed "s/^/[$label] /" | grep -E '^\[[^]]*\] (FAIL|not ok|[0-9]+ passed)|failed' || true
+    tr -d '\r' <"$out/$label.log" | sed "s/^/[$label] /" | grep -E '^\[[^]]*\] (FAIL |    [^ ]+:[0-9]+: |[0-9]+ passed, )' || true
     # Programs run under wine end their lines with CRLF.
     summary=$(tr -d '\r' <"$out/$label.log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1 || true)
     if [[ -z $summary ]]; then
