@@ -65,11 +65,15 @@ fn main() {
     // (`wxface_v1_verify@8`); PowerBuilder, VB6, Delphi and GetProcAddress
     // look functions up by their plain name, as Windows' own DLLs export
     // them. `--kill-at` drops the decoration from the export table.
+    // rustc's list of exports names them undecorated, which ld matches to
+    // the decorated symbols (`_wxface_v1_verify@32`) by its stdcall fixup:
+    // intended, so ld is told so instead of warning once per export.
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("windows")
         && std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86")
         && std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
     {
         println!("cargo:rustc-cdylib-link-arg=-Wl,--kill-at");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,--enable-stdcall-fixup");
     }
     let view = out_dir.join("cbindgen-view");
     let _ = fs::remove_dir_all(&view);
