@@ -24,11 +24,13 @@ static json *http_json(int port, const char *method, const char *path, const cha
 #ifdef _WIN32
 
 /* Under wine the Linux sandbox cannot be a child of this Windows program:
-   wine starts a Unix binary detached, with no process handle to wait on or
-   terminate and no pipe to read its port from. A launcher running natively
-   on loopback (tests/c/sandbox_launcher.py, started by make cross, its port
-   in WXFACE_SANDBOX_LAUNCHER) starts and kills sandboxes for us instead, as
-   fork/exec and SIGKILL do on Linux. */
+   wine's CreateProcess starts a Unix binary detached and reports success
+   without filling in PROCESS_INFORMATION, so there is no handle to wait on
+   or terminate (closing what it leaves there closed unrelated handles of
+   this program) and no pipe to read the sandbox's port from. A launcher
+   running natively on loopback (tests/c/sandbox_launcher.py, started by
+   make cross, its port in WXFACE_SANDBOX_LAUNCHER) starts and kills
+   sandboxes for us instead, as fork/exec and SIGKILL do on Linux. */
 static int launcher_port(void) {
     const char *port = getenv("WXFACE_SANDBOX_LAUNCHER");
     return port != NULL ? atoi(port) : 0;

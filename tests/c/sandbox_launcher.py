@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Starts and kills sandboxes for the C suite built for Windows (make cross).
 
-A Windows program under wine cannot manage the Linux sandbox itself: wine
-starts a Unix binary with a double fork and hands back no process handle,
-so it can neither wait for it, nor kill it, nor read the port it bound.
+A Windows program under wine cannot manage the Linux sandbox itself: wine's
+CreateProcess starts a Unix binary detached and leaves PROCESS_INFORMATION
+unfilled, so the program can neither wait for it, nor kill it, nor read
+the port it bound.
 This launcher runs natively beside wine, on loopback, and does for the
 suite what tests/c/sandbox.c does with fork/exec on Linux:
 
