@@ -1,6 +1,10 @@
 // Command bench compares the Go binding with the raw cgo call it wraps and
 // with what a Go user would write by hand (net/http, crypto/aes), in
-// alternating rounds in one process against the nginx double.
+// alternating rounds in one process against the nginx double: verify and
+// 2.0 query on 1 and 8 goroutines, push opening on one. Its last table is
+// the binding's own cost: binding / raw, and the CPU microseconds the
+// binding adds per call. The raw calls take the response and free it,
+// reading nothing.
 //
 // Needs WXFACE_BENCH_BASE (the double, benches/double/start.sh) and a
 // release libwxface linked through CGO_LDFLAGS; `make bench` builds and
@@ -188,10 +192,12 @@ func main() {
 	}
 	rawCall := func() {
 		vr := C.CString("raw-" + strconv.FormatUint(seq.Add(1), 10))
+		var out *C.wxface_response
 		var e C.wxface_error
-		if rc := C.wxface_v1_verify(raw, vr, cName, cID, nil, nil, nil, &e); rc != 0 {
+		if rc := C.wxface_v1_verify(raw, vr, cName, cID, nil, nil, &out, &e); rc != 0 {
 			fail("raw wxface_v1_verify", errors.New(C.GoString(&e.message[0])))
 		}
+		C.wxface_response_free(out)
 		C.free(unsafe.Pointer(vr))
 	}
 	byHand := func() {
@@ -213,6 +219,7 @@ func main() {
 		}
 	}
 
+	var own []ownCost
 	fmt.Printf("%s, GOMAXPROCS %d\n", runtime.Version(), runtime.GOMAXPROCS(0))
 	fmt.Printf("verify calls/s (median of %d alternating %.1f s rounds); ratios are binding / other\n", rounds, roundLen.Seconds())
 	fmt.Printf("%10s | %9s %9s %9s | %11s %8s | %25s\n", "goroutines", "binding", "raw cgo", "net/http", "vs net/http", "vs raw", "CPU us/call: binding raw")
@@ -220,15 +227,63 @@ func main() {
 		r, cpu := compare(n, []side{{"binding", binding}, {"raw", rawCall}, {"hand", byHand}})
 		fmt.Printf("%10d | %9.0f %9.0f %9.0f | %10.2fx %7.2fx | %16.1f %8.1f\n", n, r["binding"], r["raw"], r["hand"],
 			r["binding"]/r["hand"], r["binding"]/r["raw"], cpu["binding"], cpu["raw"])
+		own = append(own, ownCost{fmt.Sprintf("verify, %d goroutine%s", n, plural(n)), r, cpu})
 	}
 
-	benchPush(libBase)
-	C.free(unsafe.Pointer(cName))
-	C.free(unsafe.Pointer(cID))
+	// 2.0 queryverifyinfo: the same four arguments every call (WeChat keeps
+	// answering a verify_id until it expires).
+	verifyID, outSeqNo, openID, certHash := "bench-verify-id-0123456789", "benchSeq0001", "oBenchOpenid0123456789abcdef",
+		strings.Repeat("ab", 32)
+	if _, err := client.V2Query(verifyID, outSeqNo, openID, certHash); err != nil {
+		panic(err)
+	}
+	cVerifyID, cOutSeqNo, cOpenID, cCertHash := C.CString(verifyID), C.CString(outSeqNo), C.CString(openID), C.CString(certHash)
+	queryBinding := func() {
+		if _, err := client.V2Query(verifyID, outSeqNo, openID, certHash); err != nil {
+			fail("binding V2Query", err)
+		}
+	}
+	queryRaw := func() {
+		var out *C.wxface_response
+		var e C.wxface_error
+		if rc := C.wxface_v2_query(raw, cVerifyID, cOutSeqNo, cOpenID, cCertHash, &out, &e); rc != 0 {
+			fail("raw wxface_v2_query", errors.New(C.GoString(&e.message[0])))
+		}
+		C.wxface_response_free(out)
+	}
+	for _, n := range []int{1, 8} {
+		r, cpu := compare(n, []side{{"binding", queryBinding}, {"raw", queryRaw}})
+		own = append(own, ownCost{fmt.Sprintf("query (2.0), %d goroutine%s", n, plural(n)), r, cpu})
+	}
+
+	own = append(own, benchPush(libBase))
+	fmt.Println()
+	fmt.Println("the binding's own cost: binding / raw cgo call, same run")
+	fmt.Printf("%-28s | %9s %9s | %7s | %21s %8s\n", "call", "binding/s", "raw/s", "ratio", "CPU us: binding raw", "added")
+	for _, o := range own {
+		fmt.Printf("%-28s | %9.0f %9.0f | %6.2fx | %12.1f %8.1f | %+7.1f\n", o.what, o.rate["binding"], o.rate["raw"],
+			o.rate["binding"]/o.rate["raw"], o.cpu["binding"], o.cpu["raw"], o.cpu["binding"]-o.cpu["raw"])
+	}
+	for _, p := range []*C.char{cName, cID, cVerifyID, cOutSeqNo, cOpenID, cCertHash} {
+		C.free(unsafe.Pointer(p))
+	}
 	if failures.Load() > 0 {
 		fmt.Fprintf(os.Stderr, "bench: %d calls failed\n", failures.Load())
 		os.Exit(1)
 	}
+}
+
+// ownCost is one call's binding and raw sides, for the closing table.
+type ownCost struct {
+	what      string
+	rate, cpu map[string]float64
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 func fetchToken(hc *http.Client) string {
@@ -248,7 +303,7 @@ func fetchToken(hc *http.Client) string {
 
 // benchPush: a safe-mode JSON push opened by the binding, by the raw C
 // call, and by hand with the standard library (signature, AES-CBC, JSON).
-func benchPush(libBase string) {
+func benchPush(libBase string) ownCost {
 	settings := wxface.Config{AppID: appID, Secret: "bench-secret-0123456789abcdef", APIBase: libBase, Proxy: "none",
 		PushToken: pushToken, PushAESKey: pushAESKey}
 	client, err := wxface.NewClient(settings)
@@ -326,4 +381,5 @@ func benchPush(libBase string) {
 		r["binding"], r["raw"], r["hand"], r["binding"]/r["hand"], r["binding"]/r["raw"], cpu["binding"], cpu["raw"], cpu["hand"])
 	C.free(unsafe.Pointer(cq))
 	C.free(cb)
+	return ownCost{"push opening, 1 goroutine", r, cpu}
 }

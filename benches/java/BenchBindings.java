@@ -9,6 +9,10 @@
  * double, benches/double/start.sh); `make bench` runs it (benches/run.sh).
  * The by-hand verify checks errcode and identify_ret with a regular
  * expression instead of a JSON library (the JDK has none): that favours it.
+ * Verify and 2.0 query run on 1 and 8 threads, push opening on one; the
+ * raw calls take the response and free it, reading nothing. The last table
+ * is the binding's own cost: binding / raw, and the CPU microseconds the
+ * binding adds per call.
  * Optional: WXFACE_BENCH_ROUND_S (default 1), WXFACE_BENCH_ROUNDS (default 3).
  */
 
@@ -71,7 +75,10 @@ public final class BenchBindings {
         static native int wxface_client_new(Pointer cfg, PointerByReference out, Pointer err);
 
         static native int wxface_v1_verify(Pointer c, byte[] vr, byte[] name, byte[] id, byte[] key, byte[] openid,
-                Pointer out, Pointer err);
+                PointerByReference out, Pointer err);
+
+        static native int wxface_v2_query(Pointer c, byte[] verifyId, byte[] outSeqNo, byte[] openid,
+                byte[] certHash, PointerByReference out, Pointer err);
 
         static native int wxface_push_open(Pointer c, byte[] query, byte[] body, long len, PointerByReference out,
                 Pointer err);
@@ -204,9 +211,11 @@ public final class BenchBindings {
         ThreadLocal<Memory> err = ThreadLocal.withInitial(() -> new Memory(528));
         Runnable rawCall = () -> {
             byte[] vr = ("raw-" + SEQ.incrementAndGet() + "\0").getBytes(StandardCharsets.UTF_8);
-            if (Raw.wxface_v1_verify(raw, vr, name, id, null, null, null, err.get()) != 0) {
+            PointerByReference out = new PointerByReference();
+            if (Raw.wxface_v1_verify(raw, vr, name, id, null, null, out, err.get()) != 0) {
                 fail("raw wxface_v1_verify", new IllegalStateException(err.get().getString(16)));
             }
+            Raw.wxface_response_free(out.getValue());
         };
         Runnable byHand = () -> {
             try {
@@ -229,6 +238,7 @@ public final class BenchBindings {
                 ROUNDS, ROUND_S);
         System.out.printf("%7s | %9s %9s %10s | %14s %8s | %25s%n", "threads", "binding", "raw JNA", "HttpClient",
                 "vs HttpClient", "vs raw", "CPU us/call: binding raw");
+        Map<String, Map<String, double[]>> own = new LinkedHashMap<>();
         for (int n : new int[] {1, 8}) {
             Map<String, Runnable> sides = new LinkedHashMap<>();
             sides.put("binding", binding);
@@ -238,8 +248,49 @@ public final class BenchBindings {
             System.out.printf("%7d | %9.0f %9.0f %10.0f | %13.2fx %7.2fx | %16.1f %8.1f%n", n, r.get("binding")[0],
                     r.get("raw")[0], r.get("hand")[0], r.get("binding")[0] / r.get("hand")[0],
                     r.get("binding")[0] / r.get("raw")[0], r.get("binding")[1], r.get("raw")[1]);
+            own.put("verify, " + n + (n == 1 ? " thread" : " threads"), r);
         }
-        benchPush(settings);
+
+        // 2.0 queryverifyinfo: the same four arguments every call (WeChat
+        // keeps answering a verify_id until it expires).
+        String verifyId = "bench-verify-id-0123456789", outSeqNo = "benchSeq0001";
+        String openid = "oBenchOpenid0123456789abcdef", certHash = "ab".repeat(32);
+        client.v2Query(verifyId, outSeqNo, openid, certHash);
+        byte[] cVerifyId = (verifyId + "\0").getBytes(StandardCharsets.UTF_8);
+        byte[] cOutSeqNo = (outSeqNo + "\0").getBytes(StandardCharsets.UTF_8);
+        byte[] cOpenid = (openid + "\0").getBytes(StandardCharsets.UTF_8);
+        byte[] cCertHash = (certHash + "\0").getBytes(StandardCharsets.UTF_8);
+        Runnable queryBinding = () -> {
+            try {
+                client.v2Query(verifyId, outSeqNo, openid, certHash);
+            } catch (RuntimeException e) {
+                fail("binding v2Query", e);
+            }
+        };
+        Runnable queryRaw = () -> {
+            PointerByReference out = new PointerByReference();
+            if (Raw.wxface_v2_query(raw, cVerifyId, cOutSeqNo, cOpenid, cCertHash, out, err.get()) != 0) {
+                fail("raw wxface_v2_query", new IllegalStateException(err.get().getString(16)));
+            }
+            Raw.wxface_response_free(out.getValue());
+        };
+        for (int n : new int[] {1, 8}) {
+            Map<String, Runnable> sides = new LinkedHashMap<>();
+            sides.put("binding", queryBinding);
+            sides.put("raw", queryRaw);
+            own.put("query (2.0), " + n + (n == 1 ? " thread" : " threads"), compare(n, sides));
+        }
+
+        own.put("push opening, 1 thread", benchPush(settings));
+        System.out.println();
+        System.out.println("the binding's own cost: binding / raw JNA call, same run");
+        System.out.printf("%-24s | %9s %9s | %7s | %21s %8s%n", "call", "binding/s", "raw/s", "ratio",
+                "CPU us: binding raw", "added");
+        for (Map.Entry<String, Map<String, double[]>> e : own.entrySet()) {
+            double[] bind = e.getValue().get("binding"), raw1 = e.getValue().get("raw");
+            System.out.printf("%-24s | %9.0f %9.0f | %6.2fx | %12.1f %8.1f | %+7.1f%n", e.getKey(), bind[0],
+                    raw1[0], bind[0] / raw1[0], bind[1], raw1[1], bind[1] - raw1[1]);
+        }
         client.close();
         if (FAILURES.get() > 0) {
             System.err.println("bench: " + FAILURES.get() + " calls failed");
@@ -256,7 +307,7 @@ public final class BenchBindings {
     }
 
     /** A safe-mode JSON push: binding, raw call, and by hand with javax.crypto. */
-    static void benchPush(Map<String, String> base) throws Exception {
+    static Map<String, double[]> benchPush(Map<String, String> base) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>(base);
         settings.put("push_token", PUSH_TOKEN);
         settings.put("push_aes_key", PUSH_AES_KEY);
@@ -334,5 +385,6 @@ public final class BenchBindings {
                 r.get("binding")[0], r.get("raw")[0], r.get("hand")[0], r.get("binding")[0] / r.get("hand")[0],
                 r.get("binding")[0] / r.get("raw")[0], r.get("binding")[1], r.get("raw")[1], r.get("hand")[1]);
         client.close();
+        return r;
     }
 }

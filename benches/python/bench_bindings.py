@@ -11,12 +11,19 @@ Optional: WXFACE_BENCH_ROUND_S (default 1), WXFACE_BENCH_ROUNDS (default 3).
 
 Verify (1 and 8 threads, one client / one Session shared):
   binding  wxface.Client.v1_verify
-  raw      ctypes call of wxface_v1_verify, no wrapper, nothing read back
+  raw      ctypes call of wxface_v1_verify (+ wxface_response_free), no
+           wrapper, nothing read back
   by hand  requests.Session: POST getinfo, .json(), the pass checked
+Query (2.0 queryverifyinfo, 1 and 8 threads):
+  binding  wxface.Client.v2_query
+  raw      ctypes call of wxface_v2_query (+ wxface_response_free)
 Push opening (1 thread, a safe-mode XML push):
   binding  wxface.Client.push_open
   raw      ctypes call of wxface_push_open (+ wxface_response_free)
   wechatpy WeChatCrypto.decrypt_message + parse_message
+The binding's own cost is the last table: binding / raw, and the CPU
+microseconds the binding adds per call (checking and encoding the
+arguments, reading the answer into its result object).
 """
 
 import ctypes
@@ -68,6 +75,7 @@ def raw_library() -> ctypes.CDLL:
         "wxface_config_set": [p, cp, cp, err],
         "wxface_client_new": [p, ctypes.POINTER(p), err],
         "wxface_v1_verify": [p, cp, cp, cp, cp, cp, ctypes.POINTER(p), err],
+        "wxface_v2_query": [p, cp, cp, cp, cp, ctypes.POINTER(p), err],
         "wxface_push_open": [p, cp, cp, ctypes.c_size_t, ctypes.POINTER(p), err],
         "wxface_response_free": [p],
         "wxface_config_free": [p],
@@ -158,10 +166,12 @@ def main() -> int:
         client.v1_verify("py-%d" % next(seq), NAME, ID)
 
     def raw_call(t: int, i: int) -> None:
+        out = ctypes.c_void_p()
         err = ErrorStruct()
         vr = b"raw-%d" % next(seq)
-        if lib.wxface_v1_verify(raw, vr, name_b, id_b, None, None, None, ctypes.byref(err)) != 0:
+        if lib.wxface_v1_verify(raw, vr, name_b, id_b, None, None, ctypes.byref(out), ctypes.byref(err)) != 0:
             failures[0] += 1
+        lib.wxface_response_free(out)
 
     def by_hand(t: int, i: int) -> None:
         r = session.post(getinfo, params=params, json={"verify_result": "rq-%d-%d" % (t, i)})
@@ -173,11 +183,33 @@ def main() -> int:
     print("verify calls/s (median of %d alternating %.1f s rounds); ratios are binding / other" % (ROUNDS, ROUND_S))
     print("%7s | %9s %9s %9s | %11s %8s | %25s" % (
         "threads", "binding", "raw", "requests", "vs requests", "vs raw", "CPU us/call: binding raw"))
+    own: List[Tuple[str, Dict[str, float], Dict[str, float]]] = []
     for threads in (1, 8):
         r, cpu = compare(threads, {"binding": binding, "raw": raw_call, "hand": by_hand})
         print("%7d | %9.0f %9.0f %9.0f | %10.2fx %7.2fx | %16.1f %8.1f" % (
             threads, r["binding"], r["raw"], r["hand"], r["binding"] / r["hand"], r["binding"] / r["raw"],
             cpu["binding"], cpu["raw"]))
+        own.append(("verify, %d thread%s" % (threads, "s" if threads > 1 else ""), r, cpu))
+
+    # 2.0 queryverifyinfo: the same four arguments every call (WeChat keeps
+    # answering a verify_id until it expires).
+    query_args = ("bench-verify-id-0123456789", "benchSeq0001", "oBenchOpenid0123456789abcdef", "ab" * 32)
+    query_b = tuple(a.encode() for a in query_args)
+    client.v2_query(*query_args)
+
+    def query_binding(t: int, i: int) -> None:
+        client.v2_query(*query_args)
+
+    def query_raw(t: int, i: int) -> None:
+        out = ctypes.c_void_p()
+        err = ErrorStruct()
+        if lib.wxface_v2_query(raw, *query_b, ctypes.byref(out), ctypes.byref(err)) != 0:
+            failures[0] += 1
+        lib.wxface_response_free(out)
+
+    for threads in (1, 8):
+        r, cpu = compare(threads, {"binding": query_binding, "raw": query_raw})
+        own.append(("query (2.0), %d thread%s" % (threads, "s" if threads > 1 else ""), r, cpu))
 
     # Push opening: a safe-mode XML push as WeChat sends it.
     push_settings = dict(settings, push_token=PUSH_TOKEN, push_aes_key=PUSH_AES_KEY)
@@ -193,18 +225,18 @@ def main() -> int:
         "</xml>" % now
     )
     sealed = push_client.push_seal(xml, format="xml", mode="safe", timestamp=now)
-    query, body = sealed.query, sealed.body.encode()
-    q = {k: v[0] for k, v in parse_qs(query).items()}
+    push_query, body = sealed.query, sealed.body.encode()
+    q = {k: v[0] for k, v in parse_qs(push_query).items()}
     crypto = WeChatCrypto(PUSH_TOKEN, PUSH_AES_KEY, APPID)
-    query_b = query.encode()
+    push_query_b = push_query.encode()
 
     def push_binding(t: int, i: int) -> None:
-        push_client.push_open(query, body)
+        push_client.push_open(push_query, body)
 
     def push_raw(t: int, i: int) -> None:
         out = ctypes.c_void_p()
         err = ErrorStruct()
-        if lib.wxface_push_open(raw_push, query_b, body, len(body), ctypes.byref(out), ctypes.byref(err)) != 0:
+        if lib.wxface_push_open(raw_push, push_query_b, body, len(body), ctypes.byref(out), ctypes.byref(err)) != 0:
             failures[0] += 1
         lib.wxface_response_free(out)
 
@@ -212,7 +244,7 @@ def main() -> int:
         plain = crypto.decrypt_message(body, q["msg_signature"], q["timestamp"], q["nonce"])
         parse_message(plain)
 
-    assert push_client.push_open(query, body).event == "face_identify"
+    assert push_client.push_open(push_query, body).event == "face_identify"
     opened = crypto.decrypt_message(body, q["msg_signature"], q["timestamp"], q["nonce"])
     assert "face_identify" in opened and parse_message(opened).source == "oU2c95XhnP8Tp9rAJ7Jq7tZ1zKwM"
     r, cpu = compare(1, {"binding": push_binding, "raw": push_raw, "wechatpy": push_wechatpy})
@@ -220,6 +252,15 @@ def main() -> int:
           "binding %.2fx wechatpy, %.2fx raw; CPU us/call binding %.1f, raw %.1f, wechatpy %.1f" % (
               r["binding"], r["raw"], r["wechatpy"], r["binding"] / r["wechatpy"], r["binding"] / r["raw"],
               cpu["binding"], cpu["raw"], cpu["wechatpy"]))
+    own.append(("push opening, 1 thread", r, cpu))
+
+    print()
+    print("the binding's own cost: binding / raw ctypes call, same run")
+    print("%-24s | %9s %9s | %7s | %21s %8s" % ("call", "binding/s", "raw/s", "ratio", "CPU us: binding raw", "added"))
+    for what, r, cpu in own:
+        print("%-24s | %9.0f %9.0f | %6.2fx | %12.1f %8.1f | %+7.1f" % (
+            what, r["binding"], r["raw"], r["binding"] / r["raw"], cpu["binding"], cpu["raw"],
+            cpu["binding"] - cpu["raw"]))
     if failures[0]:
         print("bench_bindings.py: %d calls failed" % failures[0], file=sys.stderr)
         return 1

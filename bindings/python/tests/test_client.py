@@ -1,6 +1,7 @@
 """The client against the sandbox: construction, 1.0/2.0 results, tokens,
 timeouts, callbacks, threads and closing."""
 
+import dataclasses
 import json
 import logging
 import threading
@@ -79,6 +80,25 @@ def test_v2_flow_returns_verify_id_and_cert_hash(client: wxface.Client, sandbox:
     assert started.cert_hash == wxface.cert_hash("IDENTITY_CARD", NAME, NUMBER)
     sandbox.complete_v2(started.verify_id)
     assert client.v2_query(started.verify_id, "py-v2-flow", openid, started.cert_hash).verify_ret == 10000
+
+
+def test_results_are_the_frozen_dataclasses_their_constructors_make(client: wxface.Client, sandbox: Sandbox):
+    # The calls fill their results in one step (models.made), not through
+    # __init__: each must equal the one __init__ makes, field for field.
+    key = client.v1_get_user_id_key(NAME, NUMBER)
+    verify_result, openid = sandbox.complete_v1(key.user_id_key)
+    info = client.v1_get_info(verify_result)
+    verdict = client.v1_verify(verify_result, NAME, NUMBER, user_id_key=key.user_id_key, openid=openid)
+    started = client.v2_get_verify_id("py-made-1", "o_v2_py_made_0000000000001", NAME, NUMBER)
+    sandbox.complete_v2(started.verify_id)
+    passed = client.v2_query(started.verify_id, "py-made-1", "o_v2_py_made_0000000000001", started.cert_hash)
+    for result in (key, info, verdict, started, passed):
+        rebuilt = dataclasses.replace(result)
+        assert vars(result) == vars(rebuilt)
+        assert result == rebuilt
+        assert repr(result) == repr(rebuilt)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            result.fields = {}  # type: ignore[misc]
 
 
 def test_an_invalidated_token_is_refreshed_exactly_once(clean_sandbox: Sandbox, client: wxface.Client):

@@ -3,6 +3,7 @@
 push delivered by the sandbox over loopback."""
 
 import contextlib
+import dataclasses
 import json
 import threading
 import time
@@ -143,6 +144,9 @@ def test_push_open_reads_what_wechatpy_encrypts(push_client: wxface.Client, fmt:
     event = push_client.push_open(query, body)
     assert event.verify_result == VERIFY_RESULT
     assert event.out_seq_no == fields["out_seq_no"]
+    # Filled in one step (models.made): the same event __init__ makes.
+    assert vars(event) == vars(dataclasses.replace(event))
+    assert event == dataclasses.replace(event)
 
 
 def test_push_open_refuses_wechatpy_pushes_for_another_appid(push_client: wxface.Client):

@@ -3,8 +3,8 @@ responses to dicts of text and bytes (copied out and freed at once)."""
 
 import re
 import threading
-from ctypes import POINTER, byref, c_int64, c_size_t, c_uint8, c_void_p, string_at
-from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Type, Union
+from ctypes import POINTER, addressof, byref, c_int64, c_size_t, c_uint8, c_void_p, string_at
+from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple, Type, Union
 
 from . import _native
 from .errors import BY_CODE, ArgumentTypeError, InvalidArgument, InvalidEncoding, WxFaceError
@@ -13,6 +13,8 @@ Text = Union[str, bytes]
 Fields = Dict[str, str]
 Ints = Dict[str, int]
 Blobs = Dict[str, bytes]
+#: A wxface_response as ctypes holds it, or its address.
+Response = Union[c_void_p, int, None]
 
 
 def refuse(cls: Type[WxFaceError], message: str) -> WxFaceError:
@@ -30,6 +32,12 @@ def text(value: Any, name: str) -> bytes:
     (GBK callers are C callers, see README). bytes pass through unchanged
     so the library judges them (InvalidEncoding when not UTF-8).
     """
+    if type(value) is str and "\0" not in value:
+        # The usual case, on every call: checked before encoding, on the str.
+        try:
+            return value.encode()
+        except UnicodeEncodeError as e:
+            raise refuse(InvalidEncoding, "%s holds a lone surrogate at index %d" % (name, e.start)) from None
     if isinstance(value, str):
         try:
             data = value.encode("utf-8")
@@ -52,6 +60,8 @@ def optional_text(value: Any, name: str) -> Optional[bytes]:
 
 def blob(value: Any, name: str) -> bytes:
     """A sized buffer (push bodies): NULs allowed, str as UTF-8."""
+    if type(value) is bytes:
+        return value
     if isinstance(value, str):
         try:
             return value.encode("utf-8")
@@ -103,7 +113,7 @@ def read_bytes(response: c_void_p, name: bytes) -> bytes:
     data = POINTER(c_uint8)()
     size = c_size_t()
     err = _native.ErrorStruct()
-    check(_native.lib().wxface_response_bytes(response, name, byref(data), byref(size), byref(err)), err)
+    check(_native.quick().wxface_response_bytes(response, name, byref(data), byref(size), byref(err)), err)
     # A zero-length field may come with a NULL pointer, which string_at cannot read.
     return string_at(data, size.value) if size.value else b""
 
@@ -122,14 +132,8 @@ def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = (
     value NUL ...), split here; fields without a text form are read by
     index, and the named integers parsed from the text already copied (the
     library writes integers as decimal text)."""
-    lib = _native.lib()
-    scratch = _SCRATCH
-    code = lib.wxface_response_texts(response, scratch.texts_ref, scratch.size_ref, scratch.err_ref)
-    check(code, scratch.err)
-    size = scratch.size.value
-    parts = string_at(scratch.texts, size - 1).decode("utf-8", "replace").split("\0") if size else []
-    pairs = iter(parts)
-    fields: Fields = dict(zip(pairs, pairs))
+    lib = _native.quick()
+    fields = _texts(response, _SCRATCH)
     blobs: Blobs = {}
     count = lib.wxface_response_count(response)
     if len(fields) < count:
@@ -145,26 +149,48 @@ def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = (
             blobs[name] = read_bytes(response, name.encode())
     numbers: Ints = {}
     for name in ints:
-        text_form = fields.get(name)
-        if text_form is not None and _DECIMAL.match(text_form):
-            number = int(text_form)
-            if -(1 << 63) <= number < 1 << 63:
-                numbers[name] = number
-            continue
-        if text_form is None and name not in blobs:
-            continue
-        # Text with spaces or a sign the fast path does not take: ask the library.
-        value64 = c_int64()
-        if lib.wxface_response_int(response, name.encode(), byref(value64), None) == 0:
-            numbers[name] = value64.value
+        if name in fields or name in blobs:
+            _number(response, fields, name, numbers)
     return Answer(fields, numbers, blobs)
 
 
+def _number(response: Response, fields: Fields, name: str, numbers: Ints) -> None:
+    """Field `name` (present) into numbers[name] when it is an integer: parsed
+    here when it is plain decimal text, else as the library reads it."""
+    text_form = fields.get(name)
+    if text_form is not None and _is_decimal(text_form):
+        number = int(text_form)
+        if -(1 << 63) <= number < 1 << 63:
+            numbers[name] = number
+        return
+    # Text with spaces or a sign the fast path does not take: ask the library.
+    value64 = c_int64()
+    if _native.quick().wxface_response_int(response, name.encode(), byref(value64), None) == 0:
+        numbers[name] = value64.value
+
+
+_is_decimal = _DECIMAL.match
+
+
+def _texts(response: Response, scratch: "_Scratch") -> Fields:
+    """Every field with a text form: one C call (wxface_response_texts: name
+    NUL value NUL ...) and one copy, split here."""
+    code = _native.quick().wxface_response_texts(response, scratch.texts_at, scratch.size_at, scratch.err_at)
+    if code != 0:
+        raise error(code, scratch.err)
+    size = scratch.size.value
+    if not size:
+        return {}
+    pairs = iter(string_at(scratch.texts, size - 1).decode("utf-8", "replace").split("\0"))
+    return dict(zip(pairs, pairs))
+
+
 class _Scratch(threading.local):
-    """Each thread's out-pointer and error struct, made once: a call
-    allocates neither. A call nested in a callback on the same thread
-    (a token provider calling the client) has finished with them before
-    the outer call's library writes its own, which happens at its return."""
+    """Each thread's out-pointer, error struct and texts pointer and size,
+    made once: a call allocates none of them. A call nested in a callback on
+    the same thread (a token provider calling the client) has finished with
+    them before the outer call's library writes its own, which happens at
+    its return."""
 
     def __init__(self) -> None:
         self.out = c_void_p()
@@ -175,9 +201,46 @@ class _Scratch(threading.local):
         self.texts_ref = byref(self.texts)
         self.size = c_size_t()
         self.size_ref = byref(self.size)
+        # The same as plain addresses, which ctypes passes fastest.
+        self.out_at = addressof(self.out)
+        self.err_at = addressof(self.err)
+        self.texts_at = addressof(self.texts)
+        self.size_at = addressof(self.size)
 
 
 _SCRATCH = _Scratch()
+
+
+def call_for_fields(
+    fn: Callable[..., int], handle: int, args: Tuple[Any, ...], ints: Sequence[str] = ()
+) -> Tuple[Fields, Ints]:
+    """The hot path of every call that returns an answer: `fn(handle, *args,
+    &out, &err)`, then the answer's text fields and the named integers
+    among them; the response is freed on every path. Fields without a text
+    form are left out (only getimage has one: it uses call_for_response)."""
+    scratch = _SCRATCH
+    out = scratch.out
+    out.value = None
+    code = fn(handle, *args, scratch.out_at, scratch.err_at)
+    if code != 0:
+        raise error(code, scratch.err)
+    response = out.value
+    out.value = None
+    try:
+        fields = _texts(response, scratch)
+        numbers: Ints = {}
+        for name in ints:
+            text_form = fields.get(name)
+            if text_form is None:
+                continue
+            # WeChat's integers are plain digits: fewer than 19 always fit.
+            if len(text_form) < 19 and text_form.isdigit() and text_form.isascii():
+                numbers[name] = int(text_form)
+            else:
+                _number(response, fields, name, numbers)
+        return fields, numbers
+    finally:
+        _native.quick().wxface_response_free(response)
 
 
 def call_for_response(
@@ -194,6 +257,6 @@ def call_for_response(
         return read(out, ints, binary)
     finally:
         if out.value:
-            _native.lib().wxface_response_free(out)
+            _native.quick().wxface_response_free(out)
             # An outer call on this thread that fails must not see (and free) it again.
             out.value = None

@@ -65,8 +65,12 @@ LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int32, c_char_p)
 # void (*)(void *user_data, const wxface_response *record, const char *json)
 AUDIT_CALLBACK = CFUNCTYPE(None, c_void_p, c_void_p, c_char_p)
 
-_ERR = POINTER(ErrorStruct)
-_OUT = POINTER(c_void_p)
+# The out-pointer and the error struct are passed as addresses: the hot
+# path hands over each thread's own, made once, as plain integers (which
+# ctypes converts several times faster than a byref() for a POINTER
+# parameter); byref() and None are accepted too.
+_ERR = c_void_p
+_OUT = c_void_p
 
 # name: (restype, argtypes)
 _PROTOTYPES = {
@@ -102,10 +106,7 @@ _PROTOTYPES = {
         c_int32,
         [c_void_p, c_char_p, POINTER(POINTER(c_uint8)), POINTER(c_size_t), _ERR],
     ),
-    "wxface_response_texts": (
-        c_int32,
-        [c_void_p, POINTER(c_void_p), POINTER(c_size_t), _ERR],
-    ),
+    "wxface_response_texts": (c_int32, [c_void_p, c_void_p, c_void_p, _ERR]),
     "wxface_response_count": (c_size_t, [c_void_p]),
     "wxface_response_field_name": (c_char_p, [c_void_p, c_size_t]),
     "wxface_response_free": (None, [c_void_p]),
@@ -129,6 +130,22 @@ _PROTOTYPES = {
 }
 
 
+# Calls that never block and return within microseconds (reading and freeing
+# responses, naming codes): made without releasing the GIL (PyDLL). Handing
+# the GIL to another thread and waiting to have it back would cost more than
+# these calls when threads share the process.
+_QUICK = (
+    "wxface_code_name",
+    "wxface_response_str",
+    "wxface_response_int",
+    "wxface_response_bytes",
+    "wxface_response_texts",
+    "wxface_response_count",
+    "wxface_response_field_name",
+    "wxface_response_free",
+)
+
+
 def _file_name() -> str:
     if sys.platform == "win32":
         return "wxface.dll"
@@ -137,8 +154,9 @@ def _file_name() -> str:
     return "libwxface.so"
 
 
-def _declare(lib: ctypes.CDLL) -> None:
-    for name, (restype, argtypes) in _PROTOTYPES.items():
+def _declare(lib: ctypes.CDLL, names: Any = _PROTOTYPES) -> None:
+    for name in names:
+        restype, argtypes = _PROTOTYPES[name]
         fn = getattr(lib, name)
         fn.restype = restype
         fn.argtypes = argtypes
@@ -206,17 +224,31 @@ def load() -> Tuple[ctypes.CDLL, str]:
 
 _lock = threading.Lock()
 _lib: Optional[ctypes.CDLL] = None
+_quick: Optional[ctypes.PyDLL] = None
 _path: Optional[str] = None
 
 
 def lib() -> Any:
     """The loaded library, loaded on first use (so importing never fails)."""
-    global _lib, _path
+    global _lib, _quick, _path
     if _lib is None:
         with _lock:
             if _lib is None:
-                _lib, _path = load()
+                loaded, path = load()
+                # The same library again (dlopen hands back the same one),
+                # for the calls in _QUICK, which keep the GIL.
+                quick_lib = ctypes.PyDLL(path)
+                _declare(quick_lib, _QUICK)
+                _quick, _path = quick_lib, path
+                _lib = loaded
     return _lib
+
+
+def quick() -> Any:
+    """The calls of _QUICK, made without releasing the GIL."""
+    if _quick is None:
+        lib()
+    return _quick
 
 
 def library_path() -> str:

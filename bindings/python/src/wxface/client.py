@@ -8,14 +8,14 @@ import secrets
 import threading
 import time
 from ctypes import byref, c_uint32, c_void_p
-from typing import Any, List, Mapping, Optional, Union
+from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _ffi, _native, errors
 from ._ffi import Text
 from .audit import AuditSink, ClientStats, audit_callback
 from .callbacks import LogSink, ReplayStore, TokenProvider, log_callback, replay_callback, token_callback
 from .errors import ArgumentTypeError, ClientClosedError, InvalidArgument
-from .models import Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId
+from .models import Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId, made
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -208,6 +208,32 @@ class Client:
         (`with self._use() as handle:`)."""
         return _InFlight(self)
 
+    def _enter(self) -> int:
+        """Holds the handle open for one call: close() waits until `_leave`."""
+        with self._mutex:
+            handle = self._handle
+            if self._closed or not handle:
+                raise ClientClosedError("this wxface Client is closed")
+            self._active += 1
+            return handle
+
+    def _leave(self) -> None:
+        with self._mutex:
+            self._active -= 1
+            if self._closed and not self._active:
+                self._lock.notify_all()
+
+    def _call(
+        self, fn: Callable[..., int], args: Tuple[Any, ...], ints: Sequence[str] = ()
+    ) -> Tuple[_ffi.Fields, _ffi.Ints]:
+        """`fn(handle, *args, &out, &err)` with the handle held open: the
+        answer's text fields and the named integers among them."""
+        handle = self._enter()
+        try:
+            return _ffi.call_for_fields(fn, handle, args, ints)
+        finally:
+            self._leave()
+
     # -- handles ------------------------------------------------------------
 
     def with_timeout(self, timeout_ms: int) -> "Client":
@@ -246,18 +272,18 @@ class Client:
             _ffi.text(id_card_number, "id_card_number"),
             _ffi.optional_text(out_seq_no, "out_seq_no"),
         )
-        with self._use() as h:
-            fields, ints, _ = _ffi.call_for_response(
-                _native.lib().wxface_v1_get_user_id_key, h, *args, ints=("expires_in",)
-            )
-        return UserIdKey(fields.get("user_id_key", ""), ints.get("expires_in"), fields)
+        fields, ints = self._call(_native.lib().wxface_v1_get_user_id_key, args, _EXPIRES_IN)
+        return made(
+            UserIdKey,
+            user_id_key=fields.get("user_id_key", ""),
+            expires_in=ints.get("expires_in"),
+            fields=fields,
+        )
 
     def v1_get_info(self, verify_result: Text) -> V1Result:
         """WeChat's record of a verification, NOT judged: use `v1_verify`."""
         vr = _ffi.text(verify_result, "verify_result")
-        with self._use() as h:
-            fields, ints, _ = _ffi.call_for_response(_native.lib().wxface_v1_get_info, h, vr, ints=_V1_INTS)
-        return _v1_result(fields, ints)
+        return _v1_result(*self._call(_native.lib().wxface_v1_get_info, (vr,), _V1_INTS))
 
     def v1_verify(
         self,
@@ -276,9 +302,7 @@ class Client:
             _ffi.optional_text(user_id_key, "user_id_key"),
             _ffi.optional_text(openid, "openid"),
         )
-        with self._use() as h:
-            fields, ints, _ = _ffi.call_for_response(_native.lib().wxface_v1_verify, h, *args, ints=_V1_INTS)
-        return _v1_result(fields, ints)
+        return _v1_result(*self._call(_native.lib().wxface_v1_verify, args, _V1_INTS))
 
     def v1_get_image(self, verify_result: Text) -> Image:
         """The photo taken during a 1.0 verification (getimage). Raises
@@ -302,12 +326,13 @@ class Client:
             _ffi.text(name, "name"),
             _ffi.text(id_card_number, "id_card_number"),
         )
-        with self._use() as h:
-            fields, ints, _ = _ffi.call_for_response(
-                _native.lib().wxface_v2_get_verify_id, h, *args, ints=("expires_in",)
-            )
-        return VerifyId(
-            fields.get("verify_id", ""), ints.get("expires_in"), fields.get("cert_hash", ""), fields
+        fields, ints = self._call(_native.lib().wxface_v2_get_verify_id, args, _EXPIRES_IN)
+        return made(
+            VerifyId,
+            verify_id=fields.get("verify_id", ""),
+            expires_in=ints.get("expires_in"),
+            cert_hash=fields.get("cert_hash", ""),
+            fields=fields,
         )
 
     def v2_query(self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text) -> V2Result:
@@ -321,11 +346,8 @@ class Client:
             _ffi.text(openid, "openid"),
             _ffi.text(cert_hash, "cert_hash"),
         )
-        with self._use() as h:
-            fields, ints, _ = _ffi.call_for_response(
-                _native.lib().wxface_v2_query, h, *args, ints=("verify_ret",)
-            )
-        return V2Result(ints.get("verify_ret"), fields)
+        fields, ints = self._call(_native.lib().wxface_v2_query, args, _VERIFY_RET)
+        return made(V2Result, verify_ret=ints.get("verify_ret"), fields=fields)
 
     def v2_wait(
         self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text, timeout: float
@@ -348,11 +370,9 @@ class Client:
             _ffi.text(openid, "openid"),
             _ffi.text(cert_hash, "cert_hash"),
         )
-        with self._use() as h:
-            fields, ints, _ = _ffi.call_for_response(
-                _native.lib().wxface_v2_wait, h, *args, c_uint32(timeout_ms), None, ints=("verify_ret",)
-            )
-        return V2Result(ints.get("verify_ret"), fields)
+        args_then_wait = (*args, c_uint32(timeout_ms), None)
+        fields, ints = self._call(_native.lib().wxface_v2_wait, args_then_wait, _VERIFY_RET)
+        return made(V2Result, verify_ret=ints.get("verify_ret"), fields=fields)
 
     # -- push ---------------------------------------------------------------
 
@@ -360,27 +380,25 @@ class Client:
         """Checks WeChat's GET handshake (raw query string); returns the
         `echostr` to answer with."""
         q = _ffi.text(query, "query")
-        with self._use() as h:
-            fields, _, _ = _ffi.call_for_response(_native.lib().wxface_push_url_echo, h, q)
+        fields, _ = self._call(_native.lib().wxface_push_url_echo, (q,))
         return fields.get("echostr", "")
 
     def push_open(self, query: Text, body: Union[str, bytes]) -> PushEvent:
         """Verifies, decrypts and parses a push POST (raw query and body)."""
         q = _ffi.text(query, "query")
         b = _ffi.blob(body, "body")
-        with self._use() as h:
-            fields, ints, _ = _ffi.call_for_response(
-                _native.lib().wxface_push_open, h, q, b, len(b), ints=("CreateTime",)
-            )
-        return PushEvent(
-            event=fields.get("Event"),
-            msg_type=fields.get("MsgType"),
-            openid=fields.get("openid"),
-            out_seq_no=fields.get("out_seq_no"),
+        fields, ints = self._call(_native.lib().wxface_push_open, (q, b, len(b)), _CREATE_TIME)
+        get = fields.get
+        return made(
+            PushEvent,
+            event=get("Event"),
+            msg_type=get("MsgType"),
+            openid=get("openid"),
+            out_seq_no=get("out_seq_no"),
             create_time=ints.get("CreateTime"),
-            to_user_name=fields.get("ToUserName"),
-            from_user_name=fields.get("FromUserName"),
-            verify_result=fields.get("verify_result"),
+            to_user_name=get("ToUserName"),
+            from_user_name=get("FromUserName"),
+            verify_result=get("verify_result"),
             fields=fields,
         )
 
@@ -422,26 +440,21 @@ class _InFlight:
         self._client = client
 
     def __enter__(self) -> int:
-        c = self._client
-        with c._mutex:
-            if c._closed or not c._handle:
-                raise ClientClosedError("this wxface Client is closed")
-            c._active += 1
-            return c._handle
+        return self._client._enter()
 
     def __exit__(self, *exc: Any) -> None:
-        c = self._client
-        with c._mutex:
-            c._active -= 1
-            if c._closed and not c._active:
-                c._lock.notify_all()
+        self._client._leave()
 
 
 _V1_INTS = ("identify_ret", "finish_time")
+_EXPIRES_IN = ("expires_in",)
+_VERIFY_RET = ("verify_ret",)
+_CREATE_TIME = ("CreateTime",)
 
 
 def _v1_result(fields: _ffi.Fields, ints: _ffi.Ints) -> V1Result:
-    return V1Result(
+    return made(
+        V1Result,
         identify_ret=ints.get("identify_ret"),
         openid=fields.get("openid"),
         user_id_key=fields.get("user_id_key"),

@@ -6,7 +6,9 @@ reach logs.
 """
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional
+from typing import Any, Dict, Optional, Type, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,18 @@ class SealedPush:
 
     query: str
     body: str = field(repr=False)
+
+
+def made(cls: Type[T], **values: Any) -> T:
+    """An instance of one of these dataclasses, as `cls(**values)` makes it.
+
+    A frozen dataclass's __init__ stores each field through
+    object.__setattr__, one call a field; results are made on every call,
+    so their fields are stored in one step instead. They have no
+    __post_init__ and no defaults that compute anything, so the instance is
+    the same (tests/test_client.py compares them); it stays frozen.
+    `values` must name every field.
+    """
+    obj: T = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    return obj
