@@ -84,26 +84,36 @@ func (c *Client) do(ctx context.Context, call func(*C.wxface_client, *C.wxface_e
 		}
 		return notCreatedError()
 	}
-	var cerr C.wxface_error
+	cerr := errorStructs.Get().(*C.wxface_error)
+	defer errorStructs.Put(cerr)
 	handle := c.ptr
 	if deadline, ok := ctx.Deadline(); ok {
 		ms, ok := millisUntil(deadline)
 		if !ok {
 			return contextError(context.DeadlineExceeded)
 		}
-		if err := check(C.wxface_client_with_timeout(c.ptr, ms, &handle, &cerr), &cerr); err != nil {
+		if err := check(C.wxface_client_with_timeout(c.ptr, ms, &handle, cerr), cerr); err != nil {
 			return err
 		}
 		defer C.wxface_client_free(handle)
 	}
-	err := check(call(handle, &cerr), &cerr)
+	err := check(call(handle, cerr), cerr)
 	runtime.KeepAlive(c)
+	if err == nil {
+		return nil
+	}
 	var e *Error
 	if errors.As(err, &e) && e.Code == CodeTimeout && ctx.Err() != nil {
 		e.cause = ctx.Err()
 	}
 	return err
 }
+
+// errorStructs holds the wxface_error structs calls lend to C (528 bytes
+// each, holding no Go pointer): taken again rather than allocated and
+// zeroed on every call. The library fills one at every return, and check
+// copies what it needs before the struct goes back.
+var errorStructs = sync.Pool{New: func() any { return new(C.wxface_error) }}
 
 // doConst runs a call that needs no deadline (push handling is local).
 func (c *Client) doConst(call func(*C.wxface_client, *C.wxface_error) C.int32_t) error {

@@ -23,8 +23,12 @@ func optional(name, value string) arg { return arg{name: name, value: value, opt
 // nothing has to be freed on any path.
 type cstrings struct {
 	buf []byte
-	at  []int // offset of each argument in buf, -1 for NULL
+	at  [maxArgs]int // offset of each argument in buf, -1 for NULL
 }
+
+// maxArgs is the most string arguments a C function of the library takes
+// (wxface_v1_verify's five); in an array, the offsets cost no allocation.
+const maxArgs = 5
 
 // toC copies args, refusing a NUL byte inside a value: C would silently
 // read a shorter string than the caller gave.
@@ -36,7 +40,7 @@ func toC(args ...arg) (*cstrings, error) {
 		}
 		size += len(a.value) + 1
 	}
-	s := &cstrings{buf: make([]byte, 0, size), at: make([]int, len(args))}
+	s := &cstrings{buf: make([]byte, 0, size)}
 	for i, a := range args {
 		if a.optional && a.value == "" {
 			s.at[i] = -1

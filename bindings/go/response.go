@@ -21,8 +21,10 @@ type response struct{ r *C.wxface_response }
 func (x response) fields() map[string]string {
 	var data *C.char
 	var n C.size_t
-	var cerr C.wxface_error
-	if C.wxface_response_texts(x.r, &data, &n, &cerr) != 0 || n == 0 {
+	cerr := errorStructs.Get().(*C.wxface_error)
+	rc := C.wxface_response_texts(x.r, &data, &n, cerr)
+	errorStructs.Put(cerr)
+	if rc != 0 || n == 0 {
 		return map[string]string{}
 	}
 	// One Go string for the whole block; the map's keys and values are

@@ -36,6 +36,21 @@ final class CStrings {
     }
 
     private static byte[] encode(String value, String argument) {
+        // The usual argument is ASCII (ID numbers, verify_results, queries):
+        // checked and copied in one pass, into the one array C receives.
+        int n = value.length();
+        byte[] ascii = new byte[n + 1];
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c == 0 || c >= 0x80) {
+                return encodeChecked(value, argument);
+            }
+            ascii[i] = (byte) c;
+        }
+        return ascii;
+    }
+
+    private static byte[] encodeChecked(String value, String argument) {
         for (int i = 0, n = value.length(); i < n; i++) {
             char c = value.charAt(i);
             if (c == 0) {

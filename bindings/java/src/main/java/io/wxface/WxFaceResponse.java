@@ -56,10 +56,15 @@ public class WxFaceResponse {
     /**
      * Copies the text fields of {@code r}, then frees it whatever happens.
      * Only the getimage answers have binary fields, and they go through
-     * {@link #copy} to keep them.
+     * {@link #copy} to keep them: the others need neither the field count
+     * nor a look for fields without a text form.
      */
     static Map<String, String> take(Pointer r) {
-        return copy(r).text;
+        try {
+            return Collections.unmodifiableMap(texts(r));
+        } finally {
+            Lib.wxface_response_free(r);
+        }
     }
 
     /**
