@@ -159,10 +159,18 @@ public final class BenchBindings {
         }
     }
 
-    /** Median calls/s and CPU us/call per side over alternating rounds. */
+    /**
+     * Median calls/s and CPU us/call per side over alternating rounds, after
+     * three warm-up rounds per side: the process's CPU time counts the JIT
+     * compiler's threads, and one round left them compiling the binding's
+     * larger code path during its measured rounds (its figures swung by
+     * 20 us from run to run).
+     */
     static Map<String, double[]> compare(int n, Map<String, Runnable> sides) throws InterruptedException {
         Map<String, List<double[]>> all = new HashMap<>();
-        for (Runnable w : sides.values()) round(n, w);
+        for (int warm = 0; warm < 3; warm++) {
+            for (Runnable w : sides.values()) round(n, w);
+        }
         for (int r = 0; r < ROUNDS; r++) {
             for (Map.Entry<String, Runnable> s : sides.entrySet()) {
                 all.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(round(n, s.getValue()));
