@@ -178,13 +178,8 @@ impl Keys {
     /// anyone with access to the store. 128 bits, as the memory store keeps.
     pub fn replay(&self, verify_result: &str) -> String {
         let digest = Sha256::digest(verify_result.as_bytes());
-        let mut key = String::with_capacity(self.prefix.len() + 34);
-        key.push_str(&self.prefix);
-        key.push_str("r:");
-        for b in &digest[..16] {
-            key.push_str(&format!("{b:02x}"));
-        }
-        key
+        // On every verification: one hex string, not a format! a byte.
+        format!("{}r:{}", self.prefix, crate::digest::hex(&digest[..16]))
     }
 
     pub fn token(&self) -> String {
