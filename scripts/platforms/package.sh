@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # `make dist`: builds and stages every shipped platform (build.sh), adds
-# INSTALL (and the wxface command-line tool where it exists), and writes
-# target/dist/wxface-<version>-<platform>.tar.gz (Linux) or .zip (Windows)
-# with SHA256SUMS. Prints each archive's size and its library's floor.
+# INSTALL, and writes to target/dist:
+#   wxface-<version>-<platform>.tar.gz (Linux) or .zip (Windows): the
+#     stripped library and tool, static and import libraries, header...
+#   wxface-<version>-<platform>-debug.tar.gz / -debug.zip: the debug files
+#     (two thirds of the bytes, needed only to read a crash), apart so that
+#     the archive a workstation installs stays small;
+#   wxface-<version>.jar (four platforms' natives) and the manylinux2014
+#     wheels, from the same staged libraries;
+#   SHA256SUMS over all of them.
+# Prints each archive's size and its library's floor.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/env.sh"
@@ -20,7 +27,8 @@ for plat in "${DIST_PLATFORMS[@]}"; do
         linux-*)
             sed -e "s/@VERSION@/$version/g" -e "s/@PLATFORM@/$plat/g" -e "s/@ABI@/0.$minor/g" \
                 "$here/INSTALL-linux" >"$stage/INSTALL"
-            tar -C "$(dirname "$stage")" --owner=0 --group=0 -czf "$dist/$name.tar.gz" "$name"
+            tar -C "$(dirname "$stage")" --owner=0 --group=0 --exclude="$name/debug" -czf "$dist/$name.tar.gz" "$name"
+            tar -C "$(dirname "$stage")" --owner=0 --group=0 -czf "$dist/$name-debug.tar.gz" "$name/debug"
             floor="glibc $(readelf -W -V "$stage/lib/libwxface.so.$version" | grep -o 'GLIBC_[0-9.]*' | sort -uV |
                 tail -n 1 | cut -d_ -f2)"
             lib="$stage/lib/libwxface.so.$version"
@@ -29,14 +37,21 @@ for plat in "${DIST_PLATFORMS[@]}"; do
             sed -e "s/@VERSION@/$version/g" -e "s/@PLATFORM@/$plat/g" -e 's/$/\r/' \
                 "$here/INSTALL-windows" >"$stage/INSTALL.txt"
             sed 's/$/\r/' "$stage/LICENSE" >"$stage/LICENSE.txt" && rm "$stage/LICENSE"
-            (cd "$(dirname "$stage")" && rm -f "$dist/$name.zip" && zip -qr "$dist/$name.zip" "$name")
+            (cd "$(dirname "$stage")" && zip -qr "$dist/$name.zip" "$name" -x "$name/debug/*" &&
+                zip -qr "$dist/$name-debug.zip" "$name/debug")
             bash "$here/check-imports.sh" "$stage/bin/wxface.dll" >/dev/null
             floor="Windows 7 (imports checked)"
             lib="$stage/bin/wxface.dll"
             ;;
     esac
-    printf '%-16s %-40s library %6s KiB, %s\n' "$plat" "$(basename "$dist/$name".*)" \
-        "$(($(stat -c %s "$lib") / 1024))" "$floor"
+    archive=$(ls "$dist/$name".{tar.gz,zip} 2>/dev/null)
+    printf '%-16s %-40s %6s KiB, library %6s KiB, %s\n' "$plat" "$(basename "$archive")" \
+        "$(($(stat -c %s "$archive") / 1024))" "$(($(stat -c %s "$lib") / 1024))" "$floor"
 done
+# The jar and the wheels carry the libraries staged above, checked again
+# (CPU, stripped, floor) by the scripts that package them.
+bash "$root/scripts/package-jar.sh" "$PLATFORMS_OUT" "$dist"
+bash "$root/scripts/package-wheels.sh" "$PLATFORMS_OUT" "$dist"
 (cd "$dist" && sha256sum wxface-* >SHA256SUMS)
+(cd "$dist" && sha256sum -c --quiet SHA256SUMS)
 ls -l "$dist"
