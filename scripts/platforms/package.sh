@@ -32,6 +32,7 @@ for plat in "${DIST_PLATFORMS[@]}"; do
             floor="glibc $(readelf -W -V "$stage/lib/libwxface.so.$version" | grep -o 'GLIBC_[0-9.]*' | sort -uV |
                 tail -n 1 | cut -d_ -f2)"
             lib="$stage/lib/libwxface.so.$version"
+            archive="$dist/$name.tar.gz"
             ;;
         windows-*)
             sed -e "s/@VERSION@/$version/g" -e "s/@PLATFORM@/$plat/g" -e 's/$/\r/' \
@@ -42,9 +43,9 @@ for plat in "${DIST_PLATFORMS[@]}"; do
             bash "$here/check-imports.sh" "$stage/bin/wxface.dll" >/dev/null
             floor="Windows 7 (imports checked)"
             lib="$stage/bin/wxface.dll"
+            archive="$dist/$name.zip"
             ;;
     esac
-    archive=$(ls "$dist/$name".{tar.gz,zip} 2>/dev/null)
     printf '%-16s %-40s %6s KiB, library %6s KiB, %s\n' "$plat" "$(basename "$archive")" \
         "$(($(stat -c %s "$archive") / 1024))" "$(($(stat -c %s "$lib") / 1024))" "$floor"
 done
