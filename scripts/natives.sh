@@ -7,6 +7,17 @@
 # The newest glibc a shipped Linux library may need: CentOS 7's.
 GLIBC_FLOOR=2.17
 
+# natives_arguments ROOT [PLATFORMS_DIR [OUT_DIR]]: the arguments both
+# packaging scripts take, as platforms_dir, out and version; first proves
+# that the checks below can refuse (natives-selftest.sh).
+natives_arguments() {
+    local root=$1
+    bash "$root/scripts/natives-selftest.sh"
+    platforms_dir="$(cd "${2:-$root/target/platforms}" && pwd)"
+    out="${3:-$root/target/packages}"
+    version=$(natives_version "$root")
+}
+
 natives_version() {
     sed -n 's/^version = "\(.*\)"/\1/p' "$1/Cargo.toml" | head -n 1
 }

@@ -22,12 +22,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 source "$here/natives.sh"
-# The checks below must be able to refuse.
-bash "$here/natives-selftest.sh"
-platforms_dir="$(cd "${1:-$root/target/platforms}" && pwd)"
-out="${2:-$root/target/packages}"
+natives_arguments "$root" "$@"
 read -r -a platforms <<<"${WXFACE_JAR_PLATFORMS:-linux-x86_64 linux-aarch64 windows-x64 windows-x86}"
-version=$(natives_version "$root")
 
 declare -A JNA_PATH=(
     [linux-x86_64]=linux-x86-64/libwxface.so
