@@ -74,7 +74,7 @@ test-samples: build
 	bash samples/test.sh
 
 # The oldest Rust the locked dependencies allow (rust-version in Cargo.toml):
-# the workspace must check with it. Run by .ci/run, not by `make test`.
+# the workspace must check with it. The first suite of `make test`.
 MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 msrv:
 	rustup toolchain list | grep -q '^$(MSRV)' || rustup toolchain install $(MSRV) --profile minimal

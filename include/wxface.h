@@ -965,12 +965,14 @@ int32_t WXFACE_CALL wxface_response_bytes(const struct wxface_response *r,
  Every field that has a C-string form (those `wxface_response_str`
  gives), in WeChat's order, in one block: `name NUL value NUL name NUL
  value NUL ...`, values in the same encoding as `wxface_response_str`
- gives them (`text_encoding`); `*len` counts every byte, the last NUL included (0 for
- a response without such fields: then `*data` must not be read). Fields
- without one (the getimage photo, text holding a NUL) are left out:
- when the pairs number fewer than `wxface_response_count`, read the
- others by index with `wxface_response_bytes`. For bindings that copy a
- whole answer: one call instead of two a field. Made on the first call,
+ gives them (`text_encoding`); `*len` counts every byte, the last NUL
+ included (0 for a response without such fields: then `*data` must not
+ be read). Fields without one (the getimage photo, text holding a NUL)
+ are left out: when the pairs number fewer than
+ `wxface_response_count`, name the others with
+ `wxface_response_field_name` and read them with
+ `wxface_response_bytes`. For bindings that copy a whole answer: one
+ call instead of two a field. Made on the first call,
  read-only then (several threads may call it at once); `*data` stays
  valid until `wxface_response_free(r)`. WXFACE_ERR_INVALID_ARGUMENT for
  a NULL argument. Never blocks.

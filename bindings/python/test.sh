@@ -18,6 +18,7 @@ if [[ -n "$wheel" ]]; then
     wheel="$(cd "$(dirname "$wheel")" && pwd)/$(basename "$wheel")"
     unset WXFACE_LIBRARY
     export WXFACE_TEST_INSTALLED=1
+    command -v unzip >/dev/null || { echo "test.sh: unzip is not installed (it reads the wheel)" >&2; exit 1; }
     WXFACE_EXPECT_LIBRARY_SHA256="$(unzip -p "$wheel" wxface/libwxface.so | sha256sum | cut -d' ' -f1)"
 else
     export WXFACE_LIBRARY="${WXFACE_LIBRARY:-$repo/target/debug/libwxface.so}"

@@ -1,7 +1,6 @@
 """Crossing the boundary: Python values to C arguments, codes to exceptions,
 responses to dicts of text and bytes (copied out and freed at once)."""
 
-import re
 import threading
 from ctypes import POINTER, addressof, byref, c_int64, c_size_t, c_uint8, c_void_p, string_at
 from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple, Type, Union
@@ -118,11 +117,6 @@ def read_bytes(response: c_void_p, name: bytes) -> bytes:
     return string_at(data, size.value) if size.value else b""
 
 
-# WeChat's integers as the library writes them as text: ASCII digits, an
-# optional minus, within int64 (what wxface_response_int would accept).
-_DECIMAL = re.compile(r"-?[0-9]{1,19}\Z")
-
-
 def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = ()) -> Answer:
     """Every field: as text where the library has text for it, else as bytes
     (the photo of getimage); plus the named ones as integers where they are.
@@ -158,18 +152,14 @@ def _number(response: Response, fields: Fields, name: str, numbers: Ints) -> Non
     """Field `name` (present) into numbers[name] when it is an integer: parsed
     here when it is plain decimal text, else as the library reads it."""
     text_form = fields.get(name)
-    if text_form is not None and _is_decimal(text_form):
-        number = int(text_form)
-        if -(1 << 63) <= number < 1 << 63:
-            numbers[name] = number
+    # WeChat's integers are plain digits: fewer than 19 always fit an int64.
+    if text_form is not None and len(text_form) < 19 and text_form.isdigit() and text_form.isascii():
+        numbers[name] = int(text_form)
         return
-    # Text with spaces or a sign the fast path does not take: ask the library.
+    # A sign, spaces, 19 digits or more: as the library reads it.
     value64 = c_int64()
     if _native.quick().wxface_response_int(response, name.encode(), byref(value64), None) == 0:
         numbers[name] = value64.value
-
-
-_is_decimal = _DECIMAL.match
 
 
 def _texts(response: Response, scratch: "_Scratch") -> Fields:
@@ -230,13 +220,7 @@ def call_for_fields(
         fields = _texts(response, scratch)
         numbers: Ints = {}
         for name in ints:
-            text_form = fields.get(name)
-            if text_form is None:
-                continue
-            # WeChat's integers are plain digits: fewer than 19 always fit.
-            if len(text_form) < 19 and text_form.isdigit() and text_form.isascii():
-                numbers[name] = int(text_form)
-            else:
+            if name in fields:
                 _number(response, fields, name, numbers)
         return fields, numbers
     finally:
