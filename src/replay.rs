@@ -41,7 +41,7 @@ impl ReplayGuard {
     /// unreachable store is an error, never a "first use".
     pub fn first_use(&self, verify_result: &str) -> Result<bool> {
         let key = self.keys.replay(verify_result);
-        Ok(self.store.remember(&key, self.ttl)? == Remembered::New)
+        Ok(self.store.remember_replay(&key, self.ttl)? == Remembered::New)
     }
 }
 

@@ -8,17 +8,22 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use super::{Remembered, StateStore};
+use super::{Remembered, ReplayKey, StateStore};
 use crate::error::Result;
 
-/// 16 bytes per key whatever its length: the keys already hold a digest,
-/// and hashing again keeps the memory per entry fixed.
+/// 16 bytes per key whatever its length: a replay key's own digest, or a
+/// digest of any other key, so the memory per entry is fixed.
 type Slot = [u8; 16];
+
+/// foldhash, not SipHash: the slots are SHA-256 output of results WeChat
+/// passed, nothing a caller can aim at a bucket, and this runs on every
+/// verification under the lock.
+type Seen = HashSet<Slot, foldhash::fast::RandomState>;
 
 pub struct MemoryStore {
     capacity: usize,
     /// The set answers "seen?"; the queue remembers which to forget first.
-    seen: Mutex<(HashSet<Slot>, VecDeque<Slot>)>,
+    seen: Mutex<(Seen, VecDeque<Slot>)>,
 }
 
 impl MemoryStore {
@@ -26,25 +31,20 @@ impl MemoryStore {
     pub fn new(capacity: usize) -> MemoryStore {
         MemoryStore {
             capacity,
-            seen: Mutex::new((HashSet::new(), VecDeque::new())),
+            seen: Mutex::new((Seen::default(), VecDeque::new())),
         }
     }
-}
 
-impl StateStore for MemoryStore {
     /// Check and insert are one step under the lock, so two threads racing
-    /// with the same key cannot both get `New`. The expiry is not kept: a
-    /// key old enough to be forgotten is normally rejected as stale anyway.
-    fn remember(&self, key: &str, _ttl: Duration) -> Result<Remembered> {
+    /// with the same key cannot both get `New`.
+    fn remember_slot(&self, slot: Slot) -> Remembered {
         if self.capacity == 0 {
-            return Ok(Remembered::New);
+            return Remembered::New;
         }
-        let mut slot: Slot = [0; 16];
-        slot.copy_from_slice(&Sha256::digest(key.as_bytes())[..16]);
         let mut guard = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         let (set, order) = &mut *guard;
         if !set.insert(slot) {
-            return Ok(Remembered::Seen);
+            return Remembered::Seen;
         }
         order.push_back(slot);
         if order.len() > self.capacity {
@@ -52,7 +52,23 @@ impl StateStore for MemoryStore {
                 set.remove(&old);
             }
         }
-        Ok(Remembered::New)
+        Remembered::New
+    }
+}
+
+impl StateStore for MemoryStore {
+    /// The expiry is not kept: a key old enough to be forgotten is
+    /// normally rejected as stale anyway.
+    fn remember(&self, key: &str, _ttl: Duration) -> Result<Remembered> {
+        let mut slot: Slot = [0; 16];
+        slot.copy_from_slice(&Sha256::digest(key.as_bytes())[..16]);
+        Ok(self.remember_slot(slot))
+    }
+
+    /// The store is this client's own (one prefix), so the key's digest
+    /// alone tells results apart.
+    fn remember_replay(&self, key: &ReplayKey<'_>, _ttl: Duration) -> Result<Remembered> {
+        Ok(self.remember_slot(*key.digest()))
     }
 
     fn describe(&self) -> String {
@@ -86,5 +102,15 @@ mod tests {
             "the oldest was forgotten"
         );
         assert_eq!(s.remember("c", T).unwrap(), Remembered::Seen);
+    }
+
+    #[test]
+    fn a_replay_key_is_new_once_and_only_for_its_own_result() {
+        let s = MemoryStore::new(10);
+        let keys = super::super::Keys::new("p:".into());
+        let (a, b) = (keys.replay("result-a"), keys.replay("result-b"));
+        assert_eq!(s.remember_replay(&a, T).unwrap(), Remembered::New);
+        assert_eq!(s.remember_replay(&a, T).unwrap(), Remembered::Seen);
+        assert_eq!(s.remember_replay(&b, T).unwrap(), Remembered::New);
     }
 }

@@ -38,6 +38,14 @@ pub trait StateStore: Send + Sync {
     /// `New`.
     fn remember(&self, key: &str, ttl: Duration) -> Result<Remembered>;
 
+    /// [`StateStore::remember`] for the replay guard's key. A store that
+    /// keeps keys by digest (the memory store) takes the one the key
+    /// already holds instead of formatting the text and hashing it again
+    /// on every verification.
+    fn remember_replay(&self, key: &ReplayKey<'_>, ttl: Duration) -> Result<Remembered> {
+        self.remember(&key.text(), ttl)
+    }
+
     /// The shared token slot, for stores that can hold one.
     fn shared_tokens(&self) -> Option<&dyn SharedTokens> {
         None
@@ -176,10 +184,13 @@ impl Keys {
 
     /// A digest, never the verify_result itself: the key may be read by
     /// anyone with access to the store. 128 bits, as the memory store keeps.
-    pub fn replay(&self, verify_result: &str) -> String {
-        let digest = Sha256::digest(verify_result.as_bytes());
-        // On every verification: one hex string, not a format! a byte.
-        format!("{}r:{}", self.prefix, crate::digest::hex(&digest[..16]))
+    pub fn replay(&self, verify_result: &str) -> ReplayKey<'_> {
+        let mut digest = [0; 16];
+        digest.copy_from_slice(&Sha256::digest(verify_result.as_bytes())[..16]);
+        ReplayKey {
+            prefix: &self.prefix,
+            digest,
+        }
     }
 
     pub fn token(&self) -> String {
@@ -188,6 +199,29 @@ impl Keys {
 
     pub fn token_lock(&self) -> String {
         format!("{}token:lock", self.prefix)
+    }
+}
+
+/// The replay guard's key for one verify_result: the first 128 bits of its
+/// SHA-256, under the client's prefix.
+pub struct ReplayKey<'a> {
+    prefix: &'a str,
+    digest: [u8; 16],
+}
+
+impl ReplayKey<'_> {
+    pub fn digest(&self) -> &[u8; 16] {
+        &self.digest
+    }
+
+    /// `PREFIXr:` and 32 hex digits, as shared stores hold it; made only
+    /// for the stores that need text.
+    pub fn text(&self) -> String {
+        let mut key = String::with_capacity(self.prefix.len() + 2 + 32);
+        key.push_str(self.prefix);
+        key.push_str("r:");
+        key.push_str(&crate::digest::hex(&self.digest));
+        key
     }
 }
 
@@ -251,10 +285,14 @@ mod tests {
     #[test]
     fn replay_keys_are_a_digest_under_the_prefix() {
         let keys = Keys::new("wxface:{wx1}:".into());
-        let k = keys.replay("some-verify-result");
+        let k = keys.replay("some-verify-result").text();
         assert!(k.starts_with("wxface:{wx1}:r:"));
         assert_eq!(k.len(), "wxface:{wx1}:r:".len() + 32);
         assert!(!k.contains("some-verify-result"));
-        assert_ne!(k, keys.replay("another"));
+        assert_ne!(k, keys.replay("another").text());
+        assert_eq!(
+            &k[k.len() - 32..],
+            crate::digest::hex(keys.replay("some-verify-result").digest())
+        );
     }
 }
