@@ -12,6 +12,10 @@
 # its pom (mvn package).
 # Uses the release library: WXFACE_LIBRARY and WXFACE_SANDBOX as set by the
 # Makefile. Optional: WXFACE_BENCH_ROUND_S, WXFACE_BENCH_ROUNDS.
+#
+# Every part runs even when an earlier one failed (a failed call on the
+# wxface side, a build error, a crash); the parts that failed are named at
+# the end and the script then exits 1.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -41,39 +45,55 @@ eval "$("$here/double/start.sh" "$out/double")"
 trap 'kill "$WXFACE_BENCH_DOUBLE" 2> /dev/null || true' EXIT
 echo "== the double: $("$(command -v nginx || echo /usr/sbin/nginx)" -v 2>&1) at $WXFACE_BENCH_BASE"
 
-echo
-echo "== wxface_v1_verify through the C ABI vs a bare ureq keep-alive loop (examples/bench_verify_ratio.rs)"
-LD_PRELOAD="$out/libcount.so" "$root/target/release/examples/bench_verify_ratio"
+failed=()
+# part TITLE COMMAND...: runs one comparison; a failure is recorded, not fatal.
+part() {
+    local title="$1" rc=0
+    shift
+    echo
+    echo "== $title"
+    "$@" || rc=$?
+    if ((rc != 0)); then
+        echo "bench: FAILED (exit $rc): $title"
+        failed+=("$title")
+    fi
+}
+
+part_go() {
+    export PATH="$PATH:/usr/local/go/bin"
+    local libdir
+    libdir="$(dirname "$WXFACE_LIBRARY")"
+    (cd "$here/go" && CGO_ENABLED=1 CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir" \
+        go build -tags wxface_dynamic -o "$out/gobench" .) || return
+    "$out/gobench"
+}
+
+part_java() {
+    (cd "$root/bindings/java" && mvn -B -q -DskipTests package) || return
+    local jar
+    jar="$(ls -t "$root"/bindings/java/target/wxface-*.jar | grep -v -e sources -e javadoc | head -n 1)" || return
+    java -cp "$jar:$(cat "$root/bindings/java/target/runtime-classpath.txt")" "$here/java/BenchBindings.java"
+}
+
+part "wxface_v1_verify through the C ABI vs a bare ureq keep-alive loop (examples/bench_verify_ratio.rs)" \
+    env LD_PRELOAD="$out/libcount.so" "$root/target/release/examples/bench_verify_ratio"
+part "v1_verify with the replay guard in memory vs standalone Redis vs a 3-master Cluster (examples/bench_store.rs)" \
+    "$root/target/release/examples/bench_store"
+part "Python binding vs raw ctypes vs requests / wechatpy (benches/python/bench_bindings.py)" \
+    "$out/venv/bin/python" "$here/python/bench_bindings.py"
+part "Go binding vs raw cgo vs net/http / crypto/aes (benches/go)" part_go
+part "Java binding vs raw JNA vs HttpClient / javax.crypto (benches/java/BenchBindings.java)" part_java
+part "safe-mode JSON pushes opened by the Rust core, one thread (examples/bench_push.rs)" \
+    "$root/target/release/examples/bench_push"
+part "counters and audit records per call vs the same work on the core (examples/bench_counters.rs)" \
+    env -u WXFACE_LOG_FILE "$root/target/release/examples/bench_counters"
+part "C ABI: offline call cost and verify against the sandbox (benches/c/run.sh)" \
+    bash "$here/c/run.sh"
 
 echo
-echo "== v1_verify with the replay guard in memory vs standalone Redis vs a 3-master Cluster (examples/bench_store.rs)"
-"$root/target/release/examples/bench_store"
-
-echo
-echo "== Python binding vs raw ctypes vs requests / wechatpy (benches/python/bench_bindings.py)"
-"$out/venv/bin/python" "$here/python/bench_bindings.py"
-
-echo
-echo "== Go binding vs raw cgo vs net/http / crypto/aes (benches/go)"
-export PATH="$PATH:/usr/local/go/bin"
-libdir="$(dirname "$WXFACE_LIBRARY")"
-(cd "$here/go" && CGO_ENABLED=1 CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir" \
-    go build -tags wxface_dynamic -o "$out/gobench" .)
-"$out/gobench"
-
-echo
-echo "== Java binding vs raw JNA vs HttpClient / javax.crypto (benches/java/BenchBindings.java)"
-(cd "$root/bindings/java" && mvn -B -q -DskipTests package)
-jar="$(ls -t "$root"/bindings/java/target/wxface-*.jar | grep -v -e sources -e javadoc | head -n 1)"
-java -cp "$jar:$(cat "$root/bindings/java/target/runtime-classpath.txt")" "$here/java/BenchBindings.java"
-
-echo
-echo "== safe-mode JSON pushes opened by the Rust core, one thread (examples/bench_push.rs)"
-"$root/target/release/examples/bench_push"
-echo
-echo "== counters and audit records per call vs the same work on the core (examples/bench_counters.rs)"
-env -u WXFACE_LOG_FILE "$root/target/release/examples/bench_counters"
-
-echo
-echo "== C ABI: offline call cost and verify against the sandbox (benches/c/run.sh)"
-bash "$here/c/run.sh"
+if ((${#failed[@]} > 0)); then
+    echo "bench: ${#failed[@]} part(s) failed:"
+    printf '  %s\n' "${failed[@]}"
+    exit 1
+fi
+echo "bench: every part ran to the end"

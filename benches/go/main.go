@@ -10,6 +10,13 @@
 // release libwxface linked through CGO_LDFLAGS; `make bench` builds and
 // runs it (benches/run.sh). Optional: WXFACE_BENCH_ROUND_S (default 1),
 // WXFACE_BENCH_ROUNDS (default 3).
+//
+// Any failed call of the binding or of a raw call fails the run (exit 1).
+// The by-hand net/http loop is a reference: a transport error there (the
+// Transport retries only idempotent requests by itself, not these POSTs)
+// is retried once, the retry's time counted in its round, and the retries
+// are printed at the end; a second error in a row, or a wrong answer,
+// fails the run.
 package main
 
 // #cgo CFLAGS: -I${SRCDIR}/../../include
@@ -60,6 +67,10 @@ var (
 	rounds   = int(envFloat("WXFACE_BENCH_ROUNDS", 3))
 	seq      atomic.Uint64
 	failures atomic.Uint64
+	// retries counts the reference's transport errors retried once;
+	// firstRetry keeps the first one's text.
+	retries    atomic.Uint64
+	firstRetry atomic.Value
 )
 
 func envFloat(k string, def float64) float64 {
@@ -75,8 +86,9 @@ func cpuSeconds() float64 {
 	return float64(u.Utime.Nano()+u.Stime.Nano()) / 1e9
 }
 
-// round: calls per second of n goroutines calling work, and CPU us per call.
-func round(n int, work func()) (float64, float64) {
+// round: calls per second of n goroutines calling work, CPU us per call and
+// Go heap allocations per call (steadier than time on a shared machine).
+func round(n int, work func()) (float64, float64, float64) {
 	var stop atomic.Bool
 	var calls atomic.Uint64
 	var ready, done sync.WaitGroup
@@ -97,16 +109,20 @@ func round(n int, work func()) (float64, float64) {
 		}()
 	}
 	ready.Wait()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
 	t0, c0 := time.Now(), cpuSeconds()
 	close(start)
 	time.Sleep(roundLen)
 	stop.Store(true)
 	done.Wait()
+	elapsed, cpu := time.Since(t0).Seconds(), cpuSeconds()-c0
+	runtime.ReadMemStats(&m1)
 	c := float64(calls.Load())
 	if c == 0 {
 		c = 1
 	}
-	return c / time.Since(t0).Seconds(), (cpuSeconds() - c0) * 1e6 / c
+	return c / elapsed, cpu * 1e6 / c, float64(m1.Mallocs-m0.Mallocs) / c
 }
 
 type side struct {
@@ -114,17 +130,22 @@ type side struct {
 	work func()
 }
 
-// compare: median calls/s and CPU us/call per side over alternating rounds.
-func compare(n int, sides []side) (map[string]float64, map[string]float64) {
-	rates, cpus := map[string][]float64{}, map[string][]float64{}
+// measured is one side's medians over alternating rounds.
+type measured struct{ rate, cpu, allocs map[string]float64 }
+
+// compare: median calls/s, CPU us/call and allocations per call per side
+// over alternating rounds.
+func compare(n int, sides []side) measured {
+	rates, cpus, allocs := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
 	for _, s := range sides {
 		round(n, s.work)
 	}
 	for r := 0; r < rounds; r++ {
 		for _, s := range sides {
-			rate, cpu := round(n, s.work)
+			rate, cpu, a := round(n, s.work)
 			rates[s.name] = append(rates[s.name], rate)
 			cpus[s.name] = append(cpus[s.name], cpu)
+			allocs[s.name] = append(allocs[s.name], a)
 		}
 	}
 	med := func(m map[string][]float64) map[string]float64 {
@@ -135,7 +156,7 @@ func compare(n int, sides []side) (map[string]float64, map[string]float64) {
 		}
 		return out
 	}
-	return med(rates), med(cpus)
+	return measured{med(rates), med(cpus), med(allocs)}
 }
 
 func fail(what string, err error) {
@@ -204,6 +225,12 @@ func main() {
 		body, _ := json.Marshal(map[string]string{"verify_result": "nh-" + strconv.FormatUint(seq.Add(1), 10)})
 		resp, err := hc.Post(getinfo, "application/json", bytes.NewReader(body))
 		if err != nil {
+			if retries.Add(1) == 1 {
+				firstRetry.Store(err.Error())
+			}
+			resp, err = hc.Post(getinfo, "application/json", bytes.NewReader(body))
+		}
+		if err != nil {
 			fail("net/http", err)
 			return
 		}
@@ -224,10 +251,11 @@ func main() {
 	fmt.Printf("verify calls/s (median of %d alternating %.1f s rounds); ratios are binding / other\n", rounds, roundLen.Seconds())
 	fmt.Printf("%10s | %9s %9s %9s | %11s %8s | %25s\n", "goroutines", "binding", "raw cgo", "net/http", "vs net/http", "vs raw", "CPU us/call: binding raw")
 	for _, n := range []int{1, 8} {
-		r, cpu := compare(n, []side{{"binding", binding}, {"raw", rawCall}, {"hand", byHand}})
+		m := compare(n, []side{{"binding", binding}, {"raw", rawCall}, {"hand", byHand}})
+		r, cpu := m.rate, m.cpu
 		fmt.Printf("%10d | %9.0f %9.0f %9.0f | %10.2fx %7.2fx | %16.1f %8.1f\n", n, r["binding"], r["raw"], r["hand"],
 			r["binding"]/r["hand"], r["binding"]/r["raw"], cpu["binding"], cpu["raw"])
-		own = append(own, ownCost{fmt.Sprintf("verify, %d goroutine%s", n, plural(n)), r, cpu})
+		own = append(own, ownCost{fmt.Sprintf("verify, %d goroutine%s", n, plural(n)), m})
 	}
 
 	// 2.0 queryverifyinfo: the same four arguments every call (WeChat keeps
@@ -252,20 +280,25 @@ func main() {
 		C.wxface_response_free(out)
 	}
 	for _, n := range []int{1, 8} {
-		r, cpu := compare(n, []side{{"binding", queryBinding}, {"raw", queryRaw}})
-		own = append(own, ownCost{fmt.Sprintf("query (2.0), %d goroutine%s", n, plural(n)), r, cpu})
+		own = append(own, ownCost{fmt.Sprintf("query (2.0), %d goroutine%s", n, plural(n)),
+			compare(n, []side{{"binding", queryBinding}, {"raw", queryRaw}})})
 	}
 
 	own = append(own, benchPush(libBase))
 	fmt.Println()
 	fmt.Println("the binding's own cost: binding / raw cgo call, same run")
-	fmt.Printf("%-28s | %9s %9s | %7s | %21s %8s\n", "call", "binding/s", "raw/s", "ratio", "CPU us: binding raw", "added")
+	fmt.Printf("%-28s | %9s %9s | %7s | %21s %8s | %20s\n", "call", "binding/s", "raw/s", "ratio", "CPU us: binding raw",
+		"added", "allocs: binding raw")
 	for _, o := range own {
-		fmt.Printf("%-28s | %9.0f %9.0f | %6.2fx | %12.1f %8.1f | %+7.1f\n", o.what, o.rate["binding"], o.rate["raw"],
-			o.rate["binding"]/o.rate["raw"], o.cpu["binding"], o.cpu["raw"], o.cpu["binding"]-o.cpu["raw"])
+		fmt.Printf("%-28s | %9.0f %9.0f | %6.2fx | %12.1f %8.1f | %+7.1f | %11.1f %8.1f\n", o.what, o.rate["binding"],
+			o.rate["raw"], o.rate["binding"]/o.rate["raw"], o.cpu["binding"], o.cpu["raw"], o.cpu["binding"]-o.cpu["raw"],
+			o.allocs["binding"], o.allocs["raw"])
 	}
 	for _, p := range []*C.char{cName, cID, cVerifyID, cOutSeqNo, cOpenID, cCertHash} {
 		C.free(unsafe.Pointer(p))
+	}
+	if n := retries.Load(); n > 0 {
+		fmt.Printf("net/http (the reference): %d transport errors, each retried once (first: %v)\n", n, firstRetry.Load())
 	}
 	if failures.Load() > 0 {
 		fmt.Fprintf(os.Stderr, "bench: %d calls failed\n", failures.Load())
@@ -275,8 +308,8 @@ func main() {
 
 // ownCost is one call's binding and raw sides, for the closing table.
 type ownCost struct {
-	what      string
-	rate, cpu map[string]float64
+	what string
+	measured
 }
 
 func plural(n int) string {
@@ -375,11 +408,12 @@ func benchPush(libBase string) ownCost {
 			fail("hand push", err)
 		}
 	}
-	r, cpu := compare(1, []side{{"binding", binding}, {"raw", rawCall}, {"hand", byHand}})
+	m := compare(1, []side{{"binding", binding}, {"raw", rawCall}, {"hand", byHand}})
+	r, cpu := m.rate, m.cpu
 	fmt.Printf("push opening, 1 goroutine: binding %.0f/s, raw cgo %.0f/s, by hand (crypto/aes) %.0f/s: "+
 		"binding %.2fx by hand, %.2fx raw; CPU us/call binding %.1f, raw %.1f, by hand %.1f\n",
 		r["binding"], r["raw"], r["hand"], r["binding"]/r["hand"], r["binding"]/r["raw"], cpu["binding"], cpu["raw"], cpu["hand"])
 	C.free(unsafe.Pointer(cq))
 	C.free(cb)
-	return ownCost{"push opening, 1 goroutine", r, cpu}
+	return ownCost{"push opening, 1 goroutine", m}
 }

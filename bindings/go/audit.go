@@ -96,13 +96,14 @@ type Stats struct {
 // per endpoint, retries, token fetches, replay rejections and latency
 // percentiles. Never blocks on the network.
 func (c *Client) Stats() (Stats, error) {
-	var out *C.wxface_response
-	if err := c.do(context.Background(), func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_client_stats(h, &out, e)
+	k, _ := newCall() // no arguments to refuse
+	defer k.release()
+	if err := c.do(context.Background(), k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_client_stats(h, &k.out, &k.err)
 	}); err != nil {
 		return Stats{}, err
 	}
-	return readResponse(out, statsFrom), nil
+	return readResponse(k, statsFrom), nil
 }
 
 func statsFrom(f map[string]string) Stats {

@@ -69,10 +69,52 @@ func (c *Client) Close() error {
 	return nil
 }
 
+// call is the memory one client call lends to C: its string arguments, the
+// wxface_error, the out-pointers. C writes only into fields that hold no Go
+// pointer (cgo's rule is about the memory a passed pointer points to, here
+// one field), keeps none of them after returning, and the call is taken
+// from a pool, so a call allocates none of it: Go would move each variable
+// whose address goes to C to the heap.
+type call struct {
+	args   cstrings
+	err    C.wxface_error
+	out    *C.wxface_response
+	handle *C.wxface_client // the with-timeout handle of a call with a deadline
+	data   *C.char          // wxface_response_texts' block
+	n      C.size_t
+}
+
+var calls = sync.Pool{New: func() any { return new(call) }}
+
+// maxPooledArgs bounds the argument buffer a pooled call keeps: a rare
+// long argument (a push query) is not held on to.
+const maxPooledArgs = 4096
+
+// newCall takes a call from the pool with args copied for C; release it
+// once its response is read.
+func newCall(args ...arg) (*call, error) {
+	k := calls.Get().(*call)
+	if err := k.args.set(args...); err != nil {
+		k.release()
+		return nil, err
+	}
+	return k, nil
+}
+
+func (k *call) arg(i int) *C.char { return k.args.ptr(i) }
+
+func (k *call) release() {
+	k.out, k.handle, k.data, k.n = nil, nil, nil, 0
+	if cap(k.args.buf) > maxPooledArgs {
+		k.args.buf = nil
+	}
+	calls.Put(k)
+}
+
 // do runs one C call on the client, under the read lock. With a context
 // deadline the call runs on a handle whose per-attempt timeout is the time
 // left (wxface_client_with_timeout).
-func (c *Client) do(ctx context.Context, call func(*C.wxface_client, *C.wxface_error) C.int32_t) error {
+func (c *Client) do(ctx context.Context, k *call, fn func(*C.wxface_client, *call) C.int32_t) error {
 	if err := ctx.Err(); err != nil {
 		return contextError(err)
 	}
@@ -84,20 +126,19 @@ func (c *Client) do(ctx context.Context, call func(*C.wxface_client, *C.wxface_e
 		}
 		return notCreatedError()
 	}
-	cerr := errorStructs.Get().(*C.wxface_error)
-	defer errorStructs.Put(cerr)
 	handle := c.ptr
 	if deadline, ok := ctx.Deadline(); ok {
 		ms, ok := millisUntil(deadline)
 		if !ok {
 			return contextError(context.DeadlineExceeded)
 		}
-		if err := check(C.wxface_client_with_timeout(c.ptr, ms, &handle, cerr), cerr); err != nil {
+		if err := check(C.wxface_client_with_timeout(c.ptr, ms, &k.handle, &k.err), &k.err); err != nil {
 			return err
 		}
+		handle = k.handle
 		defer C.wxface_client_free(handle)
 	}
-	err := check(call(handle, cerr), cerr)
+	err := check(fn(handle, k), &k.err)
 	runtime.KeepAlive(c)
 	if err == nil {
 		return nil
@@ -109,15 +150,9 @@ func (c *Client) do(ctx context.Context, call func(*C.wxface_client, *C.wxface_e
 	return err
 }
 
-// errorStructs holds the wxface_error structs calls lend to C (528 bytes
-// each, holding no Go pointer): taken again rather than allocated and
-// zeroed on every call. The library fills one at every return, and check
-// copies what it needs before the struct goes back.
-var errorStructs = sync.Pool{New: func() any { return new(C.wxface_error) }}
-
 // doConst runs a call that needs no deadline (push handling is local).
-func (c *Client) doConst(call func(*C.wxface_client, *C.wxface_error) C.int32_t) error {
-	return c.do(context.Background(), call)
+func (c *Client) doConst(k *call, fn func(*C.wxface_client, *call) C.int32_t) error {
+	return c.do(context.Background(), k, fn)
 }
 
 // millisUntil is the time left until deadline in whole milliseconds,

@@ -33,14 +33,27 @@ const maxArgs = 5
 // toC copies args, refusing a NUL byte inside a value: C would silently
 // read a shorter string than the caller gave.
 func toC(args ...arg) (*cstrings, error) {
+	s := &cstrings{}
+	if err := s.set(args...); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// set copies args into s, reusing its buffer when it is large enough (the
+// client calls take s from a pool).
+func (s *cstrings) set(args ...arg) error {
 	size := 0
 	for _, a := range args {
 		if strings.IndexByte(a.value, 0) >= 0 {
-			return nil, invalidArgument("%s contains a NUL byte", a.name)
+			return invalidArgument("%s contains a NUL byte", a.name)
 		}
 		size += len(a.value) + 1
 	}
-	s := &cstrings{buf: make([]byte, 0, size)}
+	if cap(s.buf) < size {
+		s.buf = make([]byte, 0, size)
+	}
+	s.buf = s.buf[:0]
 	for i, a := range args {
 		if a.optional && a.value == "" {
 			s.at[i] = -1
@@ -50,7 +63,7 @@ func toC(args ...arg) (*cstrings, error) {
 		s.buf = append(s.buf, a.value...)
 		s.buf = append(s.buf, 0)
 	}
-	return s, nil
+	return nil
 }
 
 // ptr is argument i for C; valid while s is reachable (callers keep s

@@ -25,26 +25,25 @@ func (c *Client) V1GetImage(verifyResult string) (*Image, error) {
 
 // V1GetImageContext is V1GetImage bounded by ctx's deadline.
 func (c *Client) V1GetImageContext(ctx context.Context, verifyResult string) (*Image, error) {
-	s, err := toC(required("verify_result", verifyResult))
+	k, err := newCall(required("verify_result", verifyResult))
 	if err != nil {
 		return nil, err
 	}
-	var out *C.wxface_response
-	if err := c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_v1_get_image(h, s.ptr(0), &out, e)
+	defer k.release()
+	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_v1_get_image(h, k.arg(0), &k.out, &k.err)
 	}); err != nil {
 		return nil, err
 	}
-	return readImage(out)
+	return readImage(k)
 }
 
-// readImage copies the photo and its content type, then frees r.
-func readImage(r *C.wxface_response) (*Image, error) {
-	defer C.wxface_response_free(r)
-	x := response{r}
-	data, err := x.bytes("image")
+// readImage copies the photo and its content type, then frees k's response.
+func readImage(k *call) (*Image, error) {
+	defer C.wxface_response_free(k.out)
+	data, err := response{k.out}.bytes("image")
 	if err != nil {
 		return nil, err
 	}
-	return &Image{Data: data, ContentType: x.fields()["content_type"]}, nil
+	return &Image{Data: data, ContentType: k.fields()["content_type"]}, nil
 }

@@ -42,17 +42,17 @@ const (
 // signature and the timestamp window, and returns the echostr to send back
 // as the response body, as is.
 func (c *Client) PushCheckURL(query string) (echostr string, err error) {
-	s, err := toC(required("query", query))
+	k, err := newCall(required("query", query))
 	if err != nil {
 		return "", err
 	}
-	var out *C.wxface_response
-	if err := c.doConst(func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_push_url_echo(h, s.ptr(0), &out, e)
+	defer k.release()
+	if err := c.doConst(k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_push_url_echo(h, k.arg(0), &k.out, &k.err)
 	}); err != nil {
 		return "", err
 	}
-	return readResponse(out, func(f map[string]string) string { return f["echostr"] }), nil
+	return readResponse(k, func(f map[string]string) string { return f["echostr"] }), nil
 }
 
 // PushOpen opens a push POST: query is the raw query string, body the raw
@@ -60,18 +60,18 @@ func (c *Client) PushCheckURL(query string) (echostr string, err error) {
 // encrypted bodies), the timestamp window and the appid, decrypts, and
 // parses JSON or XML.
 func (c *Client) PushOpen(query string, body []byte) (*PushEvent, error) {
-	s, err := toC(required("query", query))
+	k, err := newCall(required("query", query))
 	if err != nil {
 		return nil, err
 	}
+	defer k.release()
 	bodyPtr, bodyLen := bytesPtr(body)
-	var out *C.wxface_response
-	if err := c.doConst(func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_push_open(h, s.ptr(0), bodyPtr, bodyLen, &out, e)
+	if err := c.doConst(k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_push_open(h, k.arg(0), bodyPtr, bodyLen, &k.out, &k.err)
 	}); err != nil {
 		return nil, err
 	}
-	return readResponse(out, func(f map[string]string) *PushEvent {
+	return readResponse(k, func(f map[string]string) *PushEvent {
 		return &PushEvent{
 			ToUserName:   f["ToUserName"],
 			FromUserName: f["FromUserName"],
@@ -90,18 +90,18 @@ func (c *Client) PushOpen(query string, body []byte) (*PushEvent, error) {
 // push_token, push_aes_key and appid: format PushJSON or PushXML, mode
 // PushPlain, PushCompatible or PushSafe. For a server's own tests.
 func (c *Client) PushSeal(format, mode string, message []byte, timestamp time.Time, nonce string) (*SealedPush, error) {
-	s, err := toC(required("format", format), required("mode", mode), required("nonce", nonce))
+	k, err := newCall(required("format", format), required("mode", mode), required("nonce", nonce))
 	if err != nil {
 		return nil, err
 	}
+	defer k.release()
 	msgPtr, msgLen := bytesPtr(message)
-	var out *C.wxface_response
-	if err := c.doConst(func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_push_seal(h, s.ptr(0), s.ptr(1), msgPtr, msgLen, C.int64_t(timestamp.Unix()), s.ptr(2), &out, e)
+	if err := c.doConst(k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_push_seal(h, k.arg(0), k.arg(1), msgPtr, msgLen, C.int64_t(timestamp.Unix()), k.arg(2), &k.out, &k.err)
 	}); err != nil {
 		return nil, err
 	}
-	return readResponse(out, func(f map[string]string) *SealedPush {
+	return readResponse(k, func(f map[string]string) *SealedPush {
 		return &SealedPush{Query: f["query"], Body: []byte(f["body"])}
 	}), nil
 }

@@ -197,3 +197,32 @@ func TestSandboxPushReachesAServerThatVerifiesIt(t *testing.T) {
 		t.Fatal("no push arrived")
 	}
 }
+
+// Opening a push allocates what the event holds (its fields map, the one
+// string the map's keys and values share, the PushEvent) and nothing per
+// call besides: the arguments, the wxface_error and the out-pointers lent
+// to C come from a pool. test.sh runs this without -race.
+func TestPushOpenAllocatesOnlyTheEvent(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts need a build without -race (test.sh runs one)")
+	}
+	client := newClient(t, pushConfig())
+	now := time.Now()
+	sealed, err := client.PushSeal(wxface.PushJSON, wxface.PushSafe, []byte(fmt.Sprintf(faceIdentifyJSON, now.Unix())), now, "nonce123")
+	if err != nil {
+		t.Fatalf("PushSeal: %v", err)
+	}
+	var openErr error
+	allocs := testing.AllocsPerRun(200, func() {
+		if _, err := client.PushOpen(sealed.Query, sealed.Body); err != nil {
+			openErr = err
+		}
+	})
+	if openErr != nil {
+		t.Fatalf("PushOpen: %v", openErr)
+	}
+	// 4 for a map of 9 fields, 1 for the block, 1 for the event.
+	if allocs > 6 {
+		t.Fatalf("PushOpen made %.1f allocations per call, want at most 6", allocs)
+	}
+}

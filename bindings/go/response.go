@@ -14,22 +14,18 @@ import (
 // response reads one wxface_response into Go values; the caller frees r.
 type response struct{ r *C.wxface_response }
 
-// fields copies every field, under WeChat's names, as text: one C call
-// (wxface_response_texts: name NUL value NUL ...) split here. Binary fields
-// (getimage's `image`) have no text form and are left out: read them with
-// bytes.
-func (x response) fields() map[string]string {
-	var data *C.char
-	var n C.size_t
-	cerr := errorStructs.Get().(*C.wxface_error)
-	rc := C.wxface_response_texts(x.r, &data, &n, cerr)
-	errorStructs.Put(cerr)
-	if rc != 0 || n == 0 {
+// fields copies every field of k.out, under WeChat's names, as text: one C
+// call (wxface_response_texts: name NUL value NUL ...) split here, with k's
+// memory for its out-parameters. Binary fields (getimage's `image`) have no
+// text form and are left out: read them with bytes.
+func (k *call) fields() map[string]string {
+	rc := C.wxface_response_texts(k.out, &k.data, &k.n, &k.err)
+	if rc != 0 || k.n == 0 {
 		return map[string]string{}
 	}
 	// One Go string for the whole block; the map's keys and values are
 	// slices of it, so the copy is made once.
-	block := C.GoStringN(data, C.int(n-1))
+	block := C.GoStringN(k.data, C.int(k.n-1))
 	out := make(map[string]string, strings.Count(block, "\x00")/2+1)
 	for len(block) > 0 {
 		name, rest, _ := strings.Cut(block, "\x00")
@@ -83,8 +79,8 @@ func unixTime(f map[string]string, name string) time.Time {
 	return time.Unix(integer(f, name), 0)
 }
 
-// readResponse frees r after copying it with read.
-func readResponse[T any](r *C.wxface_response, read func(map[string]string) T) T {
-	defer C.wxface_response_free(r)
-	return read(response{r}.fields())
+// readResponse frees k's response after copying it with read.
+func readResponse[T any](k *call, read func(map[string]string) T) T {
+	defer C.wxface_response_free(k.out)
+	return read(k.fields())
 }

@@ -73,6 +73,12 @@ failed="$(grep -c -- '--- FAIL' "$log" || true)"
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$passed" -gt 0 ] && [ "$failed" -eq 0 ] || exit 1
 
+echo "== go test -run Allocates (without -race: the race detector's sync.Pool drops entries)"
+go test "${tags[@]}" -count=1 -v -run 'Allocates' ./... >"$log" 2>&1 || status=$?
+grep -- '--- \(PASS\|FAIL\|SKIP\)' "$log" || true
+allocs_passed="$(grep -c -- '--- PASS' "$log" || true)"
+[ "$status" -eq 0 ] && [ "$allocs_passed" -eq 1 ] || { cat "$log" >&2; echo "expected 1 allocation test to pass" >&2; exit 1; }
+
 if [ "${WXFACE_GO_BENCH:-0}" = 1 ]; then
     echo "== go test -bench CertHash"
     go test "${tags[@]}" -run '^$' -bench CertHash -benchtime 2s ./...

@@ -66,17 +66,17 @@ func (c *Client) V1GetUserIDKey(name, idCardNumber, outSeqNo string) (*UserIDKey
 
 // V1GetUserIDKeyContext is V1GetUserIDKey bounded by ctx's deadline.
 func (c *Client) V1GetUserIDKeyContext(ctx context.Context, name, idCardNumber, outSeqNo string) (*UserIDKey, error) {
-	s, err := toC(required("name", name), required("id_card_number", idCardNumber), optional("out_seq_no", outSeqNo))
+	k, err := newCall(required("name", name), required("id_card_number", idCardNumber), optional("out_seq_no", outSeqNo))
 	if err != nil {
 		return nil, err
 	}
-	var out *C.wxface_response
-	if err := c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_v1_get_user_id_key(h, s.ptr(0), s.ptr(1), s.ptr(2), &out, e)
+	defer k.release()
+	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_v1_get_user_id_key(h, k.arg(0), k.arg(1), k.arg(2), &k.out, &k.err)
 	}); err != nil {
 		return nil, err
 	}
-	return readResponse(out, func(f map[string]string) *UserIDKey {
+	return readResponse(k, func(f map[string]string) *UserIDKey {
 		return &UserIDKey{UserIDKey: f["user_id_key"], ExpiresIn: seconds(f, "expires_in"), Fields: f}
 	}), nil
 }
@@ -90,17 +90,17 @@ func (c *Client) V1GetInfo(verifyResult string) (*Info, error) {
 
 // V1GetInfoContext is V1GetInfo bounded by ctx's deadline.
 func (c *Client) V1GetInfoContext(ctx context.Context, verifyResult string) (*Info, error) {
-	s, err := toC(required("verify_result", verifyResult))
+	k, err := newCall(required("verify_result", verifyResult))
 	if err != nil {
 		return nil, err
 	}
-	var out *C.wxface_response
-	if err := c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_v1_get_info(h, s.ptr(0), &out, e)
+	defer k.release()
+	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_v1_get_info(h, k.arg(0), &k.out, &k.err)
 	}); err != nil {
 		return nil, err
 	}
-	return readResponse(out, func(f map[string]string) *Info {
+	return readResponse(k, func(f map[string]string) *Info {
 		info := readInfo(f)
 		return &info
 	}), nil
@@ -117,7 +117,7 @@ func (c *Client) V1Verify(verifyResult string, expected Expected) (*VerifyResult
 
 // V1VerifyContext is V1Verify bounded by ctx's deadline.
 func (c *Client) V1VerifyContext(ctx context.Context, verifyResult string, expected Expected) (*VerifyResult, error) {
-	s, err := toC(
+	k, err := newCall(
 		required("verify_result", verifyResult),
 		required("name", expected.Name),
 		required("id_card_number", expected.IDCardNumber),
@@ -127,13 +127,13 @@ func (c *Client) V1VerifyContext(ctx context.Context, verifyResult string, expec
 	if err != nil {
 		return nil, err
 	}
-	var out *C.wxface_response
-	if err := c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_v1_verify(h, s.ptr(0), s.ptr(1), s.ptr(2), s.ptr(3), s.ptr(4), &out, e)
+	defer k.release()
+	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_v1_verify(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), k.arg(4), &k.out, &k.err)
 	}); err != nil {
 		return nil, err
 	}
-	return readResponse(out, func(f map[string]string) *VerifyResult {
+	return readResponse(k, func(f map[string]string) *VerifyResult {
 		return &VerifyResult{Info: readInfo(f)}
 	}), nil
 }

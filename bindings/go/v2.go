@@ -35,17 +35,17 @@ func (c *Client) V2GetVerifyID(outSeqNo, openID, name, idCardNumber string) (*Ve
 
 // V2GetVerifyIDContext is V2GetVerifyID bounded by ctx's deadline.
 func (c *Client) V2GetVerifyIDContext(ctx context.Context, outSeqNo, openID, name, idCardNumber string) (*VerifyID, error) {
-	s, err := toC(required("out_seq_no", outSeqNo), required("openid", openID), required("name", name), required("id_card_number", idCardNumber))
+	k, err := newCall(required("out_seq_no", outSeqNo), required("openid", openID), required("name", name), required("id_card_number", idCardNumber))
 	if err != nil {
 		return nil, err
 	}
-	var out *C.wxface_response
-	if err := c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_v2_get_verify_id(h, s.ptr(0), s.ptr(1), s.ptr(2), s.ptr(3), &out, e)
+	defer k.release()
+	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_v2_get_verify_id(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), &k.out, &k.err)
 	}); err != nil {
 		return nil, err
 	}
-	return readResponse(out, func(f map[string]string) *VerifyID {
+	return readResponse(k, func(f map[string]string) *VerifyID {
 		return &VerifyID{VerifyID: f["verify_id"], ExpiresIn: seconds(f, "expires_in"), CertHash: f["cert_hash"], Fields: f}
 	}), nil
 }
@@ -63,17 +63,17 @@ func (c *Client) V2Query(verifyID, outSeqNo, openID, certHash string) (*QueryRes
 
 // V2QueryContext is V2Query bounded by ctx's deadline.
 func (c *Client) V2QueryContext(ctx context.Context, verifyID, outSeqNo, openID, certHash string) (*QueryResult, error) {
-	s, err := toC(required("verify_id", verifyID), required("out_seq_no", outSeqNo), required("openid", openID), required("cert_hash", certHash))
+	k, err := newCall(required("verify_id", verifyID), required("out_seq_no", outSeqNo), required("openid", openID), required("cert_hash", certHash))
 	if err != nil {
 		return nil, err
 	}
-	var out *C.wxface_response
-	if err := c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_v2_query(h, s.ptr(0), s.ptr(1), s.ptr(2), s.ptr(3), &out, e)
+	defer k.release()
+	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_v2_query(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), &k.out, &k.err)
 	}); err != nil {
 		return nil, err
 	}
-	return readResponse(out, func(f map[string]string) *QueryResult {
+	return readResponse(k, func(f map[string]string) *QueryResult {
 		return &QueryResult{VerifyRet: int(integer(f, "verify_ret")), Fields: f}
 	}), nil
 }
@@ -91,10 +91,11 @@ const maxWait = time.Hour
 // (after the query in flight): the error is ErrPending and also matches
 // ctx.Err() with errors.Is.
 func (c *Client) V2Wait(ctx context.Context, verifyID, outSeqNo, openID, certHash string) (*QueryResult, error) {
-	s, err := toC(required("verify_id", verifyID), required("out_seq_no", outSeqNo), required("openid", openID), required("cert_hash", certHash))
+	k, err := newCall(required("verify_id", verifyID), required("out_seq_no", outSeqNo), required("openid", openID), required("cert_hash", certHash))
 	if err != nil {
 		return nil, err
 	}
+	defer k.release()
 	timeoutMs := C.uint32_t(maxWait / time.Millisecond)
 	if deadline, ok := ctx.Deadline(); ok {
 		ms, ok := millisUntil(deadline)
@@ -117,9 +118,8 @@ func (c *Client) V2Wait(ctx context.Context, verifyID, outSeqNo, openID, certHas
 		case <-done:
 		}
 	}()
-	var out *C.wxface_response
-	err = c.do(ctx, func(h *C.wxface_client, e *C.wxface_error) C.int32_t {
-		return C.wxface_v2_wait(h, s.ptr(0), s.ptr(1), s.ptr(2), s.ptr(3), timeoutMs, cancel, &out, e)
+	err = c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
+		return C.wxface_v2_wait(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), timeoutMs, cancel, &k.out, &k.err)
 	})
 	close(done)
 	<-watcher // the token is freed only once nothing can fire it
@@ -131,7 +131,7 @@ func (c *Client) V2Wait(ctx context.Context, verifyID, outSeqNo, openID, certHas
 	if err != nil {
 		return nil, err
 	}
-	return readResponse(out, func(f map[string]string) *QueryResult {
+	return readResponse(k, func(f map[string]string) *QueryResult {
 		return &QueryResult{VerifyRet: int(integer(f, "verify_ret")), Fields: f}
 	}), nil
 }
