@@ -10,14 +10,15 @@
  * The by-hand verify checks errcode and identify_ret with a regular
  * expression instead of a JSON library (the JDK has none): that favours it.
  * Verify and 2.0 query run on 1 and 8 threads, push opening on one; the
- * raw calls take the response and free it, reading nothing. The last table
+ * raw calls take the response and free it, reading nothing, with per-thread
+ * native memory for the error and the out-pointer, as the binding has. The last table
  * is the binding's own cost: binding / raw, and the CPU microseconds the
  * binding adds per call.
  * Optional: WXFACE_BENCH_ROUND_S (default 1), WXFACE_BENCH_ROUNDS (default 3).
  *
  * Any failed call of the binding or of a raw call fails the run (exit 1).
  * The by-hand HttpClient loop is a reference: a transport failure there
- * (an IOException, e.g. a pooled connection found closed) is retried once,
+ * (an IOException: see sendRetryingOnce) is retried once,
  * the retry's time counted in its round, and the retries are printed at
  * the end; a second failure in a row, or a wrong answer, fails the run.
  */
@@ -66,6 +67,13 @@ public final class BenchBindings {
     static final AtomicLong SEQ = new AtomicLong();
     static final AtomicLong FAILURES = new AtomicLong();
     static final AtomicLong REFERENCE_RETRIES = new AtomicLong();
+    /**
+     * The raw calls' out-pointer, one per thread as the binding keeps its
+     * own: a PointerByReference per call would charge the raw side a JNA
+     * Memory allocation, malloc and cleaner registration the binding does
+     * not pay, and flatter the binding.
+     */
+    static final ThreadLocal<PointerByReference> OUTS = ThreadLocal.withInitial(PointerByReference::new);
     static volatile String firstRetryCause;
 
     /** The C functions used here, bound directly (JNA direct mapping). */
@@ -133,9 +141,17 @@ public final class BenchBindings {
                 .getProcessCpuTime() / 1e9;
     }
 
-    /** Calls per second of n threads calling work, and CPU us per call. */
+    static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /**
+     * Calls per second of n threads calling work; the process's CPU us per
+     * call (the JIT compiler's and the collector's threads included); the
+     * calling threads' own CPU us per call and bytes they allocated per call
+     * (neither counts the compiler, so both move less between runs).
+     */
     static double[] round(int n, Runnable work) throws InterruptedException {
-        long[] counts = new long[n];
+        long[] counts = new long[n], threadNanos = new long[n], threadBytes = new long[n];
         CountDownLatch ready = new CountDownLatch(n), start = new CountDownLatch(1);
         boolean[] stop = {false};
         List<Thread> threads = new ArrayList<>();
@@ -149,10 +165,13 @@ public final class BenchBindings {
                     return;
                 }
                 long i = 0;
+                long cpu0 = THREADS.getCurrentThreadCpuTime(), bytes0 = THREADS.getCurrentThreadAllocatedBytes();
                 while (!isStopped(stop)) {
                     work.run();
                     i++;
                 }
+                threadNanos[slot] = THREADS.getCurrentThreadCpuTime() - cpu0;
+                threadBytes[slot] = THREADS.getCurrentThreadAllocatedBytes() - bytes0;
                 counts[slot] = i;
             });
             threads.add(th);
@@ -168,7 +187,8 @@ public final class BenchBindings {
         }
         for (Thread th : threads) th.join();
         long calls = Math.max(1, Arrays.stream(counts).sum());
-        return new double[] {calls / ((System.nanoTime() - t0) / 1e9), (cpuSeconds() - c0) * 1e6 / calls};
+        return new double[] {calls / ((System.nanoTime() - t0) / 1e9), (cpuSeconds() - c0) * 1e6 / calls,
+                Arrays.stream(threadNanos).sum() / 1e3 / calls, (double) Arrays.stream(threadBytes).sum() / calls};
     }
 
     static boolean isStopped(boolean[] stop) {
@@ -196,9 +216,13 @@ public final class BenchBindings {
         }
         Map<String, double[]> med = new HashMap<>();
         for (Map.Entry<String, List<double[]>> e : all.entrySet()) {
-            double[] rates = e.getValue().stream().mapToDouble(x -> x[0]).sorted().toArray();
-            double[] cpus = e.getValue().stream().mapToDouble(x -> x[1]).sorted().toArray();
-            med.put(e.getKey(), new double[] {rates[rates.length / 2], cpus[cpus.length / 2]});
+            double[] m = new double[4];
+            for (int k = 0; k < m.length; k++) {
+                final int at = k;
+                double[] sorted = e.getValue().stream().mapToDouble(x -> x[at]).sorted().toArray();
+                m[k] = sorted[sorted.length / 2];
+            }
+            med.put(e.getKey(), m);
         }
         return med;
     }
@@ -237,7 +261,7 @@ public final class BenchBindings {
         ThreadLocal<Memory> err = ThreadLocal.withInitial(() -> new Memory(528));
         Runnable rawCall = () -> {
             byte[] vr = ("raw-" + SEQ.incrementAndGet() + "\0").getBytes(StandardCharsets.UTF_8);
-            PointerByReference out = new PointerByReference();
+            PointerByReference out = OUTS.get();
             if (Raw.wxface_v1_verify(raw, vr, name, id, null, null, out, err.get()) != 0) {
                 fail("raw wxface_v1_verify", new IllegalStateException(err.get().getString(16)));
             }
@@ -294,7 +318,7 @@ public final class BenchBindings {
             }
         };
         Runnable queryRaw = () -> {
-            PointerByReference out = new PointerByReference();
+            PointerByReference out = OUTS.get();
             if (Raw.wxface_v2_query(raw, cVerifyId, cOutSeqNo, cOpenid, cCertHash, out, err.get()) != 0) {
                 fail("raw wxface_v2_query", new IllegalStateException(err.get().getString(16)));
             }
@@ -310,13 +334,16 @@ public final class BenchBindings {
         own.put("push opening, 1 thread", benchPush(settings));
         System.out.println();
         System.out.println("the binding's own cost: binding / raw JNA call, same run");
-        System.out.printf("%-24s | %9s %9s | %7s | %21s %8s%n", "call", "binding/s", "raw/s", "ratio",
-                "CPU us: binding raw", "added");
+        System.out.printf("%-24s | %9s %9s | %7s | %21s %8s | %27s | %19s%n", "call", "binding/s", "raw/s", "ratio",
+                "CPU us: binding raw", "added", "calling threads' us: b raw", "bytes/call: b raw");
         for (Map.Entry<String, Map<String, double[]>> e : own.entrySet()) {
             double[] bind = e.getValue().get("binding"), raw1 = e.getValue().get("raw");
-            System.out.printf("%-24s | %9.0f %9.0f | %6.2fx | %12.1f %8.1f | %+7.1f%n", e.getKey(), bind[0],
-                    raw1[0], bind[0] / raw1[0], bind[1], raw1[1], bind[1] - raw1[1]);
+            System.out.printf("%-24s | %9.0f %9.0f | %6.2fx | %12.1f %8.1f | %+7.1f | %9.1f %7.1f %+8.1f | %9.0f %9.0f%n",
+                    e.getKey(), bind[0], raw1[0], bind[0] / raw1[0], bind[1], raw1[1], bind[1] - raw1[1], bind[2],
+                    raw1[2], bind[2] - raw1[2], bind[3], raw1[3]);
         }
+        System.out.println("(CPU us: the whole process's, JIT compiler and collector included; calling threads': "
+                + "the threads making the calls, with the difference)");
         client.close();
         if (REFERENCE_RETRIES.get() > 0) {
             System.out.printf("HttpClient (the reference): %d transport failures, each retried once (first: %s)%n",
@@ -329,10 +356,16 @@ public final class BenchBindings {
     }
 
     /**
-     * The reference's send, made again once after an IOException: HttpClient
-     * retries only idempotent methods by itself, and a POST meeting a pooled
-     * connection the server has closed fails where a user's code would
-     * simply try again. Counted, and printed at the end.
+     * The reference's send, made again once after an IOException. JDK 17's
+     * HttpClient rarely closes a pooled keep-alive connection itself while
+     * a request goes out on it (2 failed calls in 17 runs of this bench
+     * here, about 500,000 HttpClient calls, both at 8 threads): the send
+     * fails with "HTTP/1.1 header parser received no bytes", caused by
+     * "connection closed locally", and nginx's info log shows the client
+     * closing that idle connection in the same second, no request having
+     * reached it. HttpClient retries only idempotent methods by itself; a
+     * user's code would send this POST again. Counted, and printed at the
+     * end.
      */
     static HttpResponse<String> sendRetryingOnce(HttpClient http, HttpRequest req) throws Exception {
         try {
@@ -389,7 +422,7 @@ public final class BenchBindings {
         };
         ThreadLocal<Memory> err = ThreadLocal.withInitial(() -> new Memory(528));
         Runnable rawCall = () -> {
-            PointerByReference out = new PointerByReference();
+            PointerByReference out = OUTS.get();
             if (Raw.wxface_push_open(raw, cQuery, body, body.length, out, err.get()) != 0) {
                 fail("raw wxface_push_open", new IllegalStateException(err.get().getString(16)));
             }
