@@ -14,8 +14,9 @@
 # Makefile. Optional: WXFACE_BENCH_ROUND_S, WXFACE_BENCH_ROUNDS.
 #
 # Every part runs even when an earlier one failed (a failed call on the
-# wxface side, a build error, a crash); the parts that failed are named at
-# the end and the script then exits 1.
+# wxface side, a build error, a crash, a failed install of what only that
+# part needs); the parts that failed are named at the end and the script
+# then exits 1. Only the double, which most parts use, stops it all.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,19 +29,6 @@ if ! command -v nginx > /dev/null && [[ ! -x /usr/sbin/nginx ]]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light > /dev/null
 fi
-if ! command -v redis-server > /dev/null || ! command -v redis-cli > /dev/null; then
-    echo "bench: installing redis-server (the state store bench)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server > /dev/null
-fi
-if [[ ! -x $out/venv/bin/python ]]; then
-    python3 -m venv "$out/venv"
-fi
-"$out/venv/bin/python" -m pip install -q --disable-pip-version-check -r "$here/python/requirements.txt"
-
-# Counts threads started and host-name lookups in a process it is preloaded into.
-gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -shared -fPIC -o "$out/libcount.so" "$here/count/count.c" -ldl
-
 eval "$("$here/double/start.sh" "$out/double")"
 trap 'kill "$WXFACE_BENCH_DOUBLE" 2> /dev/null || true' EXIT
 echo "== the double: $("$(command -v nginx || echo /usr/sbin/nginx)" -v 2>&1) at $WXFACE_BENCH_BASE"
@@ -57,6 +45,30 @@ part() {
         echo "bench: FAILED (exit $rc): $title"
         failed+=("$title")
     fi
+}
+
+part_verify_ratio() {
+    # Counts threads started and host-name lookups in a process it is preloaded into.
+    gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -shared -fPIC -o "$out/libcount.so" "$here/count/count.c" -ldl ||
+        return
+    LD_PRELOAD="$out/libcount.so" "$root/target/release/examples/bench_verify_ratio"
+}
+
+part_store() {
+    if ! command -v redis-server > /dev/null || ! command -v redis-cli > /dev/null; then
+        echo "bench: installing redis-server (the state store bench)"
+        apt-get update -qq || return
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server > /dev/null || return
+    fi
+    "$root/target/release/examples/bench_store"
+}
+
+part_python() {
+    if [[ ! -x $out/venv/bin/python ]]; then
+        python3 -m venv "$out/venv" || return
+    fi
+    "$out/venv/bin/python" -m pip install -q --disable-pip-version-check -r "$here/python/requirements.txt" || return
+    "$out/venv/bin/python" "$here/python/bench_bindings.py"
 }
 
 part_go() {
@@ -76,11 +88,10 @@ part_java() {
 }
 
 part "wxface_v1_verify through the C ABI vs a bare ureq keep-alive loop (examples/bench_verify_ratio.rs)" \
-    env LD_PRELOAD="$out/libcount.so" "$root/target/release/examples/bench_verify_ratio"
+    part_verify_ratio
 part "v1_verify with the replay guard in memory vs standalone Redis vs a 3-master Cluster (examples/bench_store.rs)" \
-    "$root/target/release/examples/bench_store"
-part "Python binding vs raw ctypes vs requests / wechatpy (benches/python/bench_bindings.py)" \
-    "$out/venv/bin/python" "$here/python/bench_bindings.py"
+    part_store
+part "Python binding vs raw ctypes vs requests / wechatpy (benches/python/bench_bindings.py)" part_python
 part "Go binding vs raw cgo vs net/http / crypto/aes (benches/go)" part_go
 part "Java binding vs raw JNA vs HttpClient / javax.crypto (benches/java/BenchBindings.java)" part_java
 part "safe-mode JSON pushes opened by the Rust core, one thread (examples/bench_push.rs)" \
