@@ -972,9 +972,9 @@ int32_t WXFACE_CALL wxface_response_bytes(const struct wxface_response *r,
  `wxface_response_count`, name the others with
  `wxface_response_field_name` and read them with
  `wxface_response_bytes`. For bindings that copy a whole answer: one
- call instead of two a field. Made on the first call,
- read-only then (several threads may call it at once); `*data` stays
- valid until `wxface_response_free(r)`. WXFACE_ERR_INVALID_ARGUMENT for
+ call instead of two a field. Made with the response, read-only (several
+ threads may call it at once); `*data` stays valid until
+ `wxface_response_free(r)`. WXFACE_ERR_INVALID_ARGUMENT for
  a NULL argument. Never blocks.
  */
 int32_t WXFACE_CALL wxface_response_texts(const struct wxface_response *r,

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::audit::{self, Audit, Record};
@@ -211,22 +212,19 @@ impl Client {
     /// One authenticated business call, with errcode checked. On a token
     /// error the failed token is dropped (if still current) and the call is
     /// retried exactly once: 40001 can also mean a wrong secret, never loop.
+    /// `body` is a request struct of the calling module, serialized once.
     pub(crate) fn wechat_call(
         &self,
         path: &str,
-        body: &serde_json::Value,
+        body: &impl Serialize,
         safety: Safety,
     ) -> Result<Response> {
-        self.authed_call(path, body, safety, false)
+        self.authed_call(path, &encode(body)?, safety, false)
     }
 
     /// getimage: the photo, or WeChat's JSON error.
-    pub(crate) fn wechat_image_call(
-        &self,
-        path: &str,
-        body: &serde_json::Value,
-    ) -> Result<Response> {
-        let r = self.authed_call(path, body, Safety::Read, true)?;
+    pub(crate) fn wechat_image_call(&self, path: &str, body: &impl Serialize) -> Result<Response> {
+        let r = self.authed_call(path, &encode(body)?, Safety::Read, true)?;
         if !matches!(r.get("image"), Some(crate::Value::Bytes(_))) {
             return Err(Error::new(
                 Code::BadResponse,
@@ -239,13 +237,10 @@ impl Client {
     fn authed_call(
         &self,
         path: &str,
-        body: &serde_json::Value,
+        body: &[u8],
         safety: Safety,
         image: bool,
     ) -> Result<Response> {
-        let body = serde_json::to_vec(body)
-            .map_err(|_| Error::new(Code::Internal, "cannot encode request"))?;
-        let body = Zeroizing::new(body);
         let mut retried = false;
         loop {
             let token = self.token()?;
@@ -254,7 +249,7 @@ impl Client {
                 method: "POST",
                 path,
                 query: &query,
-                body: Some(&body),
+                body: Some(body),
                 safety,
                 timeout: self.timeout,
                 deadline: self.deadline,
@@ -634,6 +629,14 @@ pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// A request body as WeChat reads it, wiped when dropped (it holds names,
+/// ID numbers, verify_results).
+fn encode(body: &impl Serialize) -> Result<Zeroizing<Vec<u8>>> {
+    serde_json::to_vec(body)
+        .map(Zeroizing::new)
+        .map_err(|_| Error::new(Code::Internal, "cannot encode request"))
 }
 
 /// Rejects empty and absurdly long text arguments before any network work.

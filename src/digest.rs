@@ -13,6 +13,22 @@ pub fn md5_hex(bytes: &[u8]) -> String {
     hex(&Md5::digest(bytes))
 }
 
+/// Whether `hex_md5` (any case) is the MD5 of `bytes`: the verdict's
+/// comparison, made without writing the digest out as text.
+pub fn md5_matches(bytes: &[u8], hex_md5: &str) -> bool {
+    let digest = Md5::digest(bytes);
+    let digit = |b: u8| char::from(b).to_digit(16);
+    hex_md5.len() == 2 * digest.len()
+        && hex_md5
+            .as_bytes()
+            .chunks(2)
+            .zip(digest.iter())
+            .all(|(pair, &d)| match (digit(pair[0]), digit(pair[1])) {
+                (Some(hi), Some(lo)) => hi * 16 + lo == u32::from(d),
+                _ => false,
+            })
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
@@ -60,6 +76,18 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::error::Code;
+
+    #[test]
+    fn an_md5_matches_its_hex_in_either_case_and_nothing_else() {
+        let hex = md5_hex(b"11010519491231002X");
+        assert!(md5_matches(b"11010519491231002X", &hex));
+        assert!(md5_matches(b"11010519491231002X", &hex.to_uppercase()));
+        assert!(!md5_matches(b"110105194912310029", &hex));
+        assert!(!md5_matches(b"11010519491231002X", &hex[..31]));
+        assert!(!md5_matches(b"11010519491231002X", &format!("{hex}0")));
+        let not_hex = format!("{}g", &hex[..31]);
+        assert!(!md5_matches(b"11010519491231002X", &not_hex));
+    }
 
     #[test]
     fn empty_or_nul_holding_arguments_are_invalid_and_named() {

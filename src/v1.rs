@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::call::Safety;
 use crate::client::{require, unix_now, Client, Trail};
@@ -28,6 +28,21 @@ const MAX_OPAQUE_CHARS: usize = 4096;
 /// How far WeChat's clock may run ahead of ours before a finish_time in
 /// the future is treated as forged.
 const MAX_CLOCK_SKEW_S: i64 = 300;
+
+/// getuseridkey's request body.
+#[derive(Serialize)]
+struct UserIdKeyRequest<'a> {
+    name: &'a str,
+    id_card_number: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    out_seq_no: Option<&'a str>,
+}
+
+/// getinfo's and getimage's request body.
+#[derive(Serialize)]
+struct ByVerifyResult<'a> {
+    verify_result: &'a str,
+}
 
 /// Who the caller expects to have been verified.
 #[derive(Clone, Copy, Debug)]
@@ -63,11 +78,14 @@ impl Client {
         let name = checked_name(name)?;
         let name = name.as_ref();
         let id = id_card::normalize(id_card_number)?;
-        let mut body = json!({ "name": name, "id_card_number": id });
         if let Some(seq) = out_seq_no {
             require("out_seq_no", seq, 128)?;
-            body["out_seq_no"] = json!(seq);
         }
+        let body = UserIdKeyRequest {
+            name,
+            id_card_number: &id,
+            out_seq_no,
+        };
         self.log().emit(Level::Info, || {
             format!(
                 "v1 getuseridkey for {} {}",
@@ -87,11 +105,7 @@ impl Client {
 
     fn get_info(&self, verify_result: &str) -> Result<Response> {
         let verify_result = canonical_verify_result(verify_result)?;
-        self.wechat_call(
-            GET_INFO,
-            &json!({ "verify_result": verify_result }),
-            Safety::Read,
-        )
+        self.wechat_call(GET_INFO, &ByVerifyResult { verify_result }, Safety::Read)
     }
 
     /// The photo taken during a 1.0 verification: fields `image` (bytes) and
@@ -100,7 +114,7 @@ impl Client {
     pub fn v1_get_image(&self, verify_result: &str) -> Result<Response> {
         self.observe(Call::V1GetImage, |_| {
             let verify_result = canonical_verify_result(verify_result)?;
-            self.wechat_image_call(GET_IMAGE, &json!({ "verify_result": verify_result }))
+            self.wechat_image_call(GET_IMAGE, &ByVerifyResult { verify_result })
         })
     }
 
@@ -188,7 +202,7 @@ fn judge(
         .with_verify_ret(i32::try_from(ret).unwrap_or(i32::MIN)));
     }
     let id_md5 = md5_field(r, "id_card_number_md5")?;
-    if !id_md5.eq_ignore_ascii_case(&digest::md5_hex(id.as_bytes())) {
+    if !digest::md5_matches(id.as_bytes(), id_md5) {
         return Err(Error::new(
             Code::IdMismatch,
             format!(
@@ -198,7 +212,7 @@ fn judge(
         ));
     }
     let name_md5 = md5_field(r, "name_utf8_md5")?;
-    if !name_md5.eq_ignore_ascii_case(&digest::md5_hex(name.as_bytes())) {
+    if !digest::md5_matches(name.as_bytes(), name_md5) {
         let hint =
             name::separator_hint(name, name_md5).map_or(String::new(), |h| format!(" ({h})"));
         return Err(Error::new(

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::call::Safety;
 use crate::client::{require, unix_now, Client, Trail};
@@ -60,11 +60,15 @@ impl Client {
         let name = name.as_ref();
         let id = id_card::normalize(id_card_number)?;
         trail.subject(name, &id);
-        let body = json!({
-            "out_seq_no": out_seq_no,
-            "cert_info": { "cert_type": CERT_TYPE, "cert_name": name, "cert_no": id },
-            "openid": openid,
-        });
+        let body = VerifyIdRequest {
+            out_seq_no,
+            cert_info: CertInfo {
+                cert_type: CERT_TYPE,
+                cert_name: name,
+                cert_no: &id,
+            },
+            openid,
+        };
         self.log().emit(Level::Info, || {
             format!(
                 "v2 getverifyid for {} {} openid {}",
@@ -151,13 +155,37 @@ impl Client {
     }
 }
 
+/// getverifyid's request body.
+#[derive(Serialize)]
+struct VerifyIdRequest<'a> {
+    out_seq_no: &'a str,
+    cert_info: CertInfo<'a>,
+    openid: &'a str,
+}
+
+#[derive(Serialize)]
+struct CertInfo<'a> {
+    cert_type: &'a str,
+    cert_name: &'a str,
+    cert_no: &'a str,
+}
+
+/// queryverifyinfo's request body.
+#[derive(Serialize)]
+struct QueryRequest<'a> {
+    verify_id: &'a str,
+    out_seq_no: &'a str,
+    cert_hash: String,
+    openid: &'a str,
+}
+
 /// The four fields of queryverifyinfo, checked.
-fn query_body(
-    verify_id: &str,
-    out_seq_no: &str,
-    openid: &str,
+fn query_body<'a>(
+    verify_id: &'a str,
+    out_seq_no: &'a str,
+    openid: &'a str,
     cert_hash: &str,
-) -> Result<serde_json::Value> {
+) -> Result<QueryRequest<'a>> {
     require("verify_id", verify_id, 1024)?;
     out_seq_no::check(out_seq_no)?;
     require("openid", openid, 128)?;
@@ -167,8 +195,10 @@ fn query_body(
             "must be 64 hex digits (from get_verify_id)",
         ));
     }
-    Ok(json!({
-        "verify_id": verify_id, "out_seq_no": out_seq_no,
-        "cert_hash": cert_hash.to_ascii_lowercase(), "openid": openid,
-    }))
+    Ok(QueryRequest {
+        verify_id,
+        out_seq_no,
+        cert_hash: cert_hash.to_ascii_lowercase(),
+        openid,
+    })
 }
