@@ -104,6 +104,12 @@ impl Response {
         self.set(name, Value::Text(value.into()));
     }
 
+    /// Takes a field out, keeping the others in order. The value is the
+    /// caller's to wipe: the response no longer does.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        self.fields.shift_remove(name)
+    }
+
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.fields.get(name)
     }
@@ -256,7 +262,11 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let mut r = Response::new();
+        // Room for a whole WeChat answer (ten-odd fields): no rehash and no
+        // regrowth of the entries while it is read.
+        let mut r = Response {
+            fields: IndexMap::with_capacity_and_hasher(16, Default::default()),
+        };
         while let Some(name) = map.next_key::<String>()? {
             if r.fields.contains_key(&name) {
                 return Err(self.duplicate_found(name));

@@ -91,7 +91,10 @@ impl Transport {
         timeout: Option<Duration>,
         max_body: usize,
     ) -> std::result::Result<Reply, Failure> {
-        let mut url = format!("{}{}", self.base, path);
+        let room: usize = query.iter().map(|(k, v)| k.len() + 3 * v.len() + 2).sum();
+        let mut url = String::with_capacity(self.base.len() + path.len() + room);
+        url.push_str(&self.base);
+        url.push_str(path);
         for (i, (k, v)) in query.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
             url.push_str(k);
@@ -260,7 +263,10 @@ fn percent_encode_into(s: &str, out: &mut String) {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
 }

@@ -204,14 +204,18 @@ pub fn open(cfg: &PushConfig, query: &str, body: &[u8], now_unix: i64) -> Result
     let q = Query::parse(query)?;
     let timestamp = Query::require(&q.timestamp, "timestamp")?;
     let nonce = Query::require(&q.nonce, "nonce")?;
-    let outer = event::parse(body)?;
-    let encrypted = match outer.get("Encrypt") {
-        Some(Value::Text(s)) => Some(Zeroizing::new(s.clone())),
-        Some(Value::Int(_) | Value::Json(_) | Value::Bytes(_)) => {
+    let mut outer = event::parse(body)?;
+    // Taken out, not copied: in safe and compatible mode the envelope is
+    // dropped once the message is decrypted.
+    let encrypted = match outer.remove("Encrypt") {
+        Some(Value::Text(s)) => Some(Zeroizing::new(s)),
+        Some(other @ (Value::Int(_) | Value::Json(_) | Value::Bytes(_))) => {
+            // Back into the envelope, whose drop wipes it.
+            outer.set("Encrypt", other);
             return Err(Error::new(
                 Code::PushFormat,
                 "the push's Encrypt is not text",
-            ))
+            ));
         }
         None => None,
     };

@@ -7,6 +7,8 @@
 //! [`Code::PushSignature`]: the query carries the signature and everything it
 //! covers, so a push with a broken query cannot be authenticated.
 
+use std::borrow::Cow;
+
 use crate::{Code, Error, Result};
 
 /// The parameters wxface reads; any others (WeChat adds `openid` for some
@@ -24,19 +26,21 @@ pub struct Query {
 impl Query {
     pub fn parse(raw: &str) -> Result<Query> {
         let raw = raw.strip_prefix('?').unwrap_or(raw);
-        let mut seen: Vec<String> = Vec::new();
+        // Names and values are borrowed from `raw` unless they hold an
+        // escape: a push's query has half a dozen of each.
+        let mut seen: Vec<Cow<'_, str>> = Vec::new();
         let mut q = Query::default();
         for pair in raw.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let name = decode(name)?;
-            let value = decode(value)?;
+            let name = decoded(name)?;
+            let value = decoded(value)?;
             if seen.contains(&name) {
                 return Err(query_error(format!(
                     "parameter {} appears more than once",
                     crate::mask::field_name(&name)
                 )));
             }
-            let slot = match name.as_str() {
+            let slot = match name.as_ref() {
                 "signature" => &mut q.signature,
                 "timestamp" => &mut q.timestamp,
                 "nonce" => &mut q.nonce,
@@ -48,7 +52,7 @@ impl Query {
                     continue;
                 }
             };
-            *slot = Some(value);
+            *slot = Some(value.into_owned());
             seen.push(name);
         }
         Ok(q)
@@ -71,6 +75,15 @@ impl Query {
         }
         text.parse()
             .map_err(|_| query_error("parameter `timestamp` is out of range".into()))
+    }
+}
+
+/// [`decode`], borrowing `s` when there is nothing to decode.
+fn decoded(s: &str) -> Result<Cow<'_, str>> {
+    if s.bytes().any(|b| b == b'%' || b == b'+') {
+        decode(s).map(Cow::Owned)
+    } else {
+        Ok(Cow::Borrowed(s))
     }
 }
 
