@@ -33,6 +33,28 @@ def test_python_values_without_a_c_form_are_refused_before_c(client: wxface.Clie
         wxface.md5_name(bad)
 
 
+def test_each_refused_argument_of_a_hot_call_is_named(client: wxface.Client):
+    # v1_verify and v2_query check their str arguments together first; a
+    # refusal must still name the argument at fault, as `text` does alone.
+    for position, name in enumerate(("verify_result", "name", "id_card_number")):
+        for bad, error, says in (
+            ("a\x00b", wxface.InvalidArgument, "contains a NUL"),
+            ("\udc80", wxface.InvalidEncoding, "holds a lone surrogate"),
+            (7, wxface.ArgumentTypeError, "must be str or bytes, not int"),
+        ):
+            args = ["vr", NAME, NUMBER]
+            args[position] = bad
+            with pytest.raises(error) as info:
+                client.v1_verify(*args)
+            assert info.value.message.startswith("%s %s" % (name, says))
+    for position, name in enumerate(("verify_id", "out_seq_no", "openid", "cert_hash")):
+        args = ["id", "seq01", "openid", "hash"]
+        args[position] = "x\x00"
+        with pytest.raises(wxface.InvalidArgument) as info:
+            client.v2_query(*args)
+        assert info.value.message == "%s contains a NUL character" % name
+
+
 def test_optional_arguments_accept_none_only_where_the_abi_does(client: wxface.Client):
     with pytest.raises(TypeError):
         client.v1_verify("vr", NAME, NUMBER, user_id_key=5)  # type: ignore[arg-type]

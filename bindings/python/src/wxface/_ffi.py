@@ -52,6 +52,18 @@ def text(value: Any, name: str) -> bytes:
     return data
 
 
+def texts(values: Tuple[Any, ...], names: Tuple[str, ...]) -> Tuple[bytes, ...]:
+    """Required string arguments, each as `text(value, name)` gives it; the
+    usual case (every one a str without NUL) in three C-level steps."""
+    try:
+        if "\0" not in "".join(values):
+            return tuple(map(str.encode, values))
+    except (TypeError, UnicodeEncodeError):
+        # Not all str, or a lone surrogate: `text` names the argument.
+        pass
+    return tuple(map(text, values, names))
+
+
 def optional_text(value: Any, name: str) -> Optional[bytes]:
     """Like `text`, with None passed as NULL."""
     return None if value is None else text(value, name)
@@ -165,7 +177,7 @@ def _number(response: Response, fields: Fields, name: str, numbers: Ints) -> Non
 def _texts(response: Response, scratch: "_Scratch") -> Fields:
     """Every field with a text form: one C call (wxface_response_texts: name
     NUL value NUL ...) and one copy, split here."""
-    code = _native.quick().wxface_response_texts(response, scratch.texts_at, scratch.size_at, scratch.err_at)
+    code = _native.response_texts(response, scratch.texts_at, scratch.size_at, scratch.err_at)
     if code != 0:
         raise error(code, scratch.err)
     size = scratch.size.value
@@ -188,14 +200,23 @@ class _Scratch(threading.local):
         self.err = _native.ErrorStruct()
         self.err_ref = byref(self.err)
         self.texts = c_void_p()
-        self.texts_ref = byref(self.texts)
         self.size = c_size_t()
-        self.size_ref = byref(self.size)
         # The same as plain addresses, which ctypes passes fastest.
         self.out_at = addressof(self.out)
         self.err_at = addressof(self.err)
         self.texts_at = addressof(self.texts)
         self.size_at = addressof(self.size)
+        # All of it in one attribute: the hot path reads a thread-local once.
+        self.hot = (
+            self.out,
+            self.out_at,
+            self.err,
+            self.err_at,
+            self.texts,
+            self.texts_at,
+            self.size,
+            self.size_at,
+        )
 
 
 _SCRATCH = _Scratch()
@@ -205,26 +226,39 @@ def call_for_fields(
     fn: Callable[..., int], handle: int, args: Tuple[Any, ...], ints: Sequence[str] = ()
 ) -> Tuple[Fields, Ints]:
     """The hot path of every call that returns an answer: `fn(handle, *args,
-    &out, &err)`, then the answer's text fields and the named integers
-    among them; the response is freed on every path. Fields without a text
-    form are left out (only getimage has one: it uses call_for_response)."""
-    scratch = _SCRATCH
-    out = scratch.out
+    &out, &err)`, then the answer's text fields (one wxface_response_texts
+    call, split here) and the named integers among them; the response is
+    freed on every path. Fields without a text form are left out (only
+    getimage has one: it uses call_for_response)."""
+    out, out_at, err, err_at, texts, texts_at, size, size_at = _SCRATCH.hot
     out.value = None
-    code = fn(handle, *args, scratch.out_at, scratch.err_at)
-    if code != 0:
-        raise error(code, scratch.err)
+    code = fn(handle, *args, out_at, err_at)
+    if code:
+        raise error(code, err)
     response = out.value
-    out.value = None
     try:
-        fields = _texts(response, scratch)
+        code = _native.response_texts(response, texts_at, size_at, err_at)
+        if code:
+            raise error(code, err)
+        length = size.value
+        if length:
+            pairs = iter(string_at(texts, length - 1).decode("utf-8", "replace").split("\0"))
+            fields = dict(zip(pairs, pairs))
+        else:
+            fields = {}
         numbers: Ints = {}
         for name in ints:
-            if name in fields:
+            value = fields.get(name)
+            if value is None:
+                continue
+            # WeChat's integers are plain digits: fewer than 19 always fit an int64.
+            if len(value) < 19 and value.isdigit() and value.isascii():
+                numbers[name] = int(value)
+            else:
                 _number(response, fields, name, numbers)
         return fields, numbers
     finally:
-        _native.quick().wxface_response_free(response)
+        _native.response_free(response)
 
 
 def call_for_response(

@@ -227,10 +227,15 @@ _lib: Optional[ctypes.CDLL] = None
 _quick: Optional[ctypes.PyDLL] = None
 _path: Optional[str] = None
 
+# The quick calls every answer needs, bound once the library is loaded: the
+# hot path reads them as module attributes, not through quick().
+response_texts: Any = None
+response_free: Any = None
+
 
 def lib() -> Any:
     """The loaded library, loaded on first use (so importing never fails)."""
-    global _lib, _quick, _path
+    global _lib, _quick, _path, response_texts, response_free
     if _lib is None:
         with _lock:
             if _lib is None:
@@ -240,6 +245,8 @@ def lib() -> Any:
                 quick_lib = ctypes.PyDLL(path)
                 _declare(quick_lib, _QUICK)
                 _quick, _path = quick_lib, path
+                response_texts = quick_lib.wxface_response_texts
+                response_free = quick_lib.wxface_response_free
                 _lib = loaded
     return _lib
 

@@ -228,11 +228,19 @@ class Client:
     ) -> Tuple[_ffi.Fields, _ffi.Ints]:
         """`fn(handle, *args, &out, &err)` with the handle held open: the
         answer's text fields and the named integers among them."""
-        handle = self._enter()
+        # _enter and _leave, written out: this runs on every call.
+        with self._mutex:
+            handle = self._handle
+            if self._closed or not handle:
+                raise ClientClosedError("this wxface Client is closed")
+            self._active += 1
         try:
             return _ffi.call_for_fields(fn, handle, args, ints)
         finally:
-            self._leave()
+            with self._mutex:
+                self._active -= 1
+                if self._closed and not self._active:
+                    self._lock.notify_all()
 
     # -- handles ------------------------------------------------------------
 
@@ -275,9 +283,11 @@ class Client:
         fields, ints = self._call(_native.lib().wxface_v1_get_user_id_key, args, _EXPIRES_IN)
         return made(
             UserIdKey,
-            user_id_key=fields.get("user_id_key", ""),
-            expires_in=ints.get("expires_in"),
-            fields=fields,
+            {
+                "user_id_key": fields.get("user_id_key", ""),
+                "expires_in": ints.get("expires_in"),
+                "fields": fields,
+            },
         )
 
     def v1_get_info(self, verify_result: Text) -> V1Result:
@@ -296,9 +306,7 @@ class Client:
         """The verdict: returns only if the expected person passed; otherwise
         raises the failed check's exception (NotPassed, NameMismatch, ...)."""
         args = (
-            _ffi.text(verify_result, "verify_result"),
-            _ffi.text(name, "name"),
-            _ffi.text(id_card_number, "id_card_number"),
+            *_ffi.texts((verify_result, name, id_card_number), _V1_VERIFY_NAMES),
             _ffi.optional_text(user_id_key, "user_id_key"),
             _ffi.optional_text(openid, "openid"),
         )
@@ -329,10 +337,12 @@ class Client:
         fields, ints = self._call(_native.lib().wxface_v2_get_verify_id, args, _EXPIRES_IN)
         return made(
             VerifyId,
-            verify_id=fields.get("verify_id", ""),
-            expires_in=ints.get("expires_in"),
-            cert_hash=fields.get("cert_hash", ""),
-            fields=fields,
+            {
+                "verify_id": fields.get("verify_id", ""),
+                "expires_in": ints.get("expires_in"),
+                "cert_hash": fields.get("cert_hash", ""),
+                "fields": fields,
+            },
         )
 
     def v2_query(self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text) -> V2Result:
@@ -340,14 +350,9 @@ class Client:
         (10300/10005: not finished, ask again, see `v2_wait`), NotPassed (see
         `verify_ret`), CertHashMismatch, OpenidMismatch, OutSeqNoMismatch,
         VerifyIdExpired or another WeChat refusal."""
-        args = (
-            _ffi.text(verify_id, "verify_id"),
-            _ffi.text(out_seq_no, "out_seq_no"),
-            _ffi.text(openid, "openid"),
-            _ffi.text(cert_hash, "cert_hash"),
-        )
+        args = _ffi.texts((verify_id, out_seq_no, openid, cert_hash), _V2_QUERY_NAMES)
         fields, ints = self._call(_native.lib().wxface_v2_query, args, _VERIFY_RET)
-        return made(V2Result, verify_ret=ints.get("verify_ret"), fields=fields)
+        return made(V2Result, {"verify_ret": ints.get("verify_ret"), "fields": fields})
 
     def v2_wait(
         self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text, timeout: float
@@ -364,15 +369,10 @@ class Client:
         timeout_ms = math.ceil(timeout * 1000)
         if not 0 < timeout_ms < 1 << 32:
             raise _ffi.refuse(InvalidArgument, "timeout must be from 0.001 to 4294967.295 seconds")
-        args = (
-            _ffi.text(verify_id, "verify_id"),
-            _ffi.text(out_seq_no, "out_seq_no"),
-            _ffi.text(openid, "openid"),
-            _ffi.text(cert_hash, "cert_hash"),
-        )
+        args = _ffi.texts((verify_id, out_seq_no, openid, cert_hash), _V2_QUERY_NAMES)
         args_then_wait = (*args, c_uint32(timeout_ms), None)
         fields, ints = self._call(_native.lib().wxface_v2_wait, args_then_wait, _VERIFY_RET)
-        return made(V2Result, verify_ret=ints.get("verify_ret"), fields=fields)
+        return made(V2Result, {"verify_ret": ints.get("verify_ret"), "fields": fields})
 
     # -- push ---------------------------------------------------------------
 
@@ -391,15 +391,17 @@ class Client:
         get = fields.get
         return made(
             PushEvent,
-            event=get("Event"),
-            msg_type=get("MsgType"),
-            openid=get("openid"),
-            out_seq_no=get("out_seq_no"),
-            create_time=ints.get("CreateTime"),
-            to_user_name=get("ToUserName"),
-            from_user_name=get("FromUserName"),
-            verify_result=get("verify_result"),
-            fields=fields,
+            {
+                "event": get("Event"),
+                "msg_type": get("MsgType"),
+                "openid": get("openid"),
+                "out_seq_no": get("out_seq_no"),
+                "create_time": ints.get("CreateTime"),
+                "to_user_name": get("ToUserName"),
+                "from_user_name": get("FromUserName"),
+                "verify_result": get("verify_result"),
+                "fields": fields,
+            },
         )
 
     def push_seal(
@@ -447,6 +449,8 @@ class _InFlight:
 
 
 _V1_INTS = ("identify_ret", "finish_time")
+_V1_VERIFY_NAMES = ("verify_result", "name", "id_card_number")
+_V2_QUERY_NAMES = ("verify_id", "out_seq_no", "openid", "cert_hash")
 _EXPIRES_IN = ("expires_in",)
 _VERIFY_RET = ("verify_ret",)
 _CREATE_TIME = ("CreateTime",)
@@ -455,11 +459,13 @@ _CREATE_TIME = ("CreateTime",)
 def _v1_result(fields: _ffi.Fields, ints: _ffi.Ints) -> V1Result:
     return made(
         V1Result,
-        identify_ret=ints.get("identify_ret"),
-        openid=fields.get("openid"),
-        user_id_key=fields.get("user_id_key"),
-        finish_time=ints.get("finish_time"),
-        fields=fields,
+        {
+            "identify_ret": ints.get("identify_ret"),
+            "openid": fields.get("openid"),
+            "user_id_key": fields.get("user_id_key"),
+            "finish_time": ints.get("finish_time"),
+            "fields": fields,
+        },
     )
 
 

@@ -88,16 +88,20 @@ class SealedPush:
     body: str = field(repr=False)
 
 
-def made(cls: Type[T], **values: Any) -> T:
+def made(cls: Type[T], values: Dict[str, Any]) -> T:
     """An instance of one of these dataclasses, as `cls(**values)` makes it.
 
     A frozen dataclass's __init__ stores each field through
     object.__setattr__, one call a field; results are made on every call,
-    so their fields are stored in one step instead. They have no
+    so `values` becomes their __dict__ in one step instead. They have no
     __post_init__ and no defaults that compute anything, so the instance is
     the same (tests/test_client.py compares them); it stays frozen.
-    `values` must name every field.
+    `values` must name every field, and is the instance's from then on.
     """
-    obj: T = object.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
+    obj: T = _new(cls)
+    _set(obj, "__dict__", values)
     return obj
+
+
+_new = object.__new__
+_set = object.__setattr__
