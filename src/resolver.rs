@@ -17,6 +17,7 @@ use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use ureq::config::Config as AgentConfig;
+use ureq::http::uri::Scheme;
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
@@ -211,8 +212,23 @@ impl Lookup {
 }
 
 /// `host:port` with the scheme's default port, as getaddrinfo takes it.
+/// Every request resolves, and ureq's `format!` was most of a cache hit's
+/// cost: written out here for an explicit port, http and https; ureq's own
+/// rule for the rest (proxy schemes).
 fn host_and_port(uri: &Uri) -> Option<String> {
-    DefaultResolver::host_and_port(uri.scheme()?, uri.authority()?)
+    let (scheme, authority) = (uri.scheme()?, uri.authority()?);
+    let port = match authority.port_u16() {
+        Some(port) => port,
+        None if *scheme == Scheme::HTTPS => 443,
+        None if *scheme == Scheme::HTTP => 80,
+        None => return DefaultResolver::host_and_port(scheme, authority),
+    };
+    let host = authority.host();
+    let mut key = String::with_capacity(host.len() + 6);
+    key.push_str(host);
+    key.push(':');
+    key.push_str(itoa::Buffer::new().format(port));
+    Some(key)
 }
 
 impl Resolver for CachingResolver {
@@ -327,6 +343,28 @@ mod tests {
         assert!(cached(&r, "localhost:9"));
         r.forget(&"http://localhost:9/".parse().unwrap());
         assert!(!cached(&r, "localhost:9"));
+    }
+
+    #[test]
+    fn cache_keys_name_the_port_as_ureq_would() {
+        for (url, key) in [
+            (
+                "https://api.weixin.qq.com/cgi-bin/token",
+                "api.weixin.qq.com:443",
+            ),
+            ("http://localhost/x", "localhost:80"),
+            ("http://localhost:8080/x", "localhost:8080"),
+            ("https://[::1]/x", "[::1]:443"),
+            ("socks5://proxy.example", "proxy.example:1080"),
+        ] {
+            let uri: Uri = url.parse().unwrap();
+            assert_eq!(host_and_port(&uri).as_deref(), Some(key), "{url}");
+            assert_eq!(
+                host_and_port(&uri),
+                DefaultResolver::host_and_port(uri.scheme().unwrap(), uri.authority().unwrap()),
+                "{url}"
+            );
+        }
     }
 
     #[test]
