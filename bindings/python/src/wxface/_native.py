@@ -227,19 +227,20 @@ _lib: Optional[ctypes.CDLL] = None
 _quick: Optional[ctypes.PyDLL] = None
 _path: Optional[str] = None
 
-# The quick calls every answer needs, bound once the library is loaded: the
-# hot path reads them as module attributes, not through quick().
+# Bound once the library is loaded (a Client loads it when made): the hot
+# path reads these module attributes, not lib() and quick(). `loaded` is lib().
+loaded: Any = None
 response_texts: Any = None
 response_free: Any = None
 
 
 def lib() -> Any:
     """The loaded library, loaded on first use (so importing never fails)."""
-    global _lib, _quick, _path, response_texts, response_free
+    global _lib, _quick, _path, loaded, response_texts, response_free
     if _lib is None:
         with _lock:
             if _lib is None:
-                loaded, path = load()
+                loaded_lib, path = load()
                 # The same library again (dlopen hands back the same one),
                 # for the calls in _QUICK, which keep the GIL.
                 quick_lib = ctypes.PyDLL(path)
@@ -247,7 +248,7 @@ def lib() -> Any:
                 _quick, _path = quick_lib, path
                 response_texts = quick_lib.wxface_response_texts
                 response_free = quick_lib.wxface_response_free
-                _lib = loaded
+                _lib = loaded = loaded_lib
     return _lib
 
 

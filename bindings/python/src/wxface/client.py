@@ -280,7 +280,7 @@ class Client:
             _ffi.text(id_card_number, "id_card_number"),
             _ffi.optional_text(out_seq_no, "out_seq_no"),
         )
-        fields, ints = self._call(_native.lib().wxface_v1_get_user_id_key, args, _EXPIRES_IN)
+        fields, ints = self._call(_native.loaded.wxface_v1_get_user_id_key, args, _EXPIRES_IN)
         return made(
             UserIdKey,
             {
@@ -293,7 +293,7 @@ class Client:
     def v1_get_info(self, verify_result: Text) -> V1Result:
         """WeChat's record of a verification, NOT judged: use `v1_verify`."""
         vr = _ffi.text(verify_result, "verify_result")
-        return _v1_result(*self._call(_native.lib().wxface_v1_get_info, (vr,), _V1_INTS))
+        return _v1_result(*self._call(_native.loaded.wxface_v1_get_info, (vr,), _V1_INTS))
 
     def v1_verify(
         self,
@@ -310,7 +310,7 @@ class Client:
             _ffi.optional_text(user_id_key, "user_id_key"),
             _ffi.optional_text(openid, "openid"),
         )
-        return _v1_result(*self._call(_native.lib().wxface_v1_verify, args, _V1_INTS))
+        return _v1_result(*self._call(_native.loaded.wxface_v1_verify, args, _V1_INTS))
 
     def v1_get_image(self, verify_result: Text) -> Image:
         """The photo taken during a 1.0 verification (getimage). Raises
@@ -334,7 +334,7 @@ class Client:
             _ffi.text(name, "name"),
             _ffi.text(id_card_number, "id_card_number"),
         )
-        fields, ints = self._call(_native.lib().wxface_v2_get_verify_id, args, _EXPIRES_IN)
+        fields, ints = self._call(_native.loaded.wxface_v2_get_verify_id, args, _EXPIRES_IN)
         return made(
             VerifyId,
             {
@@ -351,7 +351,7 @@ class Client:
         `verify_ret`), CertHashMismatch, OpenidMismatch, OutSeqNoMismatch,
         VerifyIdExpired or another WeChat refusal."""
         args = _ffi.texts((verify_id, out_seq_no, openid, cert_hash), _V2_QUERY_NAMES)
-        fields, ints = self._call(_native.lib().wxface_v2_query, args, _VERIFY_RET)
+        fields, ints = self._call(_native.loaded.wxface_v2_query, args, _VERIFY_RET)
         return made(V2Result, {"verify_ret": ints.get("verify_ret"), "fields": fields})
 
     def v2_wait(
@@ -371,7 +371,7 @@ class Client:
             raise _ffi.refuse(InvalidArgument, "timeout must be from 0.001 to 4294967.295 seconds")
         args = _ffi.texts((verify_id, out_seq_no, openid, cert_hash), _V2_QUERY_NAMES)
         args_then_wait = (*args, c_uint32(timeout_ms), None)
-        fields, ints = self._call(_native.lib().wxface_v2_wait, args_then_wait, _VERIFY_RET)
+        fields, ints = self._call(_native.loaded.wxface_v2_wait, args_then_wait, _VERIFY_RET)
         return made(V2Result, {"verify_ret": ints.get("verify_ret"), "fields": fields})
 
     # -- push ---------------------------------------------------------------
@@ -380,14 +380,14 @@ class Client:
         """Checks WeChat's GET handshake (raw query string); returns the
         `echostr` to answer with."""
         q = _ffi.text(query, "query")
-        fields, _ = self._call(_native.lib().wxface_push_url_echo, (q,))
+        fields, _ = self._call(_native.loaded.wxface_push_url_echo, (q,))
         return fields.get("echostr", "")
 
     def push_open(self, query: Text, body: Union[str, bytes]) -> PushEvent:
         """Verifies, decrypts and parses a push POST (raw query and body)."""
         q = _ffi.text(query, "query")
         b = _ffi.blob(body, "body")
-        fields, ints = self._call(_native.lib().wxface_push_open, (q, b, len(b)), _CREATE_TIME)
+        fields, ints = self._call(_native.loaded.wxface_push_open, (q, b, len(b)), _CREATE_TIME)
         get = fields.get
         return made(
             PushEvent,
