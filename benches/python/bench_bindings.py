@@ -12,7 +12,8 @@ Optional: WXFACE_BENCH_ROUND_S (default 1), WXFACE_BENCH_ROUNDS (default 3).
 Verify (1 and 8 threads, one client / one Session shared):
   binding  wxface.Client.v1_verify
   raw      ctypes call of wxface_v1_verify (+ wxface_response_free), no
-           wrapper, nothing read back
+           wrapper, nothing read back, the thread's out-pointer and error
+           struct reused as the binding reuses its own
   by hand  requests.Session: POST getinfo, .json(), the pass checked
 Query (2.0 queryverifyinfo, 1 and 8 threads):
   binding  wxface.Client.v2_query
@@ -99,19 +100,41 @@ def raw_client(lib: ctypes.CDLL, settings: Dict[str, str]) -> ctypes.c_void_p:
     return client
 
 
+class _Scratch(threading.local):
+    """Each thread's out-pointer and error struct for the raw calls, made
+    once, as the binding keeps its own: the raw side must not pay an
+    allocation per call that the binding does not."""
+
+    def __init__(self) -> None:
+        self.out = ctypes.c_void_p()
+        self.err = ErrorStruct()
+        self.out_ref = ctypes.byref(self.out)
+        self.err_ref = ctypes.byref(self.err)
+
+
+SCRATCH = _Scratch()
+
+
 def run_round(threads: int, work: Callable[[int, int], None]) -> Tuple[float, float]:
     """Calls per second of `threads` threads calling work(thread, i), and
     the process's CPU microseconds per call (steadier on a shared machine)."""
     stop = threading.Event()
     start = threading.Barrier(threads + 1)
     counts = [0] * threads
+    # A raising call would end its thread quietly and the round would count
+    # fewer calls as if they were slower: the round fails instead, naming it.
+    raised: List[BaseException] = []
 
     def worker(t: int) -> None:
         start.wait()
         i = 0
-        while not stop.is_set():
-            work(t, i)
-            i += 1
+        try:
+            while not stop.is_set():
+                work(t, i)
+                i += 1
+        except BaseException as e:  # noqa: BLE001
+            raised.append(e)
+            stop.set()
         counts[t] = i
 
     pool = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
@@ -123,6 +146,8 @@ def run_round(threads: int, work: Callable[[int, int], None]) -> Tuple[float, fl
     stop.set()
     for th in pool:
         th.join()
+    if raised:
+        raise RuntimeError("%s raised %r" % (getattr(work, "__name__", "a side"), raised[0])) from raised[0]
     calls = max(sum(counts), 1)
     return calls / (time.perf_counter() - t0), (time.process_time() - cpu0) * 1e6 / calls
 
@@ -166,12 +191,12 @@ def main() -> int:
         client.v1_verify("py-%d" % next(seq), NAME, ID)
 
     def raw_call(t: int, i: int) -> None:
-        out = ctypes.c_void_p()
-        err = ErrorStruct()
+        scratch = SCRATCH
         vr = b"raw-%d" % next(seq)
-        if lib.wxface_v1_verify(raw, vr, name_b, id_b, None, None, ctypes.byref(out), ctypes.byref(err)) != 0:
+        if lib.wxface_v1_verify(raw, vr, name_b, id_b, None, None, scratch.out_ref, scratch.err_ref) != 0:
             failures[0] += 1
-        lib.wxface_response_free(out)
+        lib.wxface_response_free(scratch.out)
+        scratch.out.value = None
 
     def by_hand(t: int, i: int) -> None:
         r = session.post(getinfo, params=params, json={"verify_result": "rq-%d-%d" % (t, i)})
@@ -201,11 +226,11 @@ def main() -> int:
         client.v2_query(*query_args)
 
     def query_raw(t: int, i: int) -> None:
-        out = ctypes.c_void_p()
-        err = ErrorStruct()
-        if lib.wxface_v2_query(raw, *query_b, ctypes.byref(out), ctypes.byref(err)) != 0:
+        scratch = SCRATCH
+        if lib.wxface_v2_query(raw, *query_b, scratch.out_ref, scratch.err_ref) != 0:
             failures[0] += 1
-        lib.wxface_response_free(out)
+        lib.wxface_response_free(scratch.out)
+        scratch.out.value = None
 
     for threads in (1, 8):
         r, cpu = compare(threads, {"binding": query_binding, "raw": query_raw})
@@ -234,11 +259,11 @@ def main() -> int:
         push_client.push_open(push_query, body)
 
     def push_raw(t: int, i: int) -> None:
-        out = ctypes.c_void_p()
-        err = ErrorStruct()
-        if lib.wxface_push_open(raw_push, push_query_b, body, len(body), ctypes.byref(out), ctypes.byref(err)) != 0:
+        scratch = SCRATCH
+        if lib.wxface_push_open(raw_push, push_query_b, body, len(body), scratch.out_ref, scratch.err_ref) != 0:
             failures[0] += 1
-        lib.wxface_response_free(out)
+        lib.wxface_response_free(scratch.out)
+        scratch.out.value = None
 
     def push_wechatpy(t: int, i: int) -> None:
         plain = crypto.decrypt_message(body, q["msg_signature"], q["timestamp"], q["nonce"])
