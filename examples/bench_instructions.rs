@@ -22,6 +22,9 @@
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
+#[path = "support/bare.rs"]
+mod bare;
+use bare::Bare;
 use wxface::ffi::client::{wxface_client, wxface_client_new};
 use wxface::ffi::config::{wxface_config_free, wxface_config_new, wxface_config_set};
 use wxface::ffi::error::wxface_error;
@@ -215,42 +218,5 @@ fn push(c: *mut wxface_client, query: &CStr, body: &[u8]) -> bool {
         std::hint::black_box((data, len));
         wxface_response_free(event);
         read
-    }
-}
-
-/// `bench_verify_ratio`'s reference: one ureq agent, keep-alive, the same
-/// POST and JSON parse, the pass checked.
-struct Bare {
-    agent: ureq::Agent,
-    url: String,
-}
-
-impl Bare {
-    fn new(base: &str) -> Bare {
-        let agent = ureq::Agent::new_with_defaults();
-        let token = agent
-            .post(&format!("{base}/cgi-bin/stable_token"))
-            .send(r#"{"grant_type":"client_credential"}"#)
-            .and_then(|mut r| r.body_mut().read_to_vec())
-            .expect("stable_token from the double");
-        let token: serde_json::Value =
-            serde_json::from_slice(&token).expect("stable_token from the double is JSON");
-        let token = token["access_token"].as_str().unwrap_or_default();
-        Bare {
-            url: format!("{base}/cityservice/face/identify/getinfo?access_token={token}"),
-            agent,
-        }
-    }
-
-    fn verify(&self, i: u64) -> bool {
-        let body = format!("{{\"verify_result\":\"bench-{i}\"}}");
-        self.agent
-            .post(&self.url)
-            .header("Content-Type", "application/json; charset=utf-8")
-            .send(body.as_bytes())
-            .and_then(|mut r| r.body_mut().read_to_vec())
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .is_some_and(|v| v["errcode"] == 0 && v["identify_ret"] == 0)
     }
 }

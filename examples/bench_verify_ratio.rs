@@ -65,8 +65,11 @@ extern "C" {
 // Keeps the library (and its exported symbols) linked into this example.
 use wxface as _;
 
+#[path = "support/bare.rs"]
+mod bare;
 #[path = "support/rounds.rs"]
 mod rounds;
+use bare::Bare;
 use rounds::{env_num, median};
 
 const NAME: &CStr = c"张三";
@@ -125,7 +128,9 @@ fn main() {
         run_round(
             threads,
             Duration::from_millis(200),
-            &|_, i| bare.verify(i),
+            &|_, i| {
+                bare.verify(i);
+            },
             &counts,
         );
         for _ in 0..rounds {
@@ -136,7 +141,14 @@ fn main() {
             lib_calls += r.calls;
             started += r.threads_started;
             looked_up += r.lookups;
-            let b = run_round(threads, round, &|_, i| bare.verify(i), &counts);
+            let b = run_round(
+                threads,
+                round,
+                &|_, i| {
+                    bare.verify(i);
+                },
+                &counts,
+            );
             bare_rates.push(b.calls as f64 / b.elapsed);
             bare_cpu.push(b.cpu_s * 1e6 / b.calls as f64);
             double_cpu += double.cpu_s() - before;
@@ -292,49 +304,6 @@ impl Library {
             // SAFETY: the message is NUL-terminated within its array.
             let m = unsafe { CStr::from_ptr(e.message.as_ptr()) };
             eprintln!("wxface_v1_verify failed: {rc}: {}", m.to_string_lossy());
-        }
-    }
-}
-
-/// What a user would write with ureq alone: one agent, keep-alive, the
-/// same POST and JSON parse, the pass checked.
-struct Bare {
-    agent: ureq::Agent,
-    url: String,
-    failures: AtomicU64,
-}
-
-impl Bare {
-    fn new(base: &str) -> Bare {
-        let agent = ureq::Agent::new_with_defaults();
-        let token = agent
-            .post(&format!("{base}/cgi-bin/stable_token"))
-            .send(r#"{"grant_type":"client_credential"}"#)
-            .and_then(|mut r| r.body_mut().read_to_vec())
-            .expect("stable_token from the double");
-        let token: serde_json::Value =
-            serde_json::from_slice(&token).expect("stable_token from the double is JSON");
-        let token = token["access_token"].as_str().unwrap_or_default();
-        Bare {
-            url: format!("{base}/cityservice/face/identify/getinfo?access_token={token}"),
-            agent,
-            failures: AtomicU64::new(0),
-        }
-    }
-
-    fn verify(&self, i: u64) {
-        let body = format!("{{\"verify_result\":\"bench-{i}\"}}");
-        let passed = self
-            .agent
-            .post(&self.url)
-            .header("Content-Type", "application/json; charset=utf-8")
-            .send(body.as_bytes())
-            .and_then(|mut r| r.body_mut().read_to_vec())
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .is_some_and(|v| v["errcode"] == 0 && v["identify_ret"] == 0);
-        if !passed {
-            self.failures.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
