@@ -105,6 +105,9 @@ func (k *call) arg(i int) *C.char { return k.args.ptr(i) }
 
 func (k *call) release() {
 	k.out, k.handle, k.data, k.n = nil, nil, nil, 0
+	// The buffer held names and ID numbers: a pooled call keeps none of
+	// them while it waits for the next caller.
+	clear(k.args.buf)
 	if cap(k.args.buf) > maxPooledArgs {
 		k.args.buf = nil
 	}
