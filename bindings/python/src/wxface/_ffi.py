@@ -139,7 +139,7 @@ def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = (
     index, and the named integers parsed from the text already copied (the
     library writes integers as decimal text)."""
     lib = _native.quick()
-    fields = _texts(response, _SCRATCH)
+    fields = _fields(response)
     blobs: Blobs = {}
     count = lib.wxface_response_count(response)
     if len(fields) < count:
@@ -174,41 +174,38 @@ def _number(response: Response, fields: Fields, name: str, numbers: Ints) -> Non
         numbers[name] = value64.value
 
 
-def _texts(response: Response, scratch: "_Scratch") -> Fields:
+def _fields(response: Response) -> Fields:
     """Every field with a text form: one C call (wxface_response_texts: name
     NUL value NUL ...) and one copy, split here."""
-    code = _native.response_texts(response, scratch.texts_at, scratch.size_at, scratch.err_at)
-    if code != 0:
-        raise error(code, scratch.err)
-    size = scratch.size.value
-    if not size:
+    # words: [0] the response, [1] its texts, [2] their size with the last NUL
+    words, _, err, err_at, texts_at, size_at = _SCRATCH.hot
+    code = _native.response_texts(response, texts_at, size_at, err_at)
+    if code:
+        raise error(code, err)
+    length = words[2]
+    if not length:
         return {}
-    pairs = iter(string_at(scratch.texts, size - 1).decode("utf-8", "replace").split("\0"))
+    pairs = iter(string_at(words[1], length - 1).decode("utf-8", "replace").split("\0"))
     return dict(zip(pairs, pairs))
 
 
 class _Scratch(threading.local):
-    """Each thread's out-pointer, error struct and texts pointer and size,
+    """Each thread's out-pointers, error struct and texts pointer and size,
     made once: a call allocates none of them. A call nested in a callback on
     the same thread (a token provider calling the client) has finished with
     them before the outer call's library writes its own, which happens at
     its return."""
 
     def __init__(self) -> None:
+        # For call_for_response, which reads the answer through `out`.
         self.out = c_void_p()
         self.out_ref = byref(self.out)
         self.err = _native.ErrorStruct()
         self.err_ref = byref(self.err)
-        self.texts = c_void_p()
-        self.size = c_size_t()
-        # The same as plain addresses, which ctypes passes fastest.
-        self.out_at = addressof(self.out)
-        self.err_at = addressof(self.err)
-        self.texts_at = addressof(self.texts)
-        self.size_at = addressof(self.size)
         # For the hot path: the out-pointer, texts pointer and size as three
         # machine words read through a memoryview (a c_void_p's .value costs
-        # several times more), and all it needs in one thread-local read.
+        # several times more), passed as plain addresses (which ctypes
+        # converts fastest), and all of it in one thread-local read.
         words = (c_size_t * 3)()
         self.words = words
         address, step = addressof(words), sizeof(c_size_t)
@@ -218,7 +215,7 @@ class _Scratch(threading.local):
             view,
             address,
             self.err,
-            self.err_at,
+            addressof(self.err),
             address + step,
             address + 2 * step,
         )
@@ -235,32 +232,17 @@ def call_for_fields(
     call, split here) and the named integers among them; the response is
     freed on every path. Fields without a text form are left out (only
     getimage has one: it uses call_for_response)."""
-    # words: [0] the response, [1] its texts, [2] their size with the last NUL
-    words, out_at, err, err_at, texts_at, size_at = _SCRATCH.hot
+    words, out_at, err, err_at, _, _ = _SCRATCH.hot
     words[0] = 0
     code = fn(handle, *args, out_at, err_at)
     if code:
         raise error(code, err)
     response = words[0]
     try:
-        code = _native.response_texts(response, texts_at, size_at, err_at)
-        if code:
-            raise error(code, err)
-        length = words[2]
-        if length:
-            pairs = iter(string_at(words[1], length - 1).decode("utf-8", "replace").split("\0"))
-            fields = dict(zip(pairs, pairs))
-        else:
-            fields = {}
+        fields = _fields(response)
         numbers: Ints = {}
         for name in ints:
-            value = fields.get(name)
-            if value is None:
-                continue
-            # WeChat's integers are plain digits: fewer than 19 always fit an int64.
-            if len(value) < 19 and value.isdigit() and value.isascii():
-                numbers[name] = int(value)
-            else:
+            if name in fields:
                 _number(response, fields, name, numbers)
         return fields, numbers
     finally:
