@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // Client makes wxface calls. It is safe for concurrent use by many
@@ -81,7 +82,8 @@ type call struct {
 	out    *C.wxface_response
 	handle *C.wxface_client // the with-timeout handle of a call with a deadline
 	data   *C.char          // wxface_response_texts' block
-	n      C.size_t
+	n      C.size_t         // its size, or that of the block copied into text
+	text   []byte           // where a wrapper of calls.h copies the answer's texts
 }
 
 var calls = sync.Pool{New: func() any { return new(call) }}
@@ -89,6 +91,14 @@ var calls = sync.Pool{New: func() any { return new(call) }}
 // maxPooledArgs bounds the argument buffer a pooled call keeps: a rare
 // long argument (a push query) is not held on to.
 const maxPooledArgs = 4096
+
+// firstText is a pooled call's first texts buffer: a 1.0 verification's
+// answer takes about 500 bytes. A larger answer is read the long way once
+// and the buffer grows to it, up to maxPooledText.
+const (
+	firstText     = 1024
+	maxPooledText = 16 << 10
+)
 
 // newCall takes a call from the pool with args copied for C; release it
 // once its response is read.
@@ -102,6 +112,23 @@ func newCall(args ...arg) (*call, error) {
 }
 
 func (k *call) arg(i int) *C.char { return k.args.ptr(i) }
+
+// texts lends a wrapper of calls.h the buffer it copies the answer into
+// and the size it writes back.
+func (k *call) texts() (*C.char, C.size_t, *C.size_t) {
+	if k.text == nil {
+		k.text = make([]byte, firstText)
+	}
+	return (*C.char)(unsafe.Pointer(&k.text[0])), C.size_t(len(k.text)), &k.n
+}
+
+// fit grows the texts buffer for an answer of n bytes that did not fit,
+// so that the next one does.
+func (k *call) fit(n int) {
+	if n > len(k.text) && n <= maxPooledText {
+		k.text = make([]byte, n)
+	}
+}
 
 func (k *call) release() {
 	k.out, k.handle, k.data, k.n = nil, nil, nil, 0

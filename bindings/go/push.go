@@ -1,6 +1,6 @@
 package wxface
 
-// #include <wxface.h>
+// #include "calls.h"
 import "C"
 
 import (
@@ -48,7 +48,8 @@ func (c *Client) PushCheckURL(query string) (echostr string, err error) {
 	}
 	defer k.release()
 	if err := c.doConst(k, func(h *C.wxface_client, k *call) C.int32_t {
-		return C.wxface_push_url_echo(h, k.arg(0), &k.out, &k.err)
+		t, tn, tlen := k.texts()
+		return C.wxface_go_push_url_echo(h, k.arg(0), &k.out, &k.err, t, tn, tlen)
 	}); err != nil {
 		return "", err
 	}
@@ -67,7 +68,8 @@ func (c *Client) PushOpen(query string, body []byte) (*PushEvent, error) {
 	defer k.release()
 	bodyPtr, bodyLen := bytesPtr(body)
 	if err := c.doConst(k, func(h *C.wxface_client, k *call) C.int32_t {
-		return C.wxface_push_open(h, k.arg(0), bodyPtr, bodyLen, &k.out, &k.err)
+		t, tn, tlen := k.texts()
+		return C.wxface_go_push_open(h, k.arg(0), bodyPtr, bodyLen, &k.out, &k.err, t, tn, tlen)
 	}); err != nil {
 		return nil, err
 	}
@@ -97,7 +99,8 @@ func (c *Client) PushSeal(format, mode string, message []byte, timestamp time.Ti
 	defer k.release()
 	msgPtr, msgLen := bytesPtr(message)
 	if err := c.doConst(k, func(h *C.wxface_client, k *call) C.int32_t {
-		return C.wxface_push_seal(h, k.arg(0), k.arg(1), msgPtr, msgLen, C.int64_t(timestamp.Unix()), k.arg(2), &k.out, &k.err)
+		t, tn, tlen := k.texts()
+		return C.wxface_go_push_seal(h, k.arg(0), k.arg(1), msgPtr, msgLen, C.int64_t(timestamp.Unix()), k.arg(2), &k.out, &k.err, t, tn, tlen)
 	}); err != nil {
 		return nil, err
 	}

@@ -78,6 +78,34 @@ func TestPushSealThenOpenRoundTrips(t *testing.T) {
 	}
 }
 
+// The binding copies an answer into a buffer it keeps between calls; an
+// answer larger than that buffer (here a push carrying a long
+// verify_result) is read the long way, whole, and the next one as well,
+// whether the buffer grew to it or it is too large ever to be kept.
+func TestAnswersLargerThanTheBindingsBufferArriveWhole(t *testing.T) {
+	client := newClient(t, pushConfig())
+	now := time.Now()
+	for _, size := range []int{3000, 30000} {
+		verifyResult := strings.Repeat("v", size-1) + "z"
+		message := strings.Replace(fmt.Sprintf(faceIdentifyJSON, now.Unix()), "vr-push-0001", verifyResult, 1)
+		for attempt := 1; attempt <= 2; attempt++ {
+			sealed, err := client.PushSeal(wxface.PushJSON, wxface.PushSafe, []byte(message), now, "nonce123")
+			if err != nil {
+				t.Fatalf("PushSeal of a %d-byte verify_result, attempt %d: %v", size, attempt, err)
+			}
+			ev, err := client.PushOpen(sealed.Query, sealed.Body)
+			if err != nil {
+				t.Fatalf("PushOpen of a %d-byte verify_result, attempt %d: %v", size, attempt, err)
+			}
+			if ev.VerifyResult != verifyResult || ev.Fields["verify_result"] != verifyResult || len(ev.Fields) != 8 ||
+				ev.OutSeqNo != "push-seq-1" {
+				t.Fatalf("attempt %d: verify_result of %d bytes (want %d), %d fields, out_seq_no %q",
+					attempt, len(ev.VerifyResult), size, len(ev.Fields), ev.OutSeqNo)
+			}
+		}
+	}
+}
+
 func TestPushOpenRefusesTamperedAndForeignPushes(t *testing.T) {
 	client := newClient(t, pushConfig())
 	now := time.Now()

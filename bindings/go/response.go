@@ -23,9 +23,13 @@ func (k *call) fields() map[string]string {
 	if rc != 0 || k.n == 0 {
 		return map[string]string{}
 	}
-	// One Go string for the whole block; the map's keys and values are
-	// slices of it, so the copy is made once.
-	block := C.GoStringN(k.data, C.int(k.n-1))
+	return split(C.GoStringN(k.data, C.int(k.n-1)))
+}
+
+// split makes the fields of a texts block without its last NUL. The map's
+// keys and values are slices of block, so the block is copied only once,
+// into block.
+func split(block string) map[string]string {
 	out := make(map[string]string, strings.Count(block, "\x00")/2+1)
 	for len(block) > 0 {
 		name, rest, _ := strings.Cut(block, "\x00")
@@ -79,8 +83,23 @@ func unixTime(f map[string]string, name string) time.Time {
 	return time.Unix(integer(f, name), 0)
 }
 
-// readResponse frees k's response after copying it with read.
+// readResponse makes the answer of k's call with read. A wrapper of
+// calls.h has usually copied the fields into k.text and freed the
+// response; otherwise (an answer larger than the buffer, or a call made
+// without a wrapper) they are read from k.out, which is then freed.
 func readResponse[T any](k *call, read func(map[string]string) T) T {
+	if k.out == nil {
+		if k.n == 0 {
+			return read(map[string]string{})
+		}
+		f := split(string(k.text[:k.n-1]))
+		// The buffer held the answer (openids, verify results) and stays
+		// in the pool: it keeps nothing once copied.
+		clear(k.text[:k.n])
+		return read(f)
+	}
 	defer C.wxface_response_free(k.out)
-	return read(k.fields())
+	f := k.fields()
+	k.fit(int(k.n))
+	return read(f)
 }

@@ -1,6 +1,6 @@
 package wxface
 
-// #include <wxface.h>
+// #include "calls.h"
 import "C"
 
 import (
@@ -72,7 +72,8 @@ func (c *Client) V1GetUserIDKeyContext(ctx context.Context, name, idCardNumber, 
 	}
 	defer k.release()
 	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
-		return C.wxface_v1_get_user_id_key(h, k.arg(0), k.arg(1), k.arg(2), &k.out, &k.err)
+		t, tn, tlen := k.texts()
+		return C.wxface_go_v1_get_user_id_key(h, k.arg(0), k.arg(1), k.arg(2), &k.out, &k.err, t, tn, tlen)
 	}); err != nil {
 		return nil, err
 	}
@@ -96,7 +97,8 @@ func (c *Client) V1GetInfoContext(ctx context.Context, verifyResult string) (*In
 	}
 	defer k.release()
 	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
-		return C.wxface_v1_get_info(h, k.arg(0), &k.out, &k.err)
+		t, tn, tlen := k.texts()
+		return C.wxface_go_v1_get_info(h, k.arg(0), &k.out, &k.err, t, tn, tlen)
 	}); err != nil {
 		return nil, err
 	}
@@ -129,7 +131,8 @@ func (c *Client) V1VerifyContext(ctx context.Context, verifyResult string, expec
 	}
 	defer k.release()
 	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
-		return C.wxface_v1_verify(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), k.arg(4), &k.out, &k.err)
+		t, tn, tlen := k.texts()
+		return C.wxface_go_v1_verify(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), k.arg(4), &k.out, &k.err, t, tn, tlen)
 	}); err != nil {
 		return nil, err
 	}

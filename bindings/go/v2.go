@@ -1,6 +1,6 @@
 package wxface
 
-// #include <wxface.h>
+// #include "calls.h"
 import "C"
 
 import (
@@ -41,7 +41,8 @@ func (c *Client) V2GetVerifyIDContext(ctx context.Context, outSeqNo, openID, nam
 	}
 	defer k.release()
 	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
-		return C.wxface_v2_get_verify_id(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), &k.out, &k.err)
+		t, tn, tlen := k.texts()
+		return C.wxface_go_v2_get_verify_id(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), &k.out, &k.err, t, tn, tlen)
 	}); err != nil {
 		return nil, err
 	}
@@ -69,7 +70,8 @@ func (c *Client) V2QueryContext(ctx context.Context, verifyID, outSeqNo, openID,
 	}
 	defer k.release()
 	if err := c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
-		return C.wxface_v2_query(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), &k.out, &k.err)
+		t, tn, tlen := k.texts()
+		return C.wxface_go_v2_query(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), &k.out, &k.err, t, tn, tlen)
 	}); err != nil {
 		return nil, err
 	}
@@ -119,7 +121,8 @@ func (c *Client) V2Wait(ctx context.Context, verifyID, outSeqNo, openID, certHas
 		}
 	}()
 	err = c.do(ctx, k, func(h *C.wxface_client, k *call) C.int32_t {
-		return C.wxface_v2_wait(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), timeoutMs, cancel, &k.out, &k.err)
+		t, tn, tlen := k.texts()
+		return C.wxface_go_v2_wait(h, k.arg(0), k.arg(1), k.arg(2), k.arg(3), timeoutMs, cancel, &k.out, &k.err, t, tn, tlen)
 	})
 	close(done)
 	<-watcher // the token is freed only once nothing can fire it
