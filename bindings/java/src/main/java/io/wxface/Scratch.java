@@ -3,6 +3,9 @@ package io.wxface;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Per-thread native memory for the {@code wxface_error}, one out-pointer
@@ -11,6 +14,11 @@ import com.sun.jna.Pointer;
  * library writes both only when a call returns, so a nested call made by a
  * token callback on the same thread has finished with them before the outer
  * call writes its own.
+ *
+ * <p>The out-pointer, pointer and length are read and cleared through a
+ * Java view of their memory: each {@code Memory} get or set would be a JNI
+ * call of its own. The thread also keeps the buffer an answer's texts
+ * block is copied into and the names of the fields it has read.
  */
 final class Scratch {
     private static final ThreadLocal<Scratch> CURRENT = new ThreadLocal<Scratch>() {
@@ -20,10 +28,23 @@ final class Scratch {
         }
     };
 
+    /** A texts block of a usual answer fits (a verification's is about 500 bytes). */
+    private static final int FIRST_BLOCK = 1024;
+    /** A larger block is copied into an array of its own, not kept. */
+    private static final int MAX_KEPT_BLOCK = 16 << 10;
+    /** Field names remembered per thread; a power of two. */
+    private static final int NAME_SLOTS = 64;
+
     final Memory error = new Memory(Lib.ERROR_SIZE);
-    final Memory out = new Memory(Native.POINTER_SIZE);
-    final Memory data = new Memory(Native.POINTER_SIZE);
-    final Memory len = new Memory(Native.SIZE_T_SIZE);
+    /** out, then data (a pointer each), then len (a size_t). */
+    private final Memory words = new Memory(2L * Native.POINTER_SIZE + Native.SIZE_T_SIZE);
+    final Pointer out = words.share(0);
+    final Pointer data = words.share(Native.POINTER_SIZE);
+    final Pointer len = words.share(2L * Native.POINTER_SIZE);
+    private final ByteBuffer view = words.getByteBuffer(0, words.size()).order(ByteOrder.nativeOrder());
+    private byte[] block = new byte[FIRST_BLOCK];
+    private final byte[][] nameBytes = new byte[NAME_SLOTS][];
+    private final String[] names = new String[NAME_SLOTS];
 
     private Scratch() {}
 
@@ -43,15 +64,93 @@ final class Scratch {
         }
     }
 
-    /** The size_t the last {@code wxface_response_bytes} stored in {@link #len}. */
-    long takeLen() {
-        return Native.SIZE_T_SIZE == 8 ? len.getLong(0) : len.getInt(0) & 0xFFFF_FFFFL;
+    private long word(int index, int width) {
+        int at = index * Native.POINTER_SIZE;
+        return width == 8 ? view.getLong(at) : view.getInt(at) & 0xFFFF_FFFFL;
     }
 
-    /** The pointer the last call stored in {@link #out}; cleared first so a stale one is never read. */
+    private void clearWord(int index) {
+        int at = index * Native.POINTER_SIZE;
+        if (Native.POINTER_SIZE == 8) {
+            view.putLong(at, 0);
+        } else {
+            view.putInt(at, 0);
+        }
+    }
+
+    /** Clears {@link #out} so a stale pointer is never read. */
+    void clearOut() {
+        clearWord(0);
+    }
+
+    /** Clears {@link #data} before a call that fills it. */
+    void clearData() {
+        clearWord(1);
+    }
+
+    /** The size_t the last call stored in {@link #len}. */
+    long takeLen() {
+        return word(2, Native.SIZE_T_SIZE);
+    }
+
+    /** The pointer the last call stored in {@link #out}, cleared. */
     Pointer takeOut() {
-        Pointer p = out.getPointer(0);
-        out.setPointer(0, null);
-        return p;
+        long p = word(0, Native.POINTER_SIZE);
+        clearWord(0);
+        return p == 0 ? null : new Pointer(p);
+    }
+
+    /** The pointer the last call stored in {@link #data}, or null. */
+    Pointer takeData() {
+        long p = word(1, Native.POINTER_SIZE);
+        return p == 0 ? null : new Pointer(p);
+    }
+
+    /**
+     * An array of at least n bytes to copy a texts block into: this
+     * thread's, or one of its own for a block too large to keep. Give it
+     * back with {@link #wipe}.
+     */
+    byte[] block(int n) {
+        if (n <= block.length) {
+            return block;
+        }
+        if (n > MAX_KEPT_BLOCK) {
+            return new byte[n];
+        }
+        block = new byte[n];
+        return block;
+    }
+
+    /** The block held an answer (openids, verify results): the thread keeps none of it. */
+    void wipe(byte[] used, int n) {
+        java.util.Arrays.fill(used, 0, n, (byte) 0);
+    }
+
+    /**
+     * The field name in {@code b[start, end)} as a String, the same String
+     * each time this thread reads that name: names are WeChat's few field
+     * names, never personal data.
+     */
+    String name(byte[] b, int start, int end) {
+        int h = 0;
+        for (int i = start; i < end; i++) {
+            h = 31 * h + b[i];
+        }
+        int slot = (h ^ (h >>> 16)) & (NAME_SLOTS - 1);
+        byte[] known = nameBytes[slot];
+        if (known != null && known.length == end - start) {
+            int i = 0;
+            while (i < known.length && known[i] == b[start + i]) {
+                i++;
+            }
+            if (i == known.length) {
+                return names[slot];
+            }
+        }
+        String name = new String(b, start, end - start, StandardCharsets.UTF_8);
+        nameBytes[slot] = java.util.Arrays.copyOfRange(b, start, end);
+        names[slot] = name;
+        return name;
     }
 }

@@ -341,7 +341,7 @@ public final class WxFaceClient implements AutoCloseable {
                 throw new IllegalStateException("WxFaceClient is closed");
             }
             Scratch s = Scratch.get();
-            s.out.setPointer(0, null);
+            s.clearOut();
             s.check(f.run(h.pointer, s));
             return s.takeOut();
         } finally {
@@ -534,7 +534,7 @@ public final class WxFaceClient implements AutoCloseable {
                     callbacks.add(bridge);
                     s.check(Lib.wxface_config_set_log_callback(cfg, bridge, null, s.error));
                 }
-                s.out.setPointer(0, null);
+                s.clearOut();
                 s.check(Lib.wxface_client_new(cfg, s.out, s.error));
                 return new WxFaceClient(s.takeOut(), Collections.unmodifiableList(callbacks));
             } finally {

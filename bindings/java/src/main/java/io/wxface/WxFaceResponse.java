@@ -104,7 +104,7 @@ public class WxFaceResponse {
      */
     private static Map<String, String> texts(Pointer r) {
         Scratch s = Scratch.get();
-        s.data.setPointer(0, null);
+        s.clearData();
         s.check(Lib.wxface_response_texts(r, s.data, s.len, s.error));
         long n = s.takeLen();
         Map<String, String> text = new LinkedHashMap<>();
@@ -114,33 +114,38 @@ public class WxFaceResponse {
         if (n > Integer.MAX_VALUE - 8) {
             throw new WxFaceException(WxFaceException.Code.BAD_RESPONSE, "an answer is too large for a Java array");
         }
-        byte[] block = s.data.getPointer(0).getByteArray(0, (int) n);
-        String name = null;
-        for (int start = 0, i = 0; i < block.length; i++) {
-            if (block[i] != 0) {
-                continue;
+        int size = (int) n;
+        byte[] block = s.block(size);
+        s.takeData().read(0, block, 0, size);
+        try {
+            String name = null;
+            for (int start = 0, i = 0; i < size; i++) {
+                if (block[i] != 0) {
+                    continue;
+                }
+                if (name == null) {
+                    name = s.name(block, start, i);
+                } else {
+                    text.put(name, new String(block, start, i - start, StandardCharsets.UTF_8));
+                    name = null;
+                }
+                start = i + 1;
             }
-            String part = new String(block, start, i - start, StandardCharsets.UTF_8);
-            if (name == null) {
-                name = part;
-            } else {
-                text.put(name, part);
-                name = null;
-            }
-            start = i + 1;
+        } finally {
+            s.wipe(block, size);
         }
         return text;
     }
 
     private static byte[] bytes(Pointer r, byte[] field) {
         Scratch s = Scratch.get();
-        s.data.setPointer(0, null);
+        s.clearData();
         s.check(Lib.wxface_response_bytes(r, field, s.data, s.len, s.error));
         long n = s.takeLen();
         if (n > Integer.MAX_VALUE - 8) {
             throw new WxFaceException(WxFaceException.Code.BAD_RESPONSE, "a binary field is too large for a Java array");
         }
-        Pointer p = s.data.getPointer(0);
+        Pointer p = s.takeData();
         // An empty field may point anywhere (or nowhere): never read it.
         return n == 0 || p == null ? new byte[0] : p.getByteArray(0, (int) n);
     }

@@ -422,6 +422,36 @@ class ClientTest {
         }
     }
 
+    /**
+     * Each thread copies answers into a buffer it keeps and remembers the
+     * field names it has read: an answer larger than the buffer (a push
+     * carrying a long verify_result) arrives whole, twice, whether the
+     * buffer grew to it or it is too large to keep.
+     */
+    @Test
+    void answersLargerThanTheThreadsBufferArriveWhole() {
+        long now = System.currentTimeMillis() / 1000;
+        List<String> names = Arrays.asList("ToUserName", "FromUserName", "CreateTime", "MsgType", "Event", "openid",
+                "out_seq_no", "verify_result");
+        try (WxFaceClient c = pushClient()) {
+            for (int size : new int[] {3000, 30000}) {
+                char[] chars = new char[size];
+                Arrays.fill(chars, 'v');
+                chars[size - 1] = 'z';
+                String verifyResult = new String(chars);
+                for (int attempt = 1; attempt <= 2; attempt++) {
+                    String where = size + " bytes, attempt " + attempt;
+                    SealedPush sealed = c.pushSeal("json", "safe", faceIdentifyJson(now, verifyResult), now, "nonce-1");
+                    PushEvent e = c.pushOpen(sealed.getQuery(), sealed.getBodyBytes());
+                    assertEquals(verifyResult, e.getVerifyResult(), where);
+                    assertEquals("seq-推送-1", e.getOutSeqNo(), where);
+                    assertEquals(names.size(), e.fields().size(), where);
+                    assertTrue(e.fields().keySet().containsAll(names), where);
+                }
+            }
+        }
+    }
+
     @Test
     void pushUrlHandshakeEchoesEchostrOnlyWithTheRightSignature() throws Exception {
         String timestamp = Long.toString(System.currentTimeMillis() / 1000);
