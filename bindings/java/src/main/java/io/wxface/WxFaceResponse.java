@@ -61,7 +61,7 @@ public class WxFaceResponse {
      */
     static Map<String, String> take(Pointer r) {
         try {
-            return Collections.unmodifiableMap(texts(r));
+            return texts(r);
         } finally {
             Lib.wxface_response_free(r);
         }
@@ -83,7 +83,7 @@ public class WxFaceResponse {
                     binary.put(name, bytes(r, CStrings.required(name, "field")));
                 }
             }
-            return new Fields(Collections.unmodifiableMap(text), Collections.unmodifiableMap(binary));
+            return new Fields(text, Collections.unmodifiableMap(binary));
         } finally {
             Lib.wxface_response_free(r);
         }
@@ -94,22 +94,21 @@ public class WxFaceResponse {
      * audit record during its callback), leaving it alone.
      */
     static Map<String, String> borrow(Pointer r) {
-        return Collections.unmodifiableMap(texts(r));
+        return texts(r);
     }
 
     /**
-     * Every field with a text form, from one native call
+     * Every field with a text form, unmodifiable, from one native call
      * ({@code wxface_response_texts}: name NUL value NUL ...) and one copy
-     * into Java, split here.
+     * into this thread's buffer, split here.
      */
     private static Map<String, String> texts(Pointer r) {
         Scratch s = Scratch.get();
         s.clearData();
         s.check(Lib.wxface_response_texts(r, s.data, s.len, s.error));
         long n = s.takeLen();
-        Map<String, String> text = new LinkedHashMap<>();
         if (n == 0) {
-            return text;
+            return Collections.emptyMap();
         }
         if (n > Integer.MAX_VALUE - 8) {
             throw new WxFaceException(WxFaceException.Code.BAD_RESPONSE, "an answer is too large for a Java array");
@@ -118,23 +117,38 @@ public class WxFaceResponse {
         byte[] block = s.block(size);
         s.takeData().read(0, block, 0, size);
         try {
-            String name = null;
-            for (int start = 0, i = 0; i < size; i++) {
+            int pairs = 0;
+            for (int i = 0; i < size; i++) {
+                if (block[i] == 0) {
+                    pairs++;
+                }
+            }
+            pairs /= 2;
+            String[] names = new String[pairs];
+            String[] values = new String[pairs];
+            int field = 0;
+            for (int start = 0, i = 0; i < size && field < pairs; i++) {
                 if (block[i] != 0) {
                     continue;
                 }
-                if (name == null) {
-                    name = s.name(block, start, i);
+                if (names[field] == null) {
+                    names[field] = s.name(block, start, i);
                 } else {
-                    text.put(name, new String(block, start, i - start, StandardCharsets.UTF_8));
-                    name = null;
+                    values[field++] = new String(block, start, i - start, StandardCharsets.UTF_8);
                 }
                 start = i + 1;
             }
+            if (pairs <= FieldMap.MAX) {
+                return new FieldMap(names, values, pairs);
+            }
+            Map<String, String> text = new LinkedHashMap<>(pairs * 4 / 3 + 1);
+            for (int i = 0; i < pairs; i++) {
+                text.put(names[i], values[i]);
+            }
+            return Collections.unmodifiableMap(text);
         } finally {
             s.wipe(block, size);
         }
-        return text;
     }
 
     private static byte[] bytes(Pointer r, byte[] field) {
