@@ -10,7 +10,9 @@
 //! preloaded (LD_PRELOAD); without it they print as n/a. Optional:
 //! WXFACE_BENCH_ROUND_S (seconds per round, default 1), WXFACE_BENCH_ROUNDS
 //! (rounds per side and thread count, default 3), WXFACE_BENCH_THREADS
-//! (default `1,4,16`). `make bench` runs it.
+//! (default `1,4,16`), WXFACE_BENCH_SIDE (`wxface` or `ureq`: run only that
+//! side, for profiling one side with perf or strace; no ratio is printed).
+//! `make bench` runs it.
 
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
@@ -111,6 +113,13 @@ fn main() {
         .ok()
         .map(|v| v.split(',').filter_map(|t| t.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 4, 16]);
+    let side = std::env::var("WXFACE_BENCH_SIDE").unwrap_or_default();
+    let (run_lib, run_bare) = match side.as_str() {
+        "" => (true, true),
+        "wxface" => (true, false),
+        "ureq" => (false, true),
+        other => panic!("WXFACE_BENCH_SIDE={other}: wxface or ureq"),
+    };
     for threads in thread_counts {
         let mut lib_rates = Vec::new();
         let mut bare_rates = Vec::new();
@@ -118,43 +127,39 @@ fn main() {
         let mut bare_cpu = Vec::new();
         let (mut lib_calls, mut started, mut looked_up) = (0u64, 0u64, 0u64);
         let (mut double_cpu, mut all_calls) = (0.0f64, 0u64);
+        let lib_call = |_, _| lib.verify();
+        let bare_call = |_, i| {
+            bare.verify(i);
+        };
         // Warm: the token, the connections and the resolver's cache.
-        run_round(
-            threads,
-            Duration::from_millis(200),
-            &|_, _| lib.verify(),
-            &counts,
-        );
-        run_round(
-            threads,
-            Duration::from_millis(200),
-            &|_, i| {
-                bare.verify(i);
-            },
-            &counts,
-        );
+        for (run, call) in [(run_lib, &lib_call as Work), (run_bare, &bare_call)] {
+            if run {
+                run_round(threads, Duration::from_millis(200), call, &counts);
+            }
+        }
         for _ in 0..rounds {
             let before = double.cpu_s();
-            let r = run_round(threads, round, &|_, _| lib.verify(), &counts);
-            lib_rates.push(r.calls as f64 / r.elapsed);
-            lib_cpu.push(r.cpu_s * 1e6 / r.calls as f64);
-            lib_calls += r.calls;
-            started += r.threads_started;
-            looked_up += r.lookups;
-            let b = run_round(
-                threads,
-                round,
-                &|_, i| {
-                    bare.verify(i);
-                },
-                &counts,
-            );
-            bare_rates.push(b.calls as f64 / b.elapsed);
-            bare_cpu.push(b.cpu_s * 1e6 / b.calls as f64);
+            if run_lib {
+                let r = run_round(threads, round, &lib_call, &counts);
+                lib_rates.push(r.calls as f64 / r.elapsed);
+                lib_cpu.push(r.cpu_s * 1e6 / r.calls as f64);
+                lib_calls += r.calls;
+                started += r.threads_started;
+                looked_up += r.lookups;
+                all_calls += r.calls;
+            }
+            if run_bare {
+                let b = run_round(threads, round, &bare_call, &counts);
+                bare_rates.push(b.calls as f64 / b.elapsed);
+                bare_cpu.push(b.cpu_s * 1e6 / b.calls as f64);
+                all_calls += b.calls;
+            }
             double_cpu += double.cpu_s() - before;
-            all_calls += r.calls + b.calls;
         }
-        let (l, b) = (median(&mut lib_rates), median(&mut bare_rates));
+        let (l, b) = (
+            median_or_nan(&mut lib_rates),
+            median_or_nan(&mut bare_rates),
+        );
         let per_k = |n: u64| match counts {
             Some(_) => format!("{:.2}", n as f64 * 1000.0 / lib_calls as f64),
             None => "n/a".to_owned(),
@@ -162,8 +167,8 @@ fn main() {
         println!(
             "{threads:>7} | {l:>12.0} | {b:>12.0} | {:>5.2}x | {:>9.1} {:>9.1} | {:>9} {:>9} | {:>13.1} us",
             l / b,
-            median(&mut lib_cpu),
-            median(&mut bare_cpu),
+            median_or_nan(&mut lib_cpu),
+            median_or_nan(&mut bare_cpu),
             per_k(started),
             per_k(looked_up),
             double_cpu * 1e6 / all_calls as f64
@@ -180,6 +185,17 @@ fn main() {
     }
 }
 
+type Work<'a> = &'a (dyn Fn(usize, u64) + Sync);
+
+/// The median, or NaN (printed as such) for a side that did not run.
+fn median_or_nan(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        f64::NAN
+    } else {
+        median(v)
+    }
+}
+
 struct Round {
     calls: u64,
     elapsed: f64,
@@ -190,12 +206,7 @@ struct Round {
 
 /// `threads` threads call `work(thread, i)` until `length` has passed; the
 /// threads are started before the clock and the counters start.
-fn run_round(
-    threads: usize,
-    length: Duration,
-    work: &(dyn Fn(usize, u64) + Sync),
-    counts: &Option<Counters>,
-) -> Round {
+fn run_round(threads: usize, length: Duration, work: Work<'_>, counts: &Option<Counters>) -> Round {
     let stop = AtomicBool::new(false);
     let calls = AtomicU64::new(0);
     let start = Barrier::new(threads + 1);
