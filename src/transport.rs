@@ -14,6 +14,10 @@ use crate::error::{Code, Error, Result};
 use crate::log::Log;
 use crate::proxy;
 use crate::resolver::{CachingResolver, ForgetOnFailure};
+use ureq::unversioned::transport::time::Duration as Budget;
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, NextTimeout, Transport as UreqTransport,
+};
 
 /// WeChat's answers are a few hundred bytes; anything near this is not WeChat.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -73,7 +77,7 @@ impl Transport {
         Ok(Transport {
             agent: ureq::Agent::with_parts(
                 config,
-                ForgetOnFailure::new(resolver.clone()),
+                ForgetOnFailure::new(resolver.clone()).chain(SteadyTimeouts),
                 resolver,
             ),
             base: cfg.api_base.clone(),
@@ -143,6 +147,97 @@ impl Transport {
             content_type,
             body,
         })
+    }
+}
+
+/// How far below the time a call has left a connection's socket timeout
+/// may stay. Far below the kernel's own rounding of socket timeouts (one
+/// clock tick, 1-10 ms) and far above the microseconds by which one call's
+/// budget differs from the next one's at the same step.
+const TIMEOUT_SLACK: Duration = Duration::from_millis(1);
+
+/// Keeps a pooled connection's socket timeouts from being set at every call.
+///
+/// ureq gives each read and write the time its call has left and sets
+/// SO_SNDTIMEO or SO_RCVTIMEO whenever that differs from the socket's
+/// value, which it does by microseconds from one call to the next: three
+/// `setsockopt` per verification. [`Steady`] passes on the value the socket
+/// already has when that is at most [`TIMEOUT_SLACK`] below the time left,
+/// so a read or write may give up that much before its call's bound, never
+/// after it.
+#[derive(Debug)]
+pub struct SteadyTimeouts;
+
+impl Connector<Box<dyn UreqTransport>> for SteadyTimeouts {
+    type Out = Steady;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<Box<dyn UreqTransport>>,
+    ) -> std::result::Result<Option<Steady>, ureq::Error> {
+        Ok(chained.map(|inner| Steady {
+            inner,
+            write: None,
+            read: None,
+        }))
+    }
+}
+
+/// A connection whose timeouts [`SteadyTimeouts`] keeps steady.
+#[derive(Debug)]
+pub struct Steady {
+    inner: Box<dyn UreqTransport>,
+    /// The last timeouts passed down: what the socket has.
+    write: Option<Duration>,
+    read: Option<Duration>,
+}
+
+/// The timeout to pass down for one read or write given the one passed
+/// down last: the same when it is at most [`TIMEOUT_SLACK`] below the time
+/// left (the socket is left alone), else the time left.
+fn steady(timeout: NextTimeout, last: &mut Option<Duration>) -> NextTimeout {
+    let Budget::Exact(left) = timeout.after else {
+        *last = None;
+        return timeout;
+    };
+    match *last {
+        Some(set) if !set.is_zero() && set <= left && left - set <= TIMEOUT_SLACK => NextTimeout {
+            after: set.into(),
+            ..timeout
+        },
+        _ => {
+            *last = Some(left);
+            timeout
+        }
+    }
+}
+
+impl UreqTransport for Steady {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(
+        &mut self,
+        amount: usize,
+        timeout: NextTimeout,
+    ) -> std::result::Result<(), ureq::Error> {
+        let timeout = steady(timeout, &mut self.write);
+        self.inner.transmit_output(amount, timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        let timeout = steady(timeout, &mut self.read);
+        self.inner.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
     }
 }
 
@@ -274,6 +369,57 @@ fn percent_encode_into(s: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn left(us: u64) -> NextTimeout {
+        NextTimeout {
+            after: Duration::from_micros(us).into(),
+            ..NextTimeout::default()
+        }
+    }
+
+    fn after(t: NextTimeout) -> Duration {
+        *t.after
+    }
+
+    #[test]
+    fn a_socket_timeout_within_the_slack_below_the_time_left_is_kept() {
+        let mut last = None;
+        assert_eq!(
+            after(steady(left(15_000_000), &mut last)),
+            Duration::from_secs(15)
+        );
+        // Later calls reach the same step with a little more time left.
+        for us in [15_000_010, 15_000_400, 15_001_000, 15_000_000] {
+            assert_eq!(
+                after(steady(left(us), &mut last)),
+                Duration::from_secs(15),
+                "{us}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_socket_timeout_never_runs_past_the_time_left() {
+        let mut last = None;
+        steady(left(15_000_000), &mut last);
+        // Less time left than the socket's value: the socket must be set.
+        let t = after(steady(left(14_999_999), &mut last));
+        assert_eq!(t, Duration::from_micros(14_999_999));
+        // More than the slack above it: set as well.
+        let t = after(steady(left(15_001_000), &mut last));
+        assert_eq!(t, Duration::from_micros(15_001_000));
+        // A budget that has run out stays run out.
+        assert!(after(steady(left(0), &mut last)).is_zero());
+        assert!(after(steady(left(0), &mut last)).is_zero());
+    }
+
+    #[test]
+    fn no_timeout_is_passed_on_as_none() {
+        let mut last = Some(Duration::from_secs(15));
+        let t = steady(NextTimeout::default(), &mut last);
+        assert!(t.after.is_not_happening());
+        assert_eq!(last, None);
+    }
 
     #[test]
     fn query_values_are_percent_encoded() {
