@@ -17,16 +17,13 @@ pub fn md5_hex(bytes: &[u8]) -> String {
 /// comparison, made without writing the digest out as text.
 pub fn md5_matches(bytes: &[u8], hex_md5: &str) -> bool {
     let digest = Md5::digest(bytes);
-    let digit = |b: u8| char::from(b).to_digit(16);
-    hex_md5.len() == 2 * digest.len()
-        && hex_md5
-            .as_bytes()
-            .chunks(2)
-            .zip(digest.iter())
-            .all(|(pair, &d)| match (digit(pair[0]), digit(pair[1])) {
-                (Some(hi), Some(lo)) => hi * 16 + lo == u32::from(d),
-                _ => false,
-            })
+    let mut ours = [0u8; 32];
+    for (pair, &d) in ours.chunks_exact_mut(2).zip(digest.iter()) {
+        pair[0] = DIGITS[usize::from(d >> 4)];
+        pair[1] = DIGITS[usize::from(d & 15)];
+    }
+    // Our digits are 0-9a-f, so only hex in either case matches them.
+    hex_md5.as_bytes().eq_ignore_ascii_case(&ours)
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -62,8 +59,9 @@ pub fn cert_hash(cert_type: &str, cert_name: &str, cert_no: &str) -> Result<Stri
 }
 
 /// Lower-case hex, as WeChat writes every digest.
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         s.push(char::from(DIGITS[usize::from(b >> 4)]));

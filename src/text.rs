@@ -25,14 +25,15 @@ impl TextEncoding {
 
     /// Decodes `bytes`; any malformed sequence is an error naming `what`,
     /// never a replacement character that would change the MD5 silently.
-    pub fn decode(self, bytes: &[u8], what: &str) -> Result<String> {
+    /// Valid UTF-8 (and ASCII in GBK) is borrowed, not copied.
+    pub fn decode<'a>(self, bytes: &'a [u8], what: &str) -> Result<Cow<'a, str>> {
         let decoded = match self {
-            TextEncoding::Utf8 => std::str::from_utf8(bytes).ok().map(str::to_owned),
+            TextEncoding::Utf8 => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
             // encoding_rs decodes GBK labels with its GB18030 decoder (a
             // superset); the difference only matters for encoding.
-            TextEncoding::Gbk | TextEncoding::Gb18030 => encoding_rs::GB18030
-                .decode_without_bom_handling_and_without_replacement(bytes)
-                .map(|c| c.into_owned()),
+            TextEncoding::Gbk | TextEncoding::Gb18030 => {
+                encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+            }
         };
         decoded.ok_or_else(|| {
             Error::new(

@@ -354,8 +354,14 @@ fn classify_io(path: &str, e: &std::io::Error, reach: Reach) -> Failure {
 }
 
 fn percent_encode_into(s: &str, out: &mut String) {
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+    // The access token, on every call, has only these: copied at once.
+    if s.bytes().all(unreserved) {
+        out.push_str(s);
+        return;
+    }
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+        if unreserved(b) {
             out.push(char::from(b));
         } else {
             const HEX: &[u8; 16] = b"0123456789ABCDEF";

@@ -18,6 +18,7 @@
 // contract (valid, NUL-terminated, live) is the caller's, as stated in the header.
 #![allow(clippy::missing_safety_doc)]
 
+use std::borrow::Cow;
 use std::ffi::{c_char, CStr};
 
 use crate::error::{Code, Error, Result};
@@ -57,18 +58,23 @@ pub(crate) unsafe fn utf8<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
         .map_err(|_| Error::new(Code::InvalidEncoding, format!("{what}: not valid UTF-8")))
 }
 
-/// A required C string in the client's input encoding (GBK for legacy HIS).
-pub(crate) unsafe fn text(p: *const c_char, what: &str, enc: TextEncoding) -> Result<String> {
+/// A required C string in the client's input encoding (GBK for legacy HIS);
+/// valid UTF-8 is borrowed for the call, not copied.
+pub(crate) unsafe fn text<'a>(
+    p: *const c_char,
+    what: &str,
+    enc: TextEncoding,
+) -> Result<Cow<'a, str>> {
     // SAFETY: forwarded contract, see `c_bytes`.
     enc.decode(unsafe { c_bytes(p, what) }?, what)
 }
 
 /// An optional one: NULL is None.
-pub(crate) unsafe fn opt_text(
+pub(crate) unsafe fn opt_text<'a>(
     p: *const c_char,
     what: &str,
     enc: TextEncoding,
-) -> Result<Option<String>> {
+) -> Result<Option<Cow<'a, str>>> {
     if p.is_null() {
         return Ok(None);
     }
