@@ -8,6 +8,7 @@
 //! Values are wiped when dropped: responses carry verify_result, openid and
 //! user_id_key.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 
@@ -38,7 +39,38 @@ pub enum Value {
 /// its short names was a tenth of a warm verification's own work.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Response {
-    fields: IndexMap<String, Value, foldhash::fast::RandomState>,
+    fields: IndexMap<Name, Value, foldhash::fast::RandomState>,
+}
+
+/// A field's name: WeChat's usual names point at one static copy, so
+/// reading an answer allocates for its values only; any other name is owned.
+type Name = Cow<'static, str>;
+
+/// The static copy of a name WeChat's answers and pushes use, if it is one.
+fn known_name(name: &str) -> Option<&'static str> {
+    const KNOWN: [&str; 16] = [
+        "errcode",
+        "errmsg",
+        "identify_ret",
+        "identify_time",
+        "validate_data",
+        "openid",
+        "user_id_key",
+        "finish_time",
+        "id_card_number_md5",
+        "name_utf8_md5",
+        "verify_ret",
+        "verify_id",
+        "expires_in",
+        "access_token",
+        "out_seq_no",
+        "cert_hash",
+    ];
+    KNOWN.iter().copied().find(|k| *k == name)
+}
+
+fn name_of(name: &str) -> Name {
+    known_name(name).map_or_else(|| Cow::Owned(name.to_owned()), Cow::Borrowed)
 }
 
 /// Why a body is not an answer [`Response::from_json`] accepts.
@@ -95,7 +127,7 @@ impl Response {
         match self.fields.get_mut(name) {
             Some(v) => *v = value,
             None => {
-                self.fields.insert(name.to_owned(), value);
+                self.fields.insert(name_of(name), value);
             }
         }
     }
@@ -185,13 +217,13 @@ impl Response {
     }
 
     pub fn fields(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.fields.iter().map(|(k, v)| (k.as_str(), v))
+        self.fields.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
     /// The fields by value, in order: the photo of getimage (up to 8 MiB)
     /// moves to its new owner instead of being copied. The new owner wipes
     /// the values, as this response would have.
-    pub fn into_fields(mut self) -> impl Iterator<Item = (String, Value)> {
+    pub fn into_fields(mut self) -> impl Iterator<Item = (Cow<'static, str>, Value)> {
         std::mem::take(&mut self.fields).into_iter()
     }
 
@@ -267,9 +299,9 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
         let mut r = Response {
             fields: IndexMap::with_capacity_and_hasher(16, Default::default()),
         };
-        while let Some(name) = map.next_key::<String>()? {
-            if r.fields.contains_key(&name) {
-                return Err(self.duplicate_found(name));
+        while let Some(name) = map.next_key_seed(NameSeed)? {
+            if r.fields.contains_key(name.as_ref()) {
+                return Err(self.duplicate_found(name.into_owned()));
             }
             let value = map.next_value_seed(FieldSeed {
                 duplicate: self.duplicate,
@@ -322,6 +354,33 @@ trait ReportsDuplicates {
 impl ReportsDuplicates for TopSeed<'_> {
     fn slot(&self) -> DuplicateSlot<'_> {
         self.duplicate
+    }
+}
+
+/// A member name of the top-level object, read without a copy when it is
+/// one of WeChat's usual names.
+struct NameSeed;
+
+impl<'de> DeserializeSeed<'de> for NameSeed {
+    type Value = Name;
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NameSeed {
+    type Value = Name;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Name, E> {
+        Ok(name_of(v))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Name, E> {
+        Ok(known_name(&v).map_or(Cow::Owned(v), Cow::Borrowed))
     }
 }
 
@@ -460,6 +519,20 @@ mod tests {
 
     fn parse(s: &str) -> std::result::Result<Response, JsonError> {
         Response::from_json(s.as_bytes())
+    }
+
+    #[test]
+    fn usual_and_unusual_names_read_alike_and_an_escaped_repeat_is_a_duplicate() {
+        let r = parse(r#"{"errcode":0,"x_new_field":"a","name_utf8_md5":"b"}"#).unwrap();
+        let names: Vec<&str> = r.fields().map(|(k, _)| k).collect();
+        assert_eq!(names, ["errcode", "x_new_field", "name_utf8_md5"]);
+        assert_eq!(r.get("x_new_field"), Some(&Value::Text("a".into())));
+        // The same name once plain and once escaped is still one name twice.
+        let e = parse(r#"{"errcode":0,"err\u0063ode":1}"#).unwrap_err();
+        assert!(
+            matches!(e, JsonError::DuplicateKey(ref k) if k == "errcode"),
+            "{e:?}"
+        );
     }
 
     #[test]
