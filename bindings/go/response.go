@@ -32,10 +32,19 @@ func (k *call) fields() map[string]string {
 func split(block string) map[string]string {
 	out := make(map[string]string, strings.Count(block, "\x00")/2+1)
 	for len(block) > 0 {
-		name, rest, _ := strings.Cut(block, "\x00")
-		value, rest, _ := strings.Cut(rest, "\x00")
-		out[name] = value
-		block = rest
+		i := strings.IndexByte(block, 0)
+		if i < 0 {
+			out[block] = ""
+			break
+		}
+		name, rest := block[:i], block[i+1:]
+		j := strings.IndexByte(rest, 0)
+		if j < 0 {
+			out[name] = rest
+			break
+		}
+		out[name] = rest[:j]
+		block = rest[j+1:]
 	}
 	return out
 }
