@@ -83,8 +83,9 @@ def test_v2_flow_returns_verify_id_and_cert_hash(client: wxface.Client, sandbox:
 
 
 def test_results_are_the_frozen_dataclasses_their_constructors_make(client: wxface.Client, sandbox: Sandbox):
-    # The calls fill their results in one step (models.made), not through
-    # __init__: each must equal the one __init__ makes, field for field.
+    # The calls fill their results in one step (models.answer), not through
+    # __init__, and build `fields` when it is first read (replace() reads
+    # it): each must equal the one __init__ makes, field for field.
     key = client.v1_get_user_id_key(NAME, NUMBER)
     verify_result, openid = sandbox.complete_v1(key.user_id_key)
     info = client.v1_get_info(verify_result)
@@ -99,6 +100,82 @@ def test_results_are_the_frozen_dataclasses_their_constructors_make(client: wxfa
         assert repr(result) == repr(rebuilt)
         with pytest.raises(dataclasses.FrozenInstanceError):
             result.fields = {}  # type: ignore[misc]
+
+
+def test_fields_read_after_the_call_hold_every_text_field_of_the_answer(
+    client: wxface.Client, sandbox: Sandbox
+):
+    # `fields` is built when first read, long after the library freed the
+    # answer: it must hold what the answer held, as a plain dict of str.
+    key = client.v1_get_user_id_key(NAME, NUMBER)
+    verify_result, openid = sandbox.complete_v1(key.user_id_key)
+    verdict = client.v1_verify(verify_result, NAME, NUMBER)
+    started = client.v2_get_verify_id("py-lazy-1", "o_v2_py_lazy_0000000000001", NAME, NUMBER)
+    with client._use() as h:
+        lib = wxface._native.lib()
+        answer = wxface._ffi.call_for_response(lib.wxface_v1_get_info, h, verify_result.encode())
+    assert type(verdict.fields) is dict
+    assert verdict.fields == answer.fields
+    assert verdict.fields["openid"] == verdict.openid == openid
+    assert verdict.fields["identify_ret"] == "0"
+    assert set(key.fields) >= {"errcode", "errmsg", "user_id_key", "expires_in"}
+    assert started.fields["verify_id"] == started.verify_id
+    # Read twice, the same dict: changes a caller makes to it stay.
+    verdict.fields["note"] = "kept"
+    assert verdict.fields["note"] == "kept"
+
+
+def test_results_pickle_copy_and_convert_with_every_field_before_fields_is_read(
+    client: wxface.Client, sandbox: Sandbox
+):
+    import copy
+    import pickle
+
+    def fresh() -> wxface.V1Result:
+        return verified(client, sandbox)
+
+    made = fresh()
+    by_init = wxface.V1Result(made.identify_ret, made.openid, made.user_id_key, made.finish_time, made.fields)
+    for converted in (
+        pickle.loads(pickle.dumps(fresh())),
+        copy.copy(fresh()),
+        copy.deepcopy(fresh()),
+        dataclasses.replace(fresh()),
+    ):
+        assert type(converted.fields) is dict
+        assert converted.fields.keys() == by_init.fields.keys()
+        # What __init__ makes, and nothing else (no answer kept aside).
+        assert list(vars(converted)) == list(vars(by_init))
+    # A pickle holds what __init__'s result holds: the same state, so
+    # pickles from older and newer versions of the binding load alike.
+    unread = fresh()
+    state = unread.__reduce_ex__(2)[2]
+    assert list(state) == ["identify_ret", "openid", "user_id_key", "finish_time", "fields"]
+    assert dataclasses.asdict(fresh())["fields"].keys() == by_init.fields.keys()
+    same = fresh()
+    assert same == dataclasses.replace(same)
+    with pytest.raises(TypeError):
+        hash(fresh())  # unhashable, as a dataclass holding a dict always was
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fresh().fields = {}  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="'V1Result' object has no attribute 'field'"):
+        fresh().field  # type: ignore[attr-defined]  # noqa: B018
+    assert "fields" not in repr(fresh())
+
+
+def test_threads_reading_fields_first_at_once_get_one_dict(client: wxface.Client, sandbox: Sandbox):
+    for _ in range(5):
+        result = verified(client, sandbox)
+        start = threading.Barrier(8)
+
+        def read(_: int, result: wxface.V1Result = result, start: threading.Barrier = start) -> dict:
+            start.wait()
+            return result.fields
+
+        with ThreadPoolExecutor(8) as pool:
+            seen = list(pool.map(read, range(8)))
+        assert all(fields is result.fields for fields in seen)
+        assert list(vars(result)) == ["identify_ret", "openid", "user_id_key", "finish_time", "fields"]
 
 
 def test_an_invalidated_token_is_refreshed_exactly_once(clean_sandbox: Sandbox, client: wxface.Client):

@@ -1,9 +1,10 @@
 """Crossing the boundary: Python values to C arguments, codes to exceptions,
 responses to dicts of text and bytes (copied out and freed at once)."""
 
+import sys
 import threading
-from ctypes import POINTER, addressof, byref, c_int64, c_size_t, c_uint8, c_void_p, sizeof, string_at
-from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple, Type, Union
+from ctypes import POINTER, addressof, byref, c_char, c_int64, c_size_t, c_uint8, c_void_p, sizeof, string_at
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type, Union
 
 from . import _native
 from .errors import BY_CODE, ArgumentTypeError, InvalidArgument, InvalidEncoding, WxFaceError
@@ -223,30 +224,73 @@ class _Scratch(threading.local):
 
 _SCRATCH = _Scratch()
 
+# The process's memory as one buffer, from address 0: a slice of it is the
+# library's texts block, decoded in place, where string_at would be one more
+# ctypes call and a copy. Only read between wxface_response_texts and
+# wxface_response_free, at the address and size the library gave.
+_SPAN = sys.maxsize
+_MEMORY = memoryview((c_char * _SPAN).from_address(0)).cast("B")
 
-def call_for_fields(
-    fn: Callable[..., int], handle: int, args: Tuple[Any, ...], ints: Sequence[str] = ()
-) -> Tuple[Fields, Ints]:
+
+def call_for_values(
+    fn: Callable[..., int],
+    handle: int,
+    args: Tuple[Any, ...],
+    wanted: Tuple[str, ...],
+    ints: Tuple[int, ...] = (),
+) -> Tuple[List[str], List[str], List[Any]]:
     """The hot path of every call that returns an answer: `fn(handle, *args,
     &out, &err)`, then the answer's text fields (one wxface_response_texts
-    call, split here) and the named integers among them; the response is
-    freed on every path. Fields without a text form are left out (only
-    getimage has one: it uses call_for_response)."""
-    words, out_at, err, err_at, _, _ = _SCRATCH.hot
+    call) as their names and their values, and the values of the `wanted`
+    names (None where absent), those at the `ints` positions as integers;
+    the response is freed on every path. Fields without a text form are
+    left out (only getimage has one: it uses call_for_response)."""
+    words, out_at, err, err_at, texts_at, size_at = _SCRATCH.hot
     words[0] = 0
     code = fn(handle, *args, out_at, err_at)
     if code:
         raise error(code, err)
     response = words[0]
     try:
-        fields = _fields(response)
-        numbers: Ints = {}
-        for name in ints:
-            if name in fields:
-                _number(response, fields, name, numbers)
-        return fields, numbers
+        code = _native.response_texts(response, texts_at, size_at, err_at)
+        if code:
+            raise error(code, err)
+        at, size = words[1], words[2]
+        if not size:
+            names: List[str] = []
+            values: List[str] = []
+        else:
+            end = at + size - 1
+            if end <= _SPAN:
+                pairs = str(_MEMORY[at:end], "utf-8", "replace").split("\0")
+            else:
+                pairs = string_at(at, size - 1).decode("utf-8", "replace").split("\0")
+            names, values = pairs[::2], pairs[1::2]
+        try:
+            # The usual case, every wanted field present, in C-level steps.
+            picked: List[Any] = list(map(values.__getitem__, map(names.index, wanted)))
+        except ValueError:
+            picked = [values[names.index(name)] if name in names else None for name in wanted]
+        for i in ints:
+            number = picked[i]
+            if number is not None:
+                # WeChat's integers are plain digits: fewer than 19 always fit an int64.
+                if len(number) < 19 and number.isdigit() and number.isascii():
+                    picked[i] = int(number)
+                else:
+                    picked[i] = _library_int(response, wanted[i])
+        return names, values, picked
     finally:
         _native.response_free(response)
+
+
+def _library_int(response: Response, name: str) -> Optional[int]:
+    """Field `name` as the library reads it as an integer (a sign, spaces,
+    19 digits or more), or None when it reads none."""
+    value64 = c_int64()
+    if _native.quick().wxface_response_int(response, name.encode(), byref(value64), None) == 0:
+        return value64.value
+    return None
 
 
 def call_for_response(

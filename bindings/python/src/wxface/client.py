@@ -8,14 +8,14 @@ import secrets
 import threading
 import time
 from ctypes import byref, c_uint32, c_void_p
-from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, List, Mapping, Optional, Tuple, Union
 
 from . import _ffi, _native, errors
 from ._ffi import Text
 from .audit import AuditSink, ClientStats, audit_callback
 from .callbacks import LogSink, ReplayStore, TokenProvider, log_callback, replay_callback, token_callback
 from .errors import ArgumentTypeError, ClientClosedError, InvalidArgument
-from .models import Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId, made
+from .models import Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId, answer
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -103,11 +103,13 @@ class Client:
         # The ctypes callback objects C holds pointers to: kept alive while
         # any client made with them (with_timeout handles too) lives.
         self._keepalive: List[Any] = []
-        # Calls take the plain lock (cheap); close() waits on the condition
-        # built over it, and only then do calls have anyone to notify.
-        self._mutex = threading.Lock()
-        self._lock = threading.Condition(self._mutex)
-        self._active = 0
+        # One entry per call in flight. A call appends before it reads
+        # `_closed` and pops when it ends, each one step no other thread can
+        # split (list.append, list.pop), so calls take no lock: close() sets
+        # `_closed` first and then waits on `_lock` until the list is empty,
+        # and a call that ends after close() began wakes it.
+        self._calls: List[None] = []
+        self._lock = threading.Condition()
         self._closed = False
 
     def _build(
@@ -180,7 +182,7 @@ class Client:
             if self._closed:
                 return
             self._closed = True
-            while self._active:
+            while self._calls:
                 self._lock.wait()
             handle, self._handle = self._handle, None
         if handle:
@@ -210,37 +212,45 @@ class Client:
 
     def _enter(self) -> int:
         """Holds the handle open for one call: close() waits until `_leave`."""
-        with self._mutex:
-            handle = self._handle
-            if self._closed or not handle:
-                raise ClientClosedError("this wxface Client is closed")
-            self._active += 1
-            return handle
+        self._calls.append(None)
+        handle = self._handle
+        if self._closed or not handle:
+            self._leave()
+            raise ClientClosedError("this wxface Client is closed")
+        return handle
 
     def _leave(self) -> None:
-        with self._mutex:
-            self._active -= 1
-            if self._closed and not self._active:
-                self._lock.notify_all()
+        self._calls.pop()
+        if self._closed:
+            self._wake_close()
+
+    def _wake_close(self) -> None:
+        """Wakes a close() waiting for the calls in flight to end."""
+        with self._lock:
+            self._lock.notify_all()
 
     def _call(
-        self, fn: Callable[..., int], args: Tuple[Any, ...], ints: Sequence[str] = ()
-    ) -> Tuple[_ffi.Fields, _ffi.Ints]:
+        self,
+        fn: Callable[..., int],
+        args: Tuple[Any, ...],
+        wanted: Tuple[str, ...],
+        ints: Tuple[int, ...] = (),
+    ) -> Tuple[List[str], List[str], List[Any]]:
         """`fn(handle, *args, &out, &err)` with the handle held open: the
-        answer's text fields and the named integers among them."""
+        answer's text fields as names and values, and the `wanted` ones
+        (see `_ffi.call_for_values`)."""
         # _enter and _leave, written out: this runs on every call.
-        with self._mutex:
+        calls = self._calls
+        calls.append(None)
+        try:
             handle = self._handle
             if self._closed or not handle:
                 raise ClientClosedError("this wxface Client is closed")
-            self._active += 1
-        try:
-            return _ffi.call_for_fields(fn, handle, args, ints)
+            return _ffi.call_for_values(fn, handle, args, wanted, ints)
         finally:
-            with self._mutex:
-                self._active -= 1
-                if self._closed and not self._active:
-                    self._lock.notify_all()
+            calls.pop()
+            if self._closed:
+                self._wake_close()
 
     # -- handles ------------------------------------------------------------
 
@@ -280,20 +290,15 @@ class Client:
             _ffi.text(id_card_number, "id_card_number"),
             _ffi.optional_text(out_seq_no, "out_seq_no"),
         )
-        fields, ints = self._call(_native.loaded.wxface_v1_get_user_id_key, args, _EXPIRES_IN)
-        return made(
-            UserIdKey,
-            {
-                "user_id_key": fields.get("user_id_key", ""),
-                "expires_in": ints.get("expires_in"),
-                "fields": fields,
-            },
+        names, texts, (key, expires_in) = self._call(
+            _native.loaded.wxface_v1_get_user_id_key, args, _USER_ID_KEY, _SECOND
         )
+        return answer(UserIdKey, {"user_id_key": key or "", "expires_in": expires_in}, names, texts)
 
     def v1_get_info(self, verify_result: Text) -> V1Result:
         """WeChat's record of a verification, NOT judged: use `v1_verify`."""
         vr = _ffi.text(verify_result, "verify_result")
-        return _v1_result(*self._call(_native.loaded.wxface_v1_get_info, (vr,), _V1_INTS))
+        return _v1_result(*self._call(_native.loaded.wxface_v1_get_info, (vr,), _V1_RESULT, _V1_INTS))
 
     def v1_verify(
         self,
@@ -305,12 +310,14 @@ class Client:
     ) -> V1Result:
         """The verdict: returns only if the expected person passed; otherwise
         raises the failed check's exception (NotPassed, NameMismatch, ...)."""
-        args = (
-            *_ffi.texts((verify_result, name, id_card_number), _V1_VERIFY_NAMES),
-            _ffi.optional_text(user_id_key, "user_id_key"),
-            _ffi.optional_text(openid, "openid"),
+        args: Tuple[Optional[bytes], ...] = _ffi.texts(
+            (verify_result, name, id_card_number), _V1_VERIFY_NAMES
         )
-        return _v1_result(*self._call(_native.loaded.wxface_v1_verify, args, _V1_INTS))
+        if user_id_key is None and openid is None:
+            args += _NO_KEY_NOR_OPENID
+        else:
+            args += (_ffi.optional_text(user_id_key, "user_id_key"), _ffi.optional_text(openid, "openid"))
+        return _v1_result(*self._call(_native.loaded.wxface_v1_verify, args, _V1_RESULT, _V1_INTS))
 
     def v1_get_image(self, verify_result: Text) -> Image:
         """The photo taken during a 1.0 verification (getimage). Raises
@@ -334,16 +341,11 @@ class Client:
             _ffi.text(name, "name"),
             _ffi.text(id_card_number, "id_card_number"),
         )
-        fields, ints = self._call(_native.loaded.wxface_v2_get_verify_id, args, _EXPIRES_IN)
-        return made(
-            VerifyId,
-            {
-                "verify_id": fields.get("verify_id", ""),
-                "expires_in": ints.get("expires_in"),
-                "cert_hash": fields.get("cert_hash", ""),
-                "fields": fields,
-            },
+        names, texts, (verify_id, expires_in, cert_hash) = self._call(
+            _native.loaded.wxface_v2_get_verify_id, args, _VERIFY_ID, _SECOND
         )
+        values = {"verify_id": verify_id or "", "expires_in": expires_in, "cert_hash": cert_hash or ""}
+        return answer(VerifyId, values, names, texts)
 
     def v2_query(self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text) -> V2Result:
         """The 2.0 verdict: returns only on verify_ret 10000. Raises Pending
@@ -351,8 +353,8 @@ class Client:
         `verify_ret`), CertHashMismatch, OpenidMismatch, OutSeqNoMismatch,
         VerifyIdExpired or another WeChat refusal."""
         args = _ffi.texts((verify_id, out_seq_no, openid, cert_hash), _V2_QUERY_NAMES)
-        fields, ints = self._call(_native.loaded.wxface_v2_query, args, _VERIFY_RET)
-        return made(V2Result, {"verify_ret": ints.get("verify_ret"), "fields": fields})
+        names, texts, (verify_ret,) = self._call(_native.loaded.wxface_v2_query, args, _VERIFY_RET, _FIRST)
+        return answer(V2Result, {"verify_ret": verify_ret}, names, texts)
 
     def v2_wait(
         self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text, timeout: float
@@ -371,8 +373,10 @@ class Client:
             raise _ffi.refuse(InvalidArgument, "timeout must be from 0.001 to 4294967.295 seconds")
         args = _ffi.texts((verify_id, out_seq_no, openid, cert_hash), _V2_QUERY_NAMES)
         args_then_wait = (*args, c_uint32(timeout_ms), None)
-        fields, ints = self._call(_native.loaded.wxface_v2_wait, args_then_wait, _VERIFY_RET)
-        return made(V2Result, {"verify_ret": ints.get("verify_ret"), "fields": fields})
+        names, texts, (verify_ret,) = self._call(
+            _native.loaded.wxface_v2_wait, args_then_wait, _VERIFY_RET, _FIRST
+        )
+        return answer(V2Result, {"verify_ret": verify_ret}, names, texts)
 
     # -- push ---------------------------------------------------------------
 
@@ -380,29 +384,17 @@ class Client:
         """Checks WeChat's GET handshake (raw query string); returns the
         `echostr` to answer with."""
         q = _ffi.text(query, "query")
-        fields, _ = self._call(_native.loaded.wxface_push_url_echo, (q,))
-        return fields.get("echostr", "")
+        _, _, (echostr,) = self._call(_native.loaded.wxface_push_url_echo, (q,), _ECHOSTR)
+        return echostr or ""
 
     def push_open(self, query: Text, body: Union[str, bytes]) -> PushEvent:
         """Verifies, decrypts and parses a push POST (raw query and body)."""
         q = _ffi.text(query, "query")
         b = _ffi.blob(body, "body")
-        fields, ints = self._call(_native.loaded.wxface_push_open, (q, b, len(b)), _CREATE_TIME)
-        get = fields.get
-        return made(
-            PushEvent,
-            {
-                "event": get("Event"),
-                "msg_type": get("MsgType"),
-                "openid": get("openid"),
-                "out_seq_no": get("out_seq_no"),
-                "create_time": ints.get("CreateTime"),
-                "to_user_name": get("ToUserName"),
-                "from_user_name": get("FromUserName"),
-                "verify_result": get("verify_result"),
-                "fields": fields,
-            },
+        names, texts, picked = self._call(
+            _native.loaded.wxface_push_open, (q, b, len(b)), _PUSH_EVENT, _CREATE_TIME
         )
+        return answer(PushEvent, dict(zip(_PUSH_EVENT_ATTRS, picked)), names, texts)
 
     def push_seal(
         self,
@@ -448,24 +440,54 @@ class _InFlight:
         self._client._leave()
 
 
-_V1_INTS = ("identify_ret", "finish_time")
 _V1_VERIFY_NAMES = ("verify_result", "name", "id_card_number")
+_NO_KEY_NOR_OPENID = (None, None)
 _V2_QUERY_NAMES = ("verify_id", "out_seq_no", "openid", "cert_hash")
-_EXPIRES_IN = ("expires_in",)
+# The fields each result reads from its answer (WeChat's names), and the
+# positions among them of those read as integers.
+_V1_RESULT = ("identify_ret", "openid", "user_id_key", "finish_time")
+_V1_INTS = (0, 3)
+_USER_ID_KEY = ("user_id_key", "expires_in")
+_VERIFY_ID = ("verify_id", "expires_in", "cert_hash")
 _VERIFY_RET = ("verify_ret",)
-_CREATE_TIME = ("CreateTime",)
+_ECHOSTR = ("echostr",)
+_PUSH_EVENT = (
+    "Event",
+    "MsgType",
+    "openid",
+    "out_seq_no",
+    "CreateTime",
+    "ToUserName",
+    "FromUserName",
+    "verify_result",
+)
+_PUSH_EVENT_ATTRS = (
+    "event",
+    "msg_type",
+    "openid",
+    "out_seq_no",
+    "create_time",
+    "to_user_name",
+    "from_user_name",
+    "verify_result",
+)
+_FIRST = (0,)
+_SECOND = (1,)
+_CREATE_TIME = (4,)
 
 
-def _v1_result(fields: _ffi.Fields, ints: _ffi.Ints) -> V1Result:
-    return made(
+def _v1_result(names: List[str], texts: List[str], picked: List[Any]) -> V1Result:
+    identify_ret, openid, user_id_key, finish_time = picked
+    return answer(
         V1Result,
         {
-            "identify_ret": ints.get("identify_ret"),
-            "openid": fields.get("openid"),
-            "user_id_key": fields.get("user_id_key"),
-            "finish_time": ints.get("finish_time"),
-            "fields": fields,
+            "identify_ret": identify_ret,
+            "openid": openid,
+            "user_id_key": user_id_key,
+            "finish_time": finish_time,
         },
+        names,
+        texts,
     )
 
 

@@ -6,13 +6,57 @@ reach logs.
 """
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type, TypeVar
 
 T = TypeVar("T")
 
+# Where a result made by a call keeps its answer's field names and values
+# until `fields` is first read.
+_PAIRS = "_pairs"
+
+
+class _Answer:
+    """What the results of calls share: `fields`, every field of the answer
+    as a dict, is built from the answer's names and values when first read
+    (most callers never read it; the typed attributes are set when the
+    result is made). Until then the instance's __dict__ holds those names
+    and values under `_pairs` instead; equality, pickling, copying,
+    `dataclasses.replace` and `asdict` read `fields` and so build it."""
+
+    __slots__ = ()
+
+    if not TYPE_CHECKING:  # mypy would accept any attribute name
+
+        def __getattr__(self, name: str) -> Any:
+            # Only for names the instance and its class lack.
+            if name == "fields" and ("fields" in self.__dict__ or _PAIRS in self.__dict__):
+                return _fields(self.__dict__)
+            raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
+
+    def __getstate__(self) -> Dict[str, Any]:
+        # What __init__ would have made: pickles stay the same as before.
+        held: Dict[str, Any] = self.__dict__
+        _fields(held)
+        return held
+
+
+def _fields(held: Dict[str, Any]) -> Dict[str, str]:
+    """`fields` of the instance whose __dict__ is `held`, built and stored
+    there (in place of `_pairs`) when not yet."""
+    pairs = held.get(_PAIRS)
+    if pairs is None:
+        # Built already, maybe by another thread since the caller looked.
+        fields: Dict[str, str] = held["fields"]
+        return fields
+    # Two threads reading it first both build it; both get the one stored
+    # first.
+    fields = held.setdefault("fields", dict(zip(*pairs)))
+    held.pop(_PAIRS, None)
+    return fields
+
 
 @dataclass(frozen=True)
-class UserIdKey:
+class UserIdKey(_Answer):
     """1.0 getuseridkey: hand `user_id_key` to the mini program."""
 
     user_id_key: str
@@ -21,7 +65,7 @@ class UserIdKey:
 
 
 @dataclass(frozen=True)
-class V1Result:
+class V1Result(_Answer):
     """1.0 getinfo's record. From `v1_verify` it is a verdict that passed;
     from `v1_get_info` it is WeChat's answer, not judged."""
 
@@ -33,7 +77,7 @@ class V1Result:
 
 
 @dataclass(frozen=True)
-class VerifyId:
+class VerifyId(_Answer):
     """2.0 getverifyid: keep verify_id, cert_hash (with out_seq_no and openid)
     for `v2_query`; the raw name and number are no longer needed."""
 
@@ -44,7 +88,7 @@ class VerifyId:
 
 
 @dataclass(frozen=True)
-class V2Result:
+class V2Result(_Answer):
     """2.0 queryverifyinfo that passed (verify_ret 10000)."""
 
     verify_ret: Optional[int]
@@ -66,7 +110,7 @@ class Image:
 
 
 @dataclass(frozen=True)
-class PushEvent:
+class PushEvent(_Answer):
     """An opened push. A hint only: call `v1_verify(verify_result, ...)`."""
 
     event: Optional[str]
@@ -98,6 +142,16 @@ def made(cls: Type[T], values: Dict[str, Any]) -> T:
     the same (tests/test_client.py compares them); it stays frozen.
     `values` must name every field, and is the instance's from then on.
     """
+    obj: T = _new(cls)
+    _set(obj, "__dict__", values)
+    return obj
+
+
+def answer(cls: Type[T], values: Dict[str, Any], names: List[str], texts: List[str]) -> T:
+    """An instance of one of the `_Answer` dataclasses with `values` for
+    every field but `fields`, which is built from `names` and `texts` (the
+    answer's field names and values, in order) when first read."""
+    values[_PAIRS] = (names, texts)
     obj: T = _new(cls)
     _set(obj, "__dict__", values)
     return obj
