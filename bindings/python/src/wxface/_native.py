@@ -71,6 +71,11 @@ AUDIT_CALLBACK = CFUNCTYPE(None, c_void_p, c_void_p, c_char_p)
 # parameter); byref() and None are accepted too.
 _ERR = c_void_p
 _OUT = c_void_p
+# A size_t argument on the hot path (push_open's body length), declared as
+# c_void_p: the same size and passing as size_t on every platform wxface
+# supports, and ctypes converts an int to it without making a c_size_t
+# object per call, as it does for every other integer type.
+_SIZE = c_void_p
 
 # name: (restype, argtypes)
 _PROTOTYPES = {
@@ -95,7 +100,8 @@ _PROTOTYPES = {
     "wxface_cert_hash": (c_int32, [c_char_p, c_char_p, c_char_p, c_char_p, _ERR]),
     "wxface_push_check_url": (c_int32, [c_void_p, c_char_p, _ERR]),
     "wxface_push_url_echo": (c_int32, [c_void_p, c_char_p, _OUT, _ERR]),
-    "wxface_push_open": (c_int32, [c_void_p, c_char_p, c_char_p, c_size_t, _OUT, _ERR]),
+    # The body's size as _SIZE: see there.
+    "wxface_push_open": (c_int32, [c_void_p, c_char_p, c_char_p, _SIZE, _OUT, _ERR]),
     "wxface_push_seal": (
         c_int32,
         [c_void_p, c_char_p, c_char_p, c_char_p, c_size_t, c_int64, c_char_p, _OUT, _ERR],

@@ -394,7 +394,22 @@ class Client:
         names, texts, picked = self._call(
             _native.loaded.wxface_push_open, (q, b, len(b)), _PUSH_EVENT, _CREATE_TIME
         )
-        return answer(PushEvent, dict(zip(_PUSH_EVENT_ATTRS, picked)), names, texts)
+        event, msg_type, openid, out_seq_no, create_time, to_user_name, from_user_name, verify_result = picked
+        return answer(
+            PushEvent,
+            {
+                "event": event,
+                "msg_type": msg_type,
+                "openid": openid,
+                "out_seq_no": out_seq_no,
+                "create_time": create_time,
+                "to_user_name": to_user_name,
+                "from_user_name": from_user_name,
+                "verify_result": verify_result,
+            },
+            names,
+            texts,
+        )
 
     def push_seal(
         self,
@@ -459,16 +474,6 @@ _PUSH_EVENT = (
     "CreateTime",
     "ToUserName",
     "FromUserName",
-    "verify_result",
-)
-_PUSH_EVENT_ATTRS = (
-    "event",
-    "msg_type",
-    "openid",
-    "out_seq_no",
-    "create_time",
-    "to_user_name",
-    "from_user_name",
     "verify_result",
 )
 _FIRST = (0,)
