@@ -162,32 +162,47 @@ def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = (
 
 
 def _number(response: Response, fields: Fields, name: str, numbers: Ints) -> None:
-    """Field `name` (present) into numbers[name] when it is an integer: parsed
-    here when it is plain decimal text, else as the library reads it."""
-    text_form = fields.get(name)
+    """Field `name` (present) into numbers[name] when it is an integer."""
+    value = _integer(response, name, fields.get(name))
+    if value is not None:
+        numbers[name] = value
+
+
+def _integer(response: Response, name: str, text_form: Optional[str]) -> Optional[int]:
+    """Field `name` as an integer, or None when it is none: parsed here when
+    its text form is plain decimal, else as the library reads it."""
     # WeChat's integers are plain digits: fewer than 19 always fit an int64.
     if text_form is not None and len(text_form) < 19 and text_form.isdigit() and text_form.isascii():
-        numbers[name] = int(text_form)
-        return
+        return int(text_form)
     # A sign, spaces, 19 digits or more: as the library reads it.
     value64 = c_int64()
     if _native.quick().wxface_response_int(response, name.encode(), byref(value64), None) == 0:
-        numbers[name] = value64.value
+        return value64.value
+    return None
 
 
 def _fields(response: Response) -> Fields:
-    """Every field with a text form: one C call (wxface_response_texts: name
-    NUL value NUL ...) and one copy, split here."""
+    """Every field with a text form, as a dict."""
+    pairs = iter(_texts(response))
+    return dict(zip(pairs, pairs))
+
+
+def _texts(response: Response) -> List[str]:
+    """Every field with a text form as [name, value, name, value, ...]: one
+    C call (wxface_response_texts: name NUL value NUL ...), decoded in place
+    and split here."""
     # words: [0] the response, [1] its texts, [2] their size with the last NUL
     words, _, err, err_at, texts_at, size_at = _SCRATCH.hot
     code = _native.response_texts(response, texts_at, size_at, err_at)
     if code:
         raise error(code, err)
-    length = words[2]
-    if not length:
-        return {}
-    pairs = iter(string_at(words[1], length - 1).decode("utf-8", "replace").split("\0"))
-    return dict(zip(pairs, pairs))
+    at, size = words[1], words[2]
+    if not size:
+        return []
+    end = at + size - 1
+    if end <= _SPAN:
+        return str(_MEMORY[at:end], "utf-8", "replace").split("\0")
+    return string_at(at, size - 1).decode("utf-8", "replace").split("\0")
 
 
 class _Scratch(threading.local):
@@ -245,52 +260,26 @@ def call_for_values(
     names (None where absent), those at the `ints` positions as integers;
     the response is freed on every path. Fields without a text form are
     left out (only getimage has one: it uses call_for_response)."""
-    words, out_at, err, err_at, texts_at, size_at = _SCRATCH.hot
+    words, out_at, err, err_at, _, _ = _SCRATCH.hot
     words[0] = 0
     code = fn(handle, *args, out_at, err_at)
     if code:
         raise error(code, err)
     response = words[0]
     try:
-        code = _native.response_texts(response, texts_at, size_at, err_at)
-        if code:
-            raise error(code, err)
-        at, size = words[1], words[2]
-        if not size:
-            names: List[str] = []
-            values: List[str] = []
-        else:
-            end = at + size - 1
-            if end <= _SPAN:
-                pairs = str(_MEMORY[at:end], "utf-8", "replace").split("\0")
-            else:
-                pairs = string_at(at, size - 1).decode("utf-8", "replace").split("\0")
-            names, values = pairs[::2], pairs[1::2]
+        pairs = _texts(response)
+        names, values = pairs[::2], pairs[1::2]
         try:
             # The usual case, every wanted field present, in C-level steps.
             picked: List[Any] = list(map(values.__getitem__, map(names.index, wanted)))
         except ValueError:
             picked = [values[names.index(name)] if name in names else None for name in wanted]
         for i in ints:
-            number = picked[i]
-            if number is not None:
-                # WeChat's integers are plain digits: fewer than 19 always fit an int64.
-                if len(number) < 19 and number.isdigit() and number.isascii():
-                    picked[i] = int(number)
-                else:
-                    picked[i] = _library_int(response, wanted[i])
+            if picked[i] is not None:
+                picked[i] = _integer(response, wanted[i], picked[i])
         return names, values, picked
     finally:
         _native.response_free(response)
-
-
-def _library_int(response: Response, name: str) -> Optional[int]:
-    """Field `name` as the library reads it as an integer (a sign, spaces,
-    19 digits or more), or None when it reads none."""
-    value64 = c_int64()
-    if _native.quick().wxface_response_int(response, name.encode(), byref(value64), None) == 0:
-        return value64.value
-    return None
 
 
 def call_for_response(

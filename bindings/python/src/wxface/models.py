@@ -132,25 +132,17 @@ class SealedPush:
     body: str = field(repr=False)
 
 
-def made(cls: Type[T], values: Dict[str, Any]) -> T:
-    """An instance of one of these dataclasses, as `cls(**values)` makes it.
+def answer(cls: Type[T], values: Dict[str, Any], names: List[str], texts: List[str]) -> T:
+    """An instance of one of the `_Answer` dataclasses with `values` for
+    every field but `fields`, which is built from `names` and `texts` (the
+    answer's field names and values, in order) when first read.
 
     A frozen dataclass's __init__ stores each field through
     object.__setattr__, one call a field; results are made on every call,
     so `values` becomes their __dict__ in one step instead. They have no
-    __post_init__ and no defaults that compute anything, so the instance is
-    the same (tests/test_client.py compares them); it stays frozen.
-    `values` must name every field, and is the instance's from then on.
-    """
-    obj: T = _new(cls)
-    _set(obj, "__dict__", values)
-    return obj
-
-
-def answer(cls: Type[T], values: Dict[str, Any], names: List[str], texts: List[str]) -> T:
-    """An instance of one of the `_Answer` dataclasses with `values` for
-    every field but `fields`, which is built from `names` and `texts` (the
-    answer's field names and values, in order) when first read."""
+    __post_init__ and no defaults that compute anything, so the instance
+    equals what __init__ makes (tests/test_client.py compares them); it
+    stays frozen. `values` is the instance's from then on."""
     values[_PAIRS] = (names, texts)
     obj: T = _new(cls)
     _set(obj, "__dict__", values)
