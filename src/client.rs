@@ -644,13 +644,20 @@ pub(crate) fn require(what: &str, value: &str, max_chars: usize) -> Result<()> {
     if value.trim().is_empty() {
         return Err(Error::invalid_argument(what, "must not be empty"));
     }
-    if value.chars().count() > max_chars {
+    // Opaque values (verify_result, keys, openids) are ASCII: one byte a
+    // character, and the ASCII controls are all of char::is_control there.
+    let (chars, control) = if value.is_ascii() {
+        (value.len(), value.bytes().any(|b| b.is_ascii_control()))
+    } else {
+        (value.chars().count(), value.chars().any(char::is_control))
+    };
+    if chars > max_chars {
         return Err(Error::invalid_argument(
             what,
             &format!("longer than {max_chars} characters"),
         ));
     }
-    if value.chars().any(char::is_control) {
+    if control {
         return Err(Error::invalid_argument(what, "contains control characters"));
     }
     Ok(())

@@ -12,12 +12,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use ureq::config::Config as AgentConfig;
-use ureq::http::uri::Scheme;
+use ureq::http::uri::{Authority, Scheme};
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
@@ -38,7 +38,22 @@ struct Shared {
     /// Read-locked on every request (ureq resolves before it looks in its
     /// pool), so threads sharing a client do not queue on it.
     hosts: RwLock<HashMap<String, Slot>>,
+    /// The last host answered from the cache, read first on every request:
+    /// a hit costs one read lock and a comparison of the URL's authority
+    /// (`host:port` as written), with no port to parse, no key to write
+    /// out, hash or allocate. Always a copy of a `Cached`
+    /// entry of `hosts`: set only under `hosts`' lock from such an entry,
+    /// and cleared whenever `hosts` drops or replaces that host.
+    recent: RwLock<Option<Recent>>,
     log: Log,
+}
+
+struct Recent {
+    https: bool,
+    authority: Box<str>,
+    key: Box<str>,
+    addrs: Arc<[SocketAddr]>,
+    until: Instant,
 }
 
 enum Slot {
@@ -65,6 +80,7 @@ impl CachingResolver {
             shared: Arc::new(Shared {
                 ttl,
                 hosts: RwLock::new(HashMap::new()),
+                recent: RwLock::new(None),
                 log,
             }),
         }
@@ -77,6 +93,7 @@ impl CachingResolver {
             let mut hosts = self.shared.lock();
             if matches!(hosts.get(&key), Some(Slot::Cached { .. })) {
                 hosts.remove(&key);
+                self.shared.drop_recent(&key);
                 drop(hosts);
                 self.shared.log.emit(Level::Debug, || {
                     format!("dns: connection to {key} failed; its cached addresses are dropped")
@@ -90,11 +107,26 @@ impl CachingResolver {
     fn addresses(
         &self,
         key: String,
+        web: Option<(bool, &str)>,
         timeout: NextTimeout,
     ) -> Result<Arc<[SocketAddr]>, ureq::Error> {
-        if let Some(Slot::Cached { addrs, until }) = self.shared.read().get(&key) {
-            if Instant::now() < *until {
-                return Ok(addrs.clone());
+        {
+            let hosts = self.shared.read();
+            if let Some(Slot::Cached { addrs, until }) = hosts.get(&key) {
+                if Instant::now() < *until {
+                    // Under `hosts`' lock, so that no forget() falls between
+                    // reading the entry and copying it.
+                    if let Some((https, authority)) = web {
+                        *self.shared.write_recent() = Some(Recent {
+                            https,
+                            authority: authority.into(),
+                            key: key.into(),
+                            addrs: addrs.clone(),
+                            until: *until,
+                        });
+                    }
+                    return Ok(addrs.clone());
+                }
             }
         }
         let (lookup, start) = {
@@ -107,6 +139,7 @@ impl CachingResolver {
                 _ => {
                     let lookup = Arc::new(Lookup::default());
                     hosts.insert(key.clone(), Slot::Looking(lookup.clone()));
+                    self.shared.drop_recent(&key);
                     (lookup, true)
                 }
             }
@@ -152,6 +185,43 @@ impl Shared {
         self.hosts.read().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn write_recent(&self) -> RwLockWriteGuard<'_, Option<Recent>> {
+        self.recent.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Called under `hosts`' write lock whenever `key`'s entry goes or
+    /// changes.
+    fn drop_recent(&self, key: &str) {
+        let mut recent = self.write_recent();
+        if recent.as_ref().is_some_and(|r| &*r.key == key) {
+            *recent = None;
+        }
+    }
+
+    /// The addresses of `authority` (of an https URL or, `https` false, an
+    /// http one) if it is the recent host and still fresh, put into `out`
+    /// as `resolve` would.
+    fn recent_hit(
+        &self,
+        (https, authority): (bool, &str),
+        config: &AgentConfig,
+        out: &mut ResolvedSocketAddrs,
+    ) -> bool {
+        let recent = self.recent.read().unwrap_or_else(|p| p.into_inner());
+        let Some(r) = recent.as_ref() else {
+            return false;
+        };
+        if r.https != https || *r.authority != *authority || Instant::now() >= r.until {
+            return false;
+        }
+        for addr in config.ip_family().keep_wanted(r.addrs.iter().copied()) {
+            if out.try_push(addr).is_err() {
+                break;
+            }
+        }
+        !out.is_empty()
+    }
+
     /// Hands what a lookup found to its waiters and, in place of the
     /// in-flight entry, to the cache. A host not found is not cached: the
     /// next connection asks again.
@@ -161,6 +231,7 @@ impl Shared {
             let ours =
                 matches!(hosts.get(key), Some(Slot::Looking(l)) if std::ptr::eq(&**l, lookup));
             if ours {
+                self.drop_recent(key);
                 match &addrs {
                     Some(addrs) if !self.ttl.is_zero() => {
                         let until = Instant::now() + self.ttl;
@@ -217,18 +288,42 @@ impl Lookup {
 /// rule for the rest (proxy schemes).
 fn host_and_port(uri: &Uri) -> Option<String> {
     let (scheme, authority) = (uri.scheme()?, uri.authority()?);
-    let port = match authority.port_u16() {
-        Some(port) => port,
-        None if *scheme == Scheme::HTTPS => 443,
-        None if *scheme == Scheme::HTTP => 80,
-        None => return DefaultResolver::host_and_port(scheme, authority),
+    let Some((host, port)) = web_host(scheme, authority) else {
+        return DefaultResolver::host_and_port(scheme, authority);
     };
-    let host = authority.host();
     let mut key = String::with_capacity(host.len() + 6);
     key.push_str(host);
     key.push(':');
     key.push_str(itoa::Buffer::new().format(port));
     Some(key)
+}
+
+/// Whether a URL is https (true) or http (false); None for other schemes
+/// (proxy schemes).
+fn https(scheme: &Scheme) -> Option<bool> {
+    if *scheme == Scheme::HTTPS {
+        Some(true)
+    } else if *scheme == Scheme::HTTP {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The host and port of an http or https URL (the scheme's default port
+/// if it names none); None for other schemes.
+fn web_host<'u>(scheme: &Scheme, authority: &'u Authority) -> Option<(&'u str, u16)> {
+    let default = if https(scheme)? { 443 } else { 80 };
+    Some((authority.host(), authority.port_u16().unwrap_or(default)))
+}
+
+/// The address of a host written as an IP address (`[...]` for IPv6).
+fn literal(host: &str, port: u16) -> Option<SocketAddr> {
+    let ip = match host.strip_prefix('[') {
+        Some(v6) => v6.strip_suffix(']')?,
+        None => host,
+    };
+    Some(SocketAddr::new(ip.parse::<IpAddr>().ok()?, port))
 }
 
 impl Resolver for CachingResolver {
@@ -238,14 +333,35 @@ impl Resolver for CachingResolver {
         config: &AgentConfig,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut out = self.empty();
+        // Every request resolves, pooled connection or not: the usual case
+        // (the same host again, or an IP address) reads no map and writes
+        // out no key.
+        let web = match (uri.scheme(), uri.authority()) {
+            (Some(scheme), Some(authority)) => https(scheme).map(|s| (s, authority)),
+            _ => None,
+        };
+        if let Some((https, authority)) = web {
+            if self
+                .shared
+                .recent_hit((https, authority.as_str()), config, &mut out)
+            {
+                return Ok(out);
+            }
+            let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
+            if let Some(addr) = literal(authority.host(), port) {
+                out.push(addr);
+                return Ok(out);
+            }
+        }
         let key = host_and_port(uri)
             .ok_or_else(|| ureq::Error::BadUri("the URL has no host or no known port".into()))?;
-        let mut out = self.empty();
         if let Ok(literal) = key.parse::<SocketAddr>() {
             out.push(literal);
             return Ok(out);
         }
-        let addrs = self.addresses(key, timeout)?;
+        let web = web.map(|(https, authority)| (https, authority.as_str()));
+        let addrs = self.addresses(key, web, timeout)?;
         for addr in config.ip_family().keep_wanted(addrs.iter().copied()) {
             if out.try_push(addr).is_err() {
                 break;
@@ -343,6 +459,65 @@ mod tests {
         assert!(cached(&r, "localhost:9"));
         r.forget(&"http://localhost:9/".parse().unwrap());
         assert!(!cached(&r, "localhost:9"));
+    }
+
+    fn recent(r: &CachingResolver) -> Option<String> {
+        let recent = r.shared.recent.read().unwrap();
+        recent.as_ref().map(|r| r.key.to_string())
+    }
+
+    #[test]
+    fn the_recent_host_is_answered_until_its_entry_is_dropped() {
+        let r = resolver(60);
+        // An address localhost never has: only the cache gives it.
+        let planted: Arc<[SocketAddr]> = Arc::from(vec!["192.0.2.1:9".parse().unwrap()]);
+        r.shared.lock().insert(
+            "localhost:9".into(),
+            Slot::Cached {
+                addrs: planted.clone(),
+                until: Instant::now() + Duration::from_secs(60),
+            },
+        );
+        for _ in 0..2 {
+            assert_eq!(
+                resolve(&r, "http://localhost:9/").unwrap(),
+                planted.to_vec()
+            );
+            assert_eq!(recent(&r).as_deref(), Some("localhost:9"));
+        }
+        // Another port of the same host is another entry.
+        let other = resolve(&r, "http://localhost:10/").unwrap();
+        assert!(other.iter().all(|a| a.ip().is_loopback() && a.port() == 10));
+        assert_eq!(
+            resolve(&r, "http://localhost:9/").unwrap(),
+            planted.to_vec()
+        );
+        r.forget(&"http://localhost:9/".parse().unwrap());
+        assert_eq!(recent(&r), None);
+        let looked_up = resolve(&r, "http://localhost:9/").unwrap();
+        assert!(looked_up
+            .iter()
+            .all(|a| a.ip().is_loopback() && a.port() == 9));
+    }
+
+    #[test]
+    fn an_expired_recent_host_is_looked_up_again() {
+        let r = resolver(60);
+        let planted: Arc<[SocketAddr]> = Arc::from(vec!["192.0.2.1:9".parse().unwrap()]);
+        r.shared.lock().insert(
+            "localhost:9".into(),
+            Slot::Cached {
+                addrs: planted.clone(),
+                until: Instant::now() + Duration::from_millis(50),
+            },
+        );
+        assert_eq!(
+            resolve(&r, "http://localhost:9/").unwrap(),
+            planted.to_vec()
+        );
+        std::thread::sleep(Duration::from_millis(60));
+        let looked_up = resolve(&r, "http://localhost:9/").unwrap();
+        assert!(looked_up.iter().all(|a| a.ip().is_loopback()));
     }
 
     #[test]

@@ -33,13 +33,146 @@ pub enum Value {
     Bytes(Vec<u8>),
 }
 
-/// Lookup by name is a hash lookup and the order is WeChat's: an answer of
-/// many tiny fields is built and read in linear time. Hashed with foldhash,
-/// randomly seeded per map: every call builds and reads one, and SipHash on
-/// its short names was a tenth of a warm verification's own work.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The fields in WeChat's order. Every WeChat answer (ten-odd fields) is a
+/// plain list read by comparing names: hashing each short name, as a map
+/// does on every insert and lookup, was a fifth of a warm verification's
+/// own work. Past [`FEW`] fields (a large push, a hostile answer) they move
+/// into a map hashed with foldhash (randomly seeded), so building and
+/// reading any response stay linear in its size.
+#[derive(Clone, Debug, Default)]
 pub struct Response {
-    fields: IndexMap<Name, Value, foldhash::fast::RandomState>,
+    fields: Fields,
+}
+
+/// How many fields a response keeps in a list before it hashes names.
+const FEW: usize = 32;
+
+#[derive(Clone, Debug)]
+enum Fields {
+    Few(Vec<(Name, Value)>),
+    Many(IndexMap<Name, Value, foldhash::fast::RandomState>),
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        Fields::Few(Vec::new())
+    }
+}
+
+impl Fields {
+    fn get(&self, name: &str) -> Option<&Value> {
+        match self {
+            Fields::Few(list) => list.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+            Fields::Many(map) => map.get(name),
+        }
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        match self {
+            Fields::Few(list) => list.iter_mut().find(|(k, _)| k == name).map(|(_, v)| v),
+            Fields::Many(map) => map.get_mut(name),
+        }
+    }
+
+    /// Whether a name made by [`name_of`] is there already. A usual name
+    /// has one static copy and any other name is owned (`name_of` makes
+    /// sure), so a usual name is compared by address, an unusual one by
+    /// text with the other unusual ones only.
+    fn has(&self, name: &Name) -> bool {
+        match (self, name) {
+            (Fields::Few(list), Cow::Borrowed(usual)) => list
+                .iter()
+                .any(|(k, _)| matches!(k, Cow::Borrowed(k) if std::ptr::eq(*k, *usual))),
+            (Fields::Few(list), Cow::Owned(other)) => list
+                .iter()
+                .any(|(k, _)| matches!(k, Cow::Owned(k) if k == other)),
+            (Fields::Many(map), _) => map.contains_key(name.as_ref()),
+        }
+    }
+
+    /// Adds a field the caller knows is not there yet.
+    fn push(&mut self, name: Name, value: Value) {
+        match self {
+            Fields::Few(list) if list.len() < FEW => list.push((name, value)),
+            Fields::Few(list) => {
+                let mut map = IndexMap::with_capacity_and_hasher(2 * FEW, Default::default());
+                map.extend(list.drain(..));
+                map.insert(name, value);
+                *self = Fields::Many(map);
+            }
+            Fields::Many(map) => {
+                map.insert(name, value);
+            }
+        }
+    }
+
+    fn remove(&mut self, name: &str) -> Option<Value> {
+        match self {
+            Fields::Few(list) => {
+                let at = list.iter().position(|(k, _)| k == name)?;
+                Some(list.remove(at).1)
+            }
+            Fields::Many(map) => map.shift_remove(name),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Fields::Few(list) => list.len(),
+            Fields::Many(map) => map.len(),
+        }
+    }
+
+    fn iter(&self) -> FieldsIter<'_> {
+        match self {
+            Fields::Few(list) => FieldsIter::Few(list.iter()),
+            Fields::Many(map) => FieldsIter::Many(map.iter()),
+        }
+    }
+}
+
+/// The fields in order, whichever form holds them.
+enum FieldsIter<'a> {
+    Few(std::slice::Iter<'a, (Name, Value)>),
+    Many(indexmap::map::Iter<'a, Name, Value>),
+}
+
+impl<'a> Iterator for FieldsIter<'a> {
+    type Item = (&'a str, &'a Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            FieldsIter::Few(it) => it.next().map(|(k, v)| (k.as_ref(), v)),
+            FieldsIter::Many(it) => it.next().map(|(k, v)| (k.as_ref(), v)),
+        }
+    }
+}
+
+/// The fields by value, in order.
+enum FieldsIntoIter {
+    Few(std::vec::IntoIter<(Name, Value)>),
+    Many(indexmap::map::IntoIter<Name, Value>),
+}
+
+impl Iterator for FieldsIntoIter {
+    type Item = (Name, Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            FieldsIntoIter::Few(it) => it.next(),
+            FieldsIntoIter::Many(it) => it.next(),
+        }
+    }
+}
+
+/// Two responses are equal when they hold the same names with equal
+/// values, in whatever order (a map's equality, as before the list form).
+impl PartialEq for Response {
+    fn eq(&self, other: &Response) -> bool {
+        self.len() == other.len()
+            && self
+                .fields
+                .iter()
+                .all(|(name, v)| other.fields.get(name) == Some(v))
+    }
 }
 
 /// A field's name: WeChat's usual names point at one static copy, so
@@ -48,7 +181,9 @@ type Name = Cow<'static, str>;
 
 /// The static copy of a name WeChat's answers and pushes use, if it is one.
 fn known_name(name: &str) -> Option<&'static str> {
-    const KNOWN: [&str; 16] = [
+    // A static, not a const: each name has one address, which
+    // `Fields::has` compares.
+    static KNOWN: [&str; 16] = [
         "errcode",
         "errmsg",
         "identify_ret",
@@ -105,8 +240,20 @@ impl Response {
     /// duplicate member name anywhere in the document is an error, not
     /// "the last one wins".
     pub fn from_json(body: &[u8]) -> std::result::Result<Response, JsonError> {
+        // serde_json checks the UTF-8 of a byte slice string by string (a
+        // fifth of reading an answer); a whole body checked at once is
+        // read as text. A body that is not UTF-8 is read as bytes, so that
+        // its error is the one it always was.
+        match std::str::from_utf8(body) {
+            Ok(text) => Response::parse(serde_json::Deserializer::from_str(text)),
+            Err(_) => Response::parse(serde_json::Deserializer::from_slice(body)),
+        }
+    }
+
+    fn parse<'de, R: serde_json::de::Read<'de>>(
+        mut de: serde_json::Deserializer<R>,
+    ) -> std::result::Result<Response, JsonError> {
         let duplicate = RefCell::new(None);
-        let mut de = serde_json::Deserializer::from_slice(body);
         let parsed = TopSeed {
             duplicate: &duplicate,
         }
@@ -126,9 +273,7 @@ impl Response {
     pub fn set(&mut self, name: &str, value: Value) {
         match self.fields.get_mut(name) {
             Some(v) => *v = value,
-            None => {
-                self.fields.insert(name_of(name), value);
-            }
+            None => self.fields.push(name_of(name), value),
         }
     }
 
@@ -139,7 +284,7 @@ impl Response {
     /// Takes a field out, keeping the others in order. The value is the
     /// caller's to wipe: the response no longer does.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
-        self.fields.shift_remove(name)
+        self.fields.remove(name)
     }
 
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -217,14 +362,17 @@ impl Response {
     }
 
     pub fn fields(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.fields.iter().map(|(k, v)| (k.as_ref(), v))
+        self.fields.iter()
     }
 
     /// The fields by value, in order: the photo of getimage (up to 8 MiB)
     /// moves to its new owner instead of being copied. The new owner wipes
     /// the values, as this response would have.
     pub fn into_fields(mut self) -> impl Iterator<Item = (Cow<'static, str>, Value)> {
-        std::mem::take(&mut self.fields).into_iter()
+        match std::mem::take(&mut self.fields) {
+            Fields::Few(list) => FieldsIntoIter::Few(list.into_iter()),
+            Fields::Many(map) => FieldsIntoIter::Many(map.into_iter()),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -232,19 +380,24 @@ impl Response {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.fields.len() == 0
     }
 }
 
 impl Drop for Response {
     fn drop(&mut self) {
-        for v in self.fields.values_mut() {
-            match v {
-                Value::Text(s) | Value::Json(s) => s.zeroize(),
-                Value::Bytes(b) => b.zeroize(),
-                Value::Int(_) => {}
-            }
+        match &mut self.fields {
+            Fields::Few(list) => list.iter_mut().for_each(|(_, v)| wipe(v)),
+            Fields::Many(map) => map.values_mut().for_each(wipe),
         }
+    }
+}
+
+fn wipe(v: &mut Value) {
+    match v {
+        Value::Text(s) | Value::Json(s) => s.zeroize(),
+        Value::Bytes(b) => b.zeroize(),
+        Value::Int(_) => {}
     }
 }
 
@@ -294,19 +447,19 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        // Room for a whole WeChat answer (ten-odd fields): no rehash and no
-        // regrowth of the entries while it is read.
+        // Room for a whole WeChat answer (ten-odd fields): no regrowth
+        // while it is read.
         let mut r = Response {
-            fields: IndexMap::with_capacity_and_hasher(16, Default::default()),
+            fields: Fields::Few(Vec::with_capacity(16)),
         };
         while let Some(name) = map.next_key_seed(NameSeed)? {
-            if r.fields.contains_key(name.as_ref()) {
+            if r.fields.has(&name) {
                 return Err(self.duplicate_found(name.into_owned()));
             }
             let value = map.next_value_seed(FieldSeed {
                 duplicate: self.duplicate,
             })?;
-            r.fields.insert(name, value);
+            r.fields.push(name, value);
         }
         Ok(Some(r))
     }
@@ -611,6 +764,63 @@ mod tests {
         assert_eq!(e.to_string(), "duplicate member `errcode`");
         let e = parse(r#"{"张三":1,"张三":0}"#).unwrap_err();
         assert_eq!(e.to_string(), "duplicate member <2 chars hidden>");
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_is_malformed_and_text_in_any_script_reads() {
+        let e = Response::from_json(b"{\"errmsg\":\"\xff\"}").unwrap_err();
+        assert!(matches!(e, JsonError::Malformed(_)), "{e:?}");
+        assert_eq!(e.to_string(), "not valid JSON");
+        let r = parse(r#"{"errmsg":"张三 ok","n":1}"#).unwrap();
+        assert_eq!(r.get("errmsg"), Some(&Value::Text("张三 ok".into())));
+    }
+
+    /// `{"f0":0,"f1":1,...}` with `n` members, then `tail`.
+    fn many(n: usize, tail: &str) -> String {
+        let members: Vec<String> = (0..n).map(|i| format!(r#""f{i}":{i}"#)).collect();
+        format!("{{{}{tail}}}", members.join(","))
+    }
+
+    #[test]
+    fn an_answer_of_many_fields_keeps_its_order_and_still_refuses_duplicates() {
+        for n in [FEW - 1, FEW, FEW + 1, 3 * FEW] {
+            let r = parse(&many(n, r#","errcode":0"#)).unwrap();
+            assert_eq!(r.len(), n + 1, "{n}");
+            let names: Vec<&str> = r.fields().map(|(k, _)| k).collect();
+            assert_eq!(names[0], "f0");
+            assert_eq!(names[n], "errcode");
+            assert_eq!(
+                r.get(&format!("f{}", n - 1)),
+                Some(&Value::Int(n as i64 - 1))
+            );
+            for dup in [r#","f0":1"#, r#","errcode":0,"errcode":1"#] {
+                let e = parse(&many(n, dup)).unwrap_err();
+                assert!(matches!(e, JsonError::DuplicateKey(_)), "{n} {dup}: {e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn many_fields_set_remove_and_compare_like_few() {
+        let mut few = Response::new();
+        let mut many = Response::new();
+        for i in 0..3 * FEW {
+            many.set(&format!("f{i}"), Value::Int(i as i64));
+        }
+        many.set("f1", Value::Int(-1));
+        assert_eq!(many.len(), 3 * FEW);
+        assert_eq!(many.get("f1"), Some(&Value::Int(-1)));
+        for i in 2..3 * FEW {
+            assert_eq!(many.remove(&format!("f{i}")), Some(Value::Int(i as i64)));
+        }
+        // Equality is a map's: the same names and values in any order.
+        few.set("f1", Value::Int(-1));
+        few.set("f0", Value::Int(0));
+        assert_eq!(many, few);
+        few.set("f0", Value::Int(7));
+        assert_ne!(many, few);
+        let names: Vec<&str> = many.fields().map(|(k, _)| k).collect();
+        assert_eq!(names, ["f0", "f1"]);
     }
 
     #[test]

@@ -104,7 +104,11 @@ impl Client {
     }
 
     fn get_info(&self, verify_result: &str) -> Result<Response> {
-        let verify_result = canonical_verify_result(verify_result)?;
+        self.fetch_info(canonical_verify_result(verify_result)?)
+    }
+
+    /// getinfo for a verify_result already made canonical.
+    fn fetch_info(&self, verify_result: &str) -> Result<Response> {
         self.wechat_call(GET_INFO, &ByVerifyResult { verify_result }, Safety::Read)
     }
 
@@ -149,7 +153,7 @@ impl Client {
             trail.openid(o);
         }
         let who = || format!("{} {}", mask::name(name), mask::id_card(&id));
-        let r = self.get_info(verify_result)?;
+        let r = self.fetch_info(verify_result)?;
         let verdict = judge(
             &r,
             name,
@@ -284,7 +288,15 @@ fn judge(
 /// refused, since WeChat's results have none.
 fn canonical_verify_result(verify_result: &str) -> Result<&str> {
     let verify_result = verify_result.trim();
-    if verify_result.chars().any(char::is_whitespace) {
+    // char::is_whitespace's ASCII members, without decoding UTF-8.
+    let inside = if verify_result.is_ascii() {
+        verify_result
+            .bytes()
+            .any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+    } else {
+        verify_result.chars().any(char::is_whitespace)
+    };
+    if inside {
         return Err(Error::invalid_argument(
             "verify_result",
             "holds whitespace inside (a '+' lost to URL decoding?)",
