@@ -8,9 +8,11 @@ import io.wxface.internal.SizeT;
 
 /**
  * The C ABI of include/wxface.h, direct-mapped (JNA's fastest path: no proxy,
- * no reflection per call). Every {@code const char *} argument is a
- * NUL-terminated UTF-8 {@code byte[]} made by {@link CStrings}, never a Java
- * String, so the platform charset never matters. Out-parameters and the
+ * no reflection per call). Every {@code const char *} argument is
+ * NUL-terminated UTF-8, never a Java String, so the platform charset never
+ * matters: a {@code byte[]} made by {@link CStrings}, or for the client
+ * calls a Pointer into the per-thread memory {@link Arguments} wrote (JNA
+ * copies a {@code byte[]} in and back out at each call). Out-parameters and the
  * {@code wxface_error} are raw {@link Pointer}s into memory the caller owns.
  */
 final class Lib {
@@ -154,35 +156,35 @@ final class Lib {
 
     // 1.0.
     static native int wxface_v1_get_user_id_key(
-            Pointer c, byte[] name, byte[] idCardNumber, byte[] outSeqNo, Pointer out, Pointer err);
+            Pointer c, Pointer name, Pointer idCardNumber, Pointer outSeqNo, Pointer out, Pointer err);
 
-    static native int wxface_v1_get_info(Pointer c, byte[] verifyResult, Pointer out, Pointer err);
+    static native int wxface_v1_get_info(Pointer c, Pointer verifyResult, Pointer out, Pointer err);
 
     static native int wxface_v1_verify(
             Pointer c,
-            byte[] verifyResult,
-            byte[] name,
-            byte[] idCardNumber,
-            byte[] userIdKey,
-            byte[] openid,
+            Pointer verifyResult,
+            Pointer name,
+            Pointer idCardNumber,
+            Pointer userIdKey,
+            Pointer openid,
             Pointer out,
             Pointer err);
 
-    static native int wxface_v1_get_image(Pointer c, byte[] verifyResult, Pointer out, Pointer err);
+    static native int wxface_v1_get_image(Pointer c, Pointer verifyResult, Pointer out, Pointer err);
 
     // 2.0.
     static native int wxface_v2_get_verify_id(
-            Pointer c, byte[] outSeqNo, byte[] openid, byte[] name, byte[] idCardNumber, Pointer out, Pointer err);
+            Pointer c, Pointer outSeqNo, Pointer openid, Pointer name, Pointer idCardNumber, Pointer out, Pointer err);
 
     static native int wxface_v2_query(
-            Pointer c, byte[] verifyId, byte[] outSeqNo, byte[] openid, byte[] certHash, Pointer out, Pointer err);
+            Pointer c, Pointer verifyId, Pointer outSeqNo, Pointer openid, Pointer certHash, Pointer out, Pointer err);
 
     static native int wxface_v2_wait(
             Pointer c,
-            byte[] verifyId,
-            byte[] outSeqNo,
-            byte[] openid,
-            byte[] certHash,
+            Pointer verifyId,
+            Pointer outSeqNo,
+            Pointer openid,
+            Pointer certHash,
             int timeoutMs,
             Pointer cancel,
             Pointer out,
@@ -191,19 +193,19 @@ final class Lib {
     static native int wxface_out_seq_no_new(byte[] buf, SizeT len, Pointer err);
 
     // Push.
-    static native int wxface_push_url_echo(Pointer c, byte[] query, Pointer out, Pointer err);
+    static native int wxface_push_url_echo(Pointer c, Pointer query, Pointer out, Pointer err);
 
     static native int wxface_push_open(
-            Pointer c, byte[] query, byte[] body, SizeT bodyLen, Pointer event, Pointer err);
+            Pointer c, Pointer query, Pointer body, SizeT bodyLen, Pointer event, Pointer err);
 
     static native int wxface_push_seal(
             Pointer c,
-            byte[] format,
-            byte[] mode,
-            byte[] message,
+            Pointer format,
+            Pointer mode,
+            Pointer message,
             SizeT messageLen,
             long timestamp,
-            byte[] nonce,
+            Pointer nonce,
             Pointer out,
             Pointer err);
 

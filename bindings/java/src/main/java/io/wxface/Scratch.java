@@ -33,7 +33,13 @@ final class Scratch {
     /** A larger block is copied into an array of its own, not kept. */
     private static final int MAX_KEPT_BLOCK = 16 << 10;
     /** Field names remembered per thread; a power of two. */
-    private static final int NAME_SLOTS = 64;
+    private static final int NAME_SLOTS = 128;
+    /**
+     * The places a name may take, from the one its hash gives on: with one
+     * place, two names of the same answer sharing it (errcode and
+     * identify_ret do) would each be made anew at every call.
+     */
+    private static final int NAME_PROBES = 4;
 
     final Memory error = new Memory(Lib.ERROR_SIZE);
     /** out, then data (a pointer each), then len (a size_t). */
@@ -137,20 +143,30 @@ final class Scratch {
         for (int i = start; i < end; i++) {
             h = 31 * h + b[i];
         }
-        int slot = (h ^ (h >>> 16)) & (NAME_SLOTS - 1);
-        byte[] known = nameBytes[slot];
-        if (known != null && known.length == end - start) {
-            int i = 0;
-            while (i < known.length && known[i] == b[start + i]) {
-                i++;
+        int first = (h ^ (h >>> 16)) & (NAME_SLOTS - 1);
+        int free = first;
+        for (int probe = 0; probe < NAME_PROBES; probe++) {
+            int slot = (first + probe) & (NAME_SLOTS - 1);
+            byte[] known = nameBytes[slot];
+            if (known == null) {
+                free = slot;
+                break;
             }
-            if (i == known.length) {
-                return names[slot];
+            if (known.length == end - start) {
+                int i = 0;
+                while (i < known.length && known[i] == b[start + i]) {
+                    i++;
+                }
+                if (i == known.length) {
+                    return names[slot];
+                }
             }
         }
+        // Every place taken by other names (a thread that read many): the
+        // first one is given up.
         String name = new String(b, start, end - start, StandardCharsets.UTF_8);
-        nameBytes[slot] = java.util.Arrays.copyOfRange(b, start, end);
-        names[slot] = name;
+        nameBytes[free] = java.util.Arrays.copyOfRange(b, start, end);
+        names[free] = name;
         return name;
     }
 }

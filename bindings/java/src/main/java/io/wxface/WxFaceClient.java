@@ -5,7 +5,6 @@ import io.wxface.internal.SizeT;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -97,11 +96,12 @@ public final class WxFaceClient implements AutoCloseable {
      * @param outSeqNo may be null; when given, WeChat pushes a face_identify event
      */
     public UserIdKeyResult v1GetUserIdKey(String name, String idCardNumber, String outSeqNo) {
-        byte[] n = CStrings.required(name, "name");
-        byte[] id = CStrings.required(idCardNumber, "idCardNumber");
-        byte[] seq = CStrings.optional(outSeqNo, "outSeqNo");
-        return new UserIdKeyResult(call(
-                (c, s) -> Lib.wxface_v1_get_user_id_key(c, n, id, seq, s.out, s.error)));
+        Arguments a = Arguments.take()
+                .required(name, "name")
+                .required(idCardNumber, "idCardNumber")
+                .optional(outSeqNo, "outSeqNo");
+        return new UserIdKeyResult(call(a,
+                (c, s, x) -> Lib.wxface_v1_get_user_id_key(c, x.get(0), x.get(1), x.get(2), s.out, s.error)));
     }
 
     /**
@@ -109,8 +109,8 @@ public final class WxFaceClient implements AutoCloseable {
      * {@link #v1Verify} for a verdict.
      */
     public WxFaceResponse v1GetInfo(String verifyResult) {
-        byte[] vr = CStrings.required(verifyResult, "verifyResult");
-        return new WxFaceResponse(call((c, s) -> Lib.wxface_v1_get_info(c, vr, s.out, s.error)));
+        Arguments a = Arguments.take().required(verifyResult, "verifyResult");
+        return new WxFaceResponse(call(a, (c, s, x) -> Lib.wxface_v1_get_info(c, x.get(0), s.out, s.error)));
     }
 
     /**
@@ -141,13 +141,14 @@ public final class WxFaceClient implements AutoCloseable {
      */
     public VerifyResult v1Verify(
             String verifyResult, String name, String idCardNumber, String userIdKey, String openid) {
-        byte[] vr = CStrings.required(verifyResult, "verifyResult");
-        byte[] n = CStrings.required(name, "name");
-        byte[] id = CStrings.required(idCardNumber, "idCardNumber");
-        byte[] key = CStrings.optional(userIdKey, "userIdKey");
-        byte[] oid = CStrings.optional(openid, "openid");
-        return new VerifyResult(call(
-                (c, s) -> Lib.wxface_v1_verify(c, vr, n, id, key, oid, s.out, s.error)));
+        Arguments a = Arguments.take()
+                .required(verifyResult, "verifyResult")
+                .required(name, "name")
+                .required(idCardNumber, "idCardNumber")
+                .optional(userIdKey, "userIdKey")
+                .optional(openid, "openid");
+        return new VerifyResult(call(a, (c, s, x) ->
+                Lib.wxface_v1_verify(c, x.get(0), x.get(1), x.get(2), x.get(3), x.get(4), s.out, s.error)));
     }
 
     /**
@@ -157,8 +158,9 @@ public final class WxFaceClient implements AutoCloseable {
      * photo is biometric data: store it only where the law allows, never log it.
      */
     public Image v1GetImage(String verifyResult) {
-        byte[] vr = CStrings.required(verifyResult, "verifyResult");
-        return Image.from(callFields((c, s) -> Lib.wxface_v1_get_image(c, vr, s.out, s.error)));
+        Arguments a = Arguments.take().required(verifyResult, "verifyResult");
+        return Image.from(WxFaceResponse.copy(
+                callPointer(a, (c, s, x) -> Lib.wxface_v1_get_image(c, x.get(0), s.out, s.error))));
     }
 
     /**
@@ -168,12 +170,13 @@ public final class WxFaceClient implements AutoCloseable {
      * OUT_SEQ_NO_USED if WeChat saw it before.
      */
     public VerifyIdResult v2GetVerifyId(String outSeqNo, String openid, String name, String idCardNumber) {
-        byte[] seq = CStrings.required(outSeqNo, "outSeqNo");
-        byte[] oid = CStrings.required(openid, "openid");
-        byte[] n = CStrings.required(name, "name");
-        byte[] id = CStrings.required(idCardNumber, "idCardNumber");
-        return new VerifyIdResult(call(
-                (c, s) -> Lib.wxface_v2_get_verify_id(c, seq, oid, n, id, s.out, s.error)));
+        Arguments a = Arguments.take()
+                .required(outSeqNo, "outSeqNo")
+                .required(openid, "openid")
+                .required(name, "name")
+                .required(idCardNumber, "idCardNumber");
+        return new VerifyIdResult(call(a, (c, s, x) ->
+                Lib.wxface_v2_get_verify_id(c, x.get(0), x.get(1), x.get(2), x.get(3), s.out, s.error)));
     }
 
     /**
@@ -184,11 +187,13 @@ public final class WxFaceClient implements AutoCloseable {
      * OUT_SEQ_NO_MISMATCH, VERIFY_ID_EXPIRED or another WeChat refusal.
      */
     public QueryResult v2Query(String verifyId, String outSeqNo, String openid, String certHash) {
-        byte[] vid = CStrings.required(verifyId, "verifyId");
-        byte[] seq = CStrings.required(outSeqNo, "outSeqNo");
-        byte[] oid = CStrings.required(openid, "openid");
-        byte[] hash = CStrings.required(certHash, "certHash");
-        return new QueryResult(call((c, s) -> Lib.wxface_v2_query(c, vid, seq, oid, hash, s.out, s.error)));
+        Arguments a = Arguments.take()
+                .required(verifyId, "verifyId")
+                .required(outSeqNo, "outSeqNo")
+                .required(openid, "openid")
+                .required(certHash, "certHash");
+        return new QueryResult(call(a, (c, s, x) ->
+                Lib.wxface_v2_query(c, x.get(0), x.get(1), x.get(2), x.get(3), s.out, s.error)));
     }
 
     /**
@@ -203,17 +208,19 @@ public final class WxFaceClient implements AutoCloseable {
      * @param timeout at least 1 ms; longer than about 24 days is cut to that
      */
     public QueryResult v2Wait(String verifyId, String outSeqNo, String openid, String certHash, Duration timeout) {
-        byte[] vid = CStrings.required(verifyId, "verifyId");
-        byte[] seq = CStrings.required(outSeqNo, "outSeqNo");
-        byte[] oid = CStrings.required(openid, "openid");
-        byte[] hash = CStrings.required(certHash, "certHash");
+        Arguments a = Arguments.take()
+                .required(verifyId, "verifyId")
+                .required(outSeqNo, "outSeqNo")
+                .required(openid, "openid")
+                .required(certHash, "certHash");
         if (timeout == null) {
+            a.release();
             throw new WxFaceException(WxFaceException.Code.INVALID_ARGUMENT, "timeout: is null");
         }
         long ms = timeout.isNegative() ? 0 : Math.min(Integer.MAX_VALUE, timeout.toMillis());
         int timeoutMs = (int) ms;
-        return new QueryResult(call(
-                (c, s) -> Lib.wxface_v2_wait(c, vid, seq, oid, hash, timeoutMs, null, s.out, s.error)));
+        return new QueryResult(call(a, (c, s, x) ->
+                Lib.wxface_v2_wait(c, x.get(0), x.get(1), x.get(2), x.get(3), timeoutMs, null, s.out, s.error)));
     }
 
     /**
@@ -223,8 +230,8 @@ public final class WxFaceClient implements AutoCloseable {
      * @return the echostr to answer the request with, as is
      */
     public String pushCheckUrl(String query) {
-        byte[] q = CStrings.required(query, "query");
-        Map<String, String> r = call((c, s) -> Lib.wxface_push_url_echo(c, q, s.out, s.error));
+        Arguments a = Arguments.take().required(query, "query");
+        Map<String, String> r = call(a, (c, s, x) -> Lib.wxface_push_url_echo(c, x.get(0), s.out, s.error));
         return r.get("echostr");
     }
 
@@ -237,16 +244,17 @@ public final class WxFaceClient implements AutoCloseable {
      * @param body the raw body, at most 64 KiB
      */
     public PushEvent pushOpen(String query, byte[] body) {
-        byte[] q = CStrings.required(query, "query");
-        byte[] b = CStrings.bytes(body, "body");
-        SizeT len = new SizeT(body.length);
-        return new PushEvent(call((c, s) -> Lib.wxface_push_open(c, q, b, len, s.out, s.error)));
+        return pushOpen(Arguments.take().required(query, "query").bytes(body, "body"));
     }
 
     /** {@link #pushOpen(String, byte[])} with the body as text (sent as UTF-8). */
     public PushEvent pushOpen(String query, String body) {
-        byte[] b = CStrings.required(body, "body");
-        return pushOpen(query, Arrays.copyOf(b, b.length - 1));
+        return pushOpen(Arguments.take().required(query, "query").required(body, "body"));
+    }
+
+    private PushEvent pushOpen(Arguments a) {
+        return new PushEvent(call(a, (c, s, x) ->
+                Lib.wxface_push_open(c, x.get(0), x.get(1), new SizeT(x.length(1)), s.out, s.error)));
     }
 
     /**
@@ -257,19 +265,25 @@ public final class WxFaceClient implements AutoCloseable {
      * @param mode "plain", "compatible" or "safe"
      */
     public SealedPush pushSeal(String format, String mode, byte[] message, long timestamp, String nonce) {
-        byte[] f = CStrings.required(format, "format");
-        byte[] m = CStrings.required(mode, "mode");
-        byte[] msg = CStrings.bytes(message, "message");
-        byte[] n = CStrings.required(nonce, "nonce");
-        SizeT len = new SizeT(message.length);
-        return new SealedPush(call(
-                (c, s) -> Lib.wxface_push_seal(c, f, m, msg, len, timestamp, n, s.out, s.error)));
+        return pushSeal(Arguments.take()
+                .required(format, "format")
+                .required(mode, "mode")
+                .bytes(message, "message")
+                .required(nonce, "nonce"), timestamp);
     }
 
     /** {@link #pushSeal(String, String, byte[], long, String)} with the message as text (UTF-8). */
     public SealedPush pushSeal(String format, String mode, String message, long timestamp, String nonce) {
-        byte[] msg = CStrings.required(message, "message");
-        return pushSeal(format, mode, Arrays.copyOf(msg, msg.length - 1), timestamp, nonce);
+        return pushSeal(Arguments.take()
+                .required(format, "format")
+                .required(mode, "mode")
+                .required(message, "message")
+                .required(nonce, "nonce"), timestamp);
+    }
+
+    private SealedPush pushSeal(Arguments a, long timestamp) {
+        return new SealedPush(call(a, (c, s, x) -> Lib.wxface_push_seal(
+                c, x.get(0), x.get(1), x.get(2), new SizeT(x.length(2)), timestamp, x.get(3), s.out, s.error)));
     }
 
     /**
@@ -292,7 +306,7 @@ public final class WxFaceClient implements AutoCloseable {
             throw new WxFaceException(WxFaceException.Code.INVALID_ARGUMENT,
                     "timeout: must be between 1 ms and 2^32-1 ms");
         }
-        Pointer child = callPointer((c, s) -> Lib.wxface_client_with_timeout(c, (int) ms, s.out, s.error));
+        Pointer child = callPointer(null, (c, s, x) -> Lib.wxface_client_with_timeout(c, (int) ms, s.out, s.error));
         return new WxFaceClient(child, handle.callbacks);
     }
 
@@ -314,38 +328,42 @@ public final class WxFaceClient implements AutoCloseable {
      * {@code withTimeout} handles). Never blocks on the network.
      */
     public ClientStats stats() {
-        return new ClientStats(call((c, s) -> Lib.wxface_client_stats(c, s.out, s.error)));
+        return new ClientStats(call(null, (c, s, x) -> Lib.wxface_client_stats(c, s.out, s.error)));
     }
 
     @FunctionalInterface
     private interface NativeCall {
-        int run(Pointer client, Scratch scratch);
+        int run(Pointer client, Scratch scratch, Arguments args);
     }
 
     /** Runs a call that fills a response, and copies the response into Java. */
-    private Map<String, String> call(NativeCall f) {
-        return WxFaceResponse.take(callPointer(f));
+    private Map<String, String> call(Arguments args, NativeCall f) {
+        return WxFaceResponse.take(callPointer(args, f));
     }
 
-    /** Runs a call that fills a response, and copies it whole, binary fields included. */
-    private WxFaceResponse.Fields callFields(NativeCall f) {
-        return WxFaceResponse.copy(callPointer(f));
-    }
-
-    /** Runs a call that fills an out-pointer, under the read lock. */
-    private Pointer callPointer(NativeCall f) {
+    /**
+     * Runs a call that fills an out-pointer, under the read lock; args
+     * (null for a call without any) are released whatever happens.
+     */
+    private Pointer callPointer(Arguments args, NativeCall f) {
         Handle h = handle;
-        h.lock.readLock().lock();
         try {
-            if (h.closed) {
-                throw new IllegalStateException("WxFaceClient is closed");
+            h.lock.readLock().lock();
+            try {
+                if (h.closed) {
+                    throw new IllegalStateException("WxFaceClient is closed");
+                }
+                Scratch s = Scratch.get();
+                s.clearOut();
+                s.check(f.run(h.pointer, s, args));
+                return s.takeOut();
+            } finally {
+                h.lock.readLock().unlock();
             }
-            Scratch s = Scratch.get();
-            s.clearOut();
-            s.check(f.run(h.pointer, s));
-            return s.takeOut();
         } finally {
-            h.lock.readLock().unlock();
+            if (args != null) {
+                args.release();
+            }
         }
     }
 

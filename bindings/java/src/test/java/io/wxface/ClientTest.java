@@ -271,6 +271,28 @@ class ClientTest {
         }
     }
 
+    /**
+     * The provider runs inside the first call, on its thread, and makes a
+     * call of its own there: the outer call's arguments (in the thread's
+     * native memory) must reach the library unchanged.
+     */
+    @Test
+    void aCallMadeFromTheTokenProviderLeavesTheOuterCallsArgumentsAlone() {
+        try (WxFaceClient other = sandbox.client()) {
+            TokenProvider provider = stale -> {
+                WxFaceException e = assertThrows(WxFaceException.class,
+                        () -> other.v1GetInfo("nested-call-argument-longer-than-the-outer-ones"));
+                assertEquals(WxFaceException.Code.VERIFY_RESULT_INVALID, e.getCode(), e.getMessage());
+                JSONObject t = stableToken(false);
+                return new TokenProvider.Token(t.getString("access_token"), t.getLong("expires_in"));
+            };
+            try (WxFaceClient c = WxFaceClient.builder().apiBase(sandbox.base).proxy("none")
+                    .tokenProvider(provider).build()) {
+                assertEquals(0, honestV1(c).getIdentifyRet());
+            }
+        }
+    }
+
     @Test
     void failingTokenProvidersFailTheCallWithAccessToken() {
         TokenProvider[] providers = {
