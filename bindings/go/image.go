@@ -45,5 +45,5 @@ func readImage(k *call) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Image{Data: data, ContentType: k.fields()["content_type"]}, nil
+	return &Image{Data: data, ContentType: k.fields(nil)["content_type"]}, nil
 }

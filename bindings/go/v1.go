@@ -44,17 +44,26 @@ type Expected struct {
 	OpenID    string
 }
 
-func readInfo(f map[string]string) Info {
-	return Info{
-		IdentifyRet:     int(integer(f, "identify_ret")),
-		IdentifyTime:    unixTime(f, "identify_time"),
-		ValidateData:    f["validate_data"],
-		OpenID:          f["openid"],
-		UserIDKey:       f["user_id_key"],
-		FinishTime:      unixTime(f, "finish_time"),
-		IDCardNumberMD5: f["id_card_number_md5"],
-		NameUTF8MD5:     f["name_utf8_md5"],
-		Fields:          f,
+// set fills the typed field WeChat calls name, if there is one; the
+// others are in Fields only. Absent numbers and times stay zero.
+func (x *Info) set(name, value string) {
+	switch name {
+	case "identify_ret":
+		x.IdentifyRet = int(parseInteger(value))
+	case "identify_time":
+		x.IdentifyTime = time.Unix(parseInteger(value), 0)
+	case "validate_data":
+		x.ValidateData = value
+	case "openid":
+		x.OpenID = value
+	case "user_id_key":
+		x.UserIDKey = value
+	case "finish_time":
+		x.FinishTime = time.Unix(parseInteger(value), 0)
+	case "id_card_number_md5":
+		x.IDCardNumberMD5 = value
+	case "name_utf8_md5":
+		x.NameUTF8MD5 = value
 	}
 }
 
@@ -102,10 +111,9 @@ func (c *Client) V1GetInfoContext(ctx context.Context, verifyResult string) (*In
 	}); err != nil {
 		return nil, err
 	}
-	return readResponse(k, func(f map[string]string) *Info {
-		info := readInfo(f)
-		return &info
-	}), nil
+	info := &Info{}
+	info.Fields = readFields(k, info.set)
+	return info, nil
 }
 
 // V1Verify is the 1.0 verdict: nil error only if WeChat answered errcode 0
@@ -136,7 +144,7 @@ func (c *Client) V1VerifyContext(ctx context.Context, verifyResult string, expec
 	}); err != nil {
 		return nil, err
 	}
-	return readResponse(k, func(f map[string]string) *VerifyResult {
-		return &VerifyResult{Info: readInfo(f)}
-	}), nil
+	r := &VerifyResult{}
+	r.Fields = readFields(k, r.set)
+	return r, nil
 }
