@@ -48,6 +48,8 @@ final class Scratch {
     final Pointer data = words.share(Native.POINTER_SIZE);
     final Pointer len = words.share(2L * Native.POINTER_SIZE);
     private final ByteBuffer view = words.getByteBuffer(0, words.size()).order(ByteOrder.nativeOrder());
+    private final Pointer response = new Pointer(0);
+    private final Pointer dataPointer = new Pointer(0);
     private byte[] block = new byte[FIRST_BLOCK];
     private final byte[][] nameBytes = new byte[NAME_SLOTS][];
     private final String[] names = new String[NAME_SLOTS];
@@ -99,17 +101,37 @@ final class Scratch {
         return word(2, Native.SIZE_T_SIZE);
     }
 
-    /** The pointer the last call stored in {@link #out}, cleared. */
+    /** The pointer the last call stored in {@link #out}, cleared: a Pointer of its own, for one kept (a client). */
     Pointer takeOut() {
         long p = word(0, Native.POINTER_SIZE);
         clearWord(0);
         return p == 0 ? null : new Pointer(p);
     }
 
-    /** The pointer the last call stored in {@link #data}, or null. */
+    /**
+     * The pointer the last call stored in {@link #out}, cleared, as this
+     * thread's one response Pointer: for a response read and freed before
+     * the thread's next call (no callback runs in between), so no Pointer
+     * is made per call.
+     */
+    Pointer takeResponse() {
+        long p = word(0, Native.POINTER_SIZE);
+        clearWord(0);
+        if (p == 0) {
+            return null;
+        }
+        Pointer.nativeValue(response, p);
+        return response;
+    }
+
+    /** The pointer the last call stored in {@link #data}, or null; this thread's one Pointer for it, read at once. */
     Pointer takeData() {
         long p = word(1, Native.POINTER_SIZE);
-        return p == 0 ? null : new Pointer(p);
+        if (p == 0) {
+            return null;
+        }
+        Pointer.nativeValue(dataPointer, p);
+        return dataPointer;
     }
 
     /**

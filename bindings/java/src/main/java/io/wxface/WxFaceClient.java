@@ -160,7 +160,7 @@ public final class WxFaceClient implements AutoCloseable {
     public Image v1GetImage(String verifyResult) {
         Arguments a = Arguments.take().required(verifyResult, "verifyResult");
         return Image.from(WxFaceResponse.copy(
-                callPointer(a, (c, s, x) -> Lib.wxface_v1_get_image(c, x.get(0), s.out, s.error))));
+                callPointer(a, (c, s, x) -> Lib.wxface_v1_get_image(c, x.get(0), s.out, s.error), true)));
     }
 
     /**
@@ -306,7 +306,8 @@ public final class WxFaceClient implements AutoCloseable {
             throw new WxFaceException(WxFaceException.Code.INVALID_ARGUMENT,
                     "timeout: must be between 1 ms and 2^32-1 ms");
         }
-        Pointer child = callPointer(null, (c, s, x) -> Lib.wxface_client_with_timeout(c, (int) ms, s.out, s.error));
+        Pointer child = callPointer(
+                null, (c, s, x) -> Lib.wxface_client_with_timeout(c, (int) ms, s.out, s.error), false);
         return new WxFaceClient(child, handle.callbacks);
     }
 
@@ -338,14 +339,16 @@ public final class WxFaceClient implements AutoCloseable {
 
     /** Runs a call that fills a response, and copies the response into Java. */
     private Map<String, String> call(Arguments args, NativeCall f) {
-        return WxFaceResponse.take(callPointer(args, f));
+        return WxFaceResponse.take(callPointer(args, f, true));
     }
 
     /**
      * Runs a call that fills an out-pointer, under the read lock; args
-     * (null for a call without any) are released whatever happens.
+     * (null for a call without any) are released whatever happens. A
+     * response (freed before this thread's next call) comes in the
+     * thread's one response Pointer, anything else in a Pointer of its own.
      */
-    private Pointer callPointer(Arguments args, NativeCall f) {
+    private Pointer callPointer(Arguments args, NativeCall f, boolean response) {
         Handle h = handle;
         try {
             h.lock.readLock().lock();
@@ -356,7 +359,7 @@ public final class WxFaceClient implements AutoCloseable {
                 Scratch s = Scratch.get();
                 s.clearOut();
                 s.check(f.run(h.pointer, s, args));
-                return s.takeOut();
+                return response ? s.takeResponse() : s.takeOut();
             } finally {
                 h.lock.readLock().unlock();
             }
