@@ -73,19 +73,32 @@ func (c *Client) PushOpen(query string, body []byte) (*PushEvent, error) {
 	}); err != nil {
 		return nil, err
 	}
-	return readResponse(k, func(f map[string]string) *PushEvent {
-		return &PushEvent{
-			ToUserName:   f["ToUserName"],
-			FromUserName: f["FromUserName"],
-			CreateTime:   unixTime(f, "CreateTime"),
-			MsgType:      f["MsgType"],
-			Event:        f["Event"],
-			OpenID:       f["openid"],
-			OutSeqNo:     f["out_seq_no"],
-			VerifyResult: f["verify_result"],
-			Fields:       f,
-		}
-	}), nil
+	event := &PushEvent{}
+	event.Fields = readFields(k, event.set)
+	return event, nil
+}
+
+// set fills the typed field WeChat calls name, if there is one; the
+// others are in Fields only. An absent CreateTime stays zero.
+func (e *PushEvent) set(name, value string) {
+	switch name {
+	case "ToUserName":
+		e.ToUserName = value
+	case "FromUserName":
+		e.FromUserName = value
+	case "CreateTime":
+		e.CreateTime = time.Unix(parseInteger(value), 0)
+	case "MsgType":
+		e.MsgType = value
+	case "Event":
+		e.Event = value
+	case "openid":
+		e.OpenID = value
+	case "out_seq_no":
+		e.OutSeqNo = value
+	case "verify_result":
+		e.VerifyResult = value
+	}
 }
 
 // PushSeal builds a push as WeChat would send it, with this client's

@@ -109,14 +109,6 @@ func seconds(f map[string]string, name string) time.Duration {
 	return time.Duration(integer(f, name)) * time.Second
 }
 
-func unixTime(f map[string]string, name string) time.Time {
-	v, ok := f[name]
-	if !ok {
-		return time.Time{}
-	}
-	return time.Unix(parseInteger(v), 0)
-}
-
 // readResponse makes the answer of k's call with read.
 func readResponse[T any](k *call, read func(map[string]string) T) T {
 	return read(readFields(k, nil))
