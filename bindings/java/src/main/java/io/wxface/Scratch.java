@@ -6,6 +6,7 @@ import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Per-thread native memory for the {@code wxface_error}, one out-pointer
@@ -51,6 +52,8 @@ final class Scratch {
     private final Pointer response = new Pointer(0);
     private final Pointer dataPointer = new Pointer(0);
     private byte[] block = new byte[FIRST_BLOCK];
+    /** Names, then values, of the answer being split. */
+    private String[][] fields = new String[2][FieldMap.MAX];
     private final byte[][] nameBytes = new byte[NAME_SLOTS][];
     private final String[] names = new String[NAME_SLOTS];
 
@@ -150,9 +153,21 @@ final class Scratch {
         return block;
     }
 
+    /** Where an answer's names ([0]) and values ([1]) are split into; clear the values after. */
+    String[][] fields() {
+        return fields;
+    }
+
+    /** {@link #fields()} twice as long, what they held kept (a large answer: the counters). */
+    String[][] moreFields() {
+        int n = fields[0].length * 2;
+        fields = new String[][] {Arrays.copyOf(fields[0], n), Arrays.copyOf(fields[1], n)};
+        return fields;
+    }
+
     /** The block held an answer (openids, verify results): the thread keeps none of it. */
     void wipe(byte[] used, int n) {
-        java.util.Arrays.fill(used, 0, n, (byte) 0);
+        Arrays.fill(used, 0, n, (byte) 0);
     }
 
     /**
@@ -187,7 +202,7 @@ final class Scratch {
         // Every place taken by other names (a thread that read many): the
         // first one is given up.
         String name = new String(b, start, end - start, StandardCharsets.UTF_8);
-        nameBytes[free] = java.util.Arrays.copyOfRange(b, start, end);
+        nameBytes[free] = Arrays.copyOfRange(b, start, end);
         names[free] = name;
         return name;
     }

@@ -3,6 +3,7 @@ package io.wxface;
 import com.sun.jna.Pointer;
 import io.wxface.internal.SizeT;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -116,28 +117,31 @@ public class WxFaceResponse {
         int size = (int) n;
         byte[] block = s.block(size);
         s.takeData().read(0, block, 0, size);
+        String[][] split = s.fields();
+        int pairs = 0;
         try {
-            int pairs = 0;
-            for (int i = 0; i < size; i++) {
-                if (block[i] == 0) {
-                    pairs++;
-                }
-            }
-            pairs /= 2;
-            String[] names = new String[pairs];
-            String[] values = new String[pairs];
-            int field = 0;
-            for (int start = 0, i = 0; i < size && field < pairs; i++) {
+            // One pass: each name and value goes into the thread's arrays,
+            // then into arrays of the answer's own size. A name without its
+            // value (the block ends after it) is dropped.
+            String name = null;
+            for (int start = 0, i = 0; i < size; i++) {
                 if (block[i] != 0) {
                     continue;
                 }
-                if (names[field] == null) {
-                    names[field] = s.name(block, start, i);
+                if (name == null) {
+                    name = s.name(block, start, i);
                 } else {
-                    values[field++] = new String(block, start, i - start, StandardCharsets.UTF_8);
+                    if (pairs == split[0].length) {
+                        split = s.moreFields();
+                    }
+                    split[0][pairs] = name;
+                    split[1][pairs++] = new String(block, start, i - start, StandardCharsets.UTF_8);
+                    name = null;
                 }
                 start = i + 1;
             }
+            String[] names = Arrays.copyOf(split[0], pairs);
+            String[] values = Arrays.copyOf(split[1], pairs);
             if (pairs <= FieldMap.MAX) {
                 return new FieldMap(names, values, pairs);
             }
@@ -147,6 +151,8 @@ public class WxFaceResponse {
             }
             return Collections.unmodifiableMap(text);
         } finally {
+            // The values (openids, verify results) stay only in the answer.
+            Arrays.fill(split[1], 0, pairs, null);
             s.wipe(block, size);
         }
     }

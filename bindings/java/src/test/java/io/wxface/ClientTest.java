@@ -450,6 +450,19 @@ class ClientTest {
      * carrying a long verify_result) arrives whole, twice, whether the
      * buffer grew to it or it is too large to keep.
      */
+    /** The thread's arrays an answer is split into keep none of its values (openids, verify results). */
+    @Test
+    void theThreadKeepsNoValueOfAnAnswer() {
+        try (WxFaceClient c = sandbox.client()) {
+            assertEquals(0, honestV1(c).getIdentifyRet());
+            c.stats(); // more fields than the thread's arrays first hold
+            assertEquals(0, honestV1(c).getIdentifyRet());
+            for (String value : Scratch.get().fields()[1]) {
+                assertNull(value);
+            }
+        }
+    }
+
     @Test
     void answersLargerThanTheThreadsBufferArriveWhole() {
         long now = System.currentTimeMillis() / 1000;
