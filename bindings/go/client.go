@@ -174,8 +174,15 @@ func (c *Client) do(ctx context.Context, k *call, fn func(*C.wxface_client, *cal
 		return nil
 	}
 	var e *Error
-	if errors.As(err, &e) && e.Code == CodeTimeout && ctx.Err() != nil {
-		e.cause = ctx.Err()
+	if errors.As(err, &e) && e.Code == CodeTimeout {
+		if cause := ctx.Err(); cause != nil {
+			e.cause = cause
+		} else if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= time.Millisecond {
+			// The library may give up to 1 ms before the time it was
+			// given (CHANGELOG: socket timeouts kept across calls), so
+			// the deadline bounded this call though it has not passed.
+			e.cause = context.DeadlineExceeded
+		}
 	}
 	return err
 }
