@@ -1,20 +1,23 @@
 """Crossing the boundary: Python values to C arguments, codes to exceptions,
-responses to dicts of text and bytes (copied out and freed at once)."""
+responses to bytes and dicts of text and bytes (copied out and freed at once)."""
 
 import sys
 import threading
-from ctypes import POINTER, addressof, byref, c_char, c_int64, c_size_t, c_uint8, c_void_p, sizeof, string_at
+from ctypes import POINTER, addressof, byref, c_char, c_size_t, c_uint8, c_void_p, sizeof, string_at
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type, Union
 
 from . import _native
 from .errors import BY_CODE, ArgumentTypeError, InvalidArgument, InvalidEncoding, WxFaceError
+from .models import fields_of
 
 Text = Union[str, bytes]
 Fields = Dict[str, str]
-Ints = Dict[str, int]
 Blobs = Dict[str, bytes]
 #: A wxface_response as ctypes holds it, or its address.
 Response = Union[c_void_p, int, None]
+#: `SCRATCH.hot`: the thread's words (a view), out-pointer address, error
+#: struct and its address, texts pointer and size addresses.
+Hot = Tuple[Any, int, _native.ErrorStruct, int, int, int]
 
 
 def refuse(cls: Type[WxFaceError], message: str) -> WxFaceError:
@@ -53,16 +56,19 @@ def text(value: Any, name: str) -> bytes:
     return data
 
 
-def texts(values: Tuple[Any, ...], names: Tuple[str, ...]) -> Tuple[bytes, ...]:
-    """Required string arguments, each as `text(value, name)` gives it; the
-    usual case (every one a str without NUL) in three C-level steps."""
+def texts(values: Tuple[Any, ...], names: Tuple[str, ...]) -> List[Optional[bytes]]:
+    """Required string arguments, each as `text(value, name)` gives it. The
+    usual case, every one a str, in three C-level steps: joined with NUL,
+    encoded once and split at NUL; one piece more than values means one
+    held a NUL. `text` names the argument that was wrong."""
     try:
-        if "\0" not in "".join(values):
-            return tuple(map(str.encode, values))
+        pieces: List[Any] = "\0".join(values).encode().split(b"\0")
+        if len(pieces) == len(values):
+            return pieces
     except (TypeError, UnicodeEncodeError):
-        # Not all str, or a lone surrogate: `text` names the argument.
+        # Not all str, or a lone surrogate.
         pass
-    return tuple(map(text, values, names))
+    return list(map(text, values, names))
 
 
 def optional_text(value: Any, name: str) -> Optional[bytes]:
@@ -113,10 +119,9 @@ def check(code: int, err: _native.ErrorStruct) -> None:
 
 
 class Answer(NamedTuple):
-    """A response copied out: text fields, the named integers, binary fields."""
+    """A response copied out: text fields and binary fields."""
 
     fields: Fields
-    ints: Ints
     blobs: Blobs
 
 
@@ -130,15 +135,14 @@ def read_bytes(response: c_void_p, name: bytes) -> bytes:
     return string_at(data, size.value) if size.value else b""
 
 
-def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = ()) -> Answer:
+def read(response: c_void_p, binary: Sequence[str] = ()) -> Answer:
     """Every field: as text where the library has text for it, else as bytes
-    (the photo of getimage); plus the named ones as integers where they are.
-    The `binary` names must be present: their absence raises NotFound.
+    (the photo of getimage). The `binary` names must be present: their
+    absence raises NotFound.
 
     One C call for all the text fields (wxface_response_texts: name NUL
     value NUL ...), split here; fields without a text form are read by
-    index, and the named integers parsed from the text already copied (the
-    library writes integers as decimal text)."""
+    index."""
     lib = _native.quick()
     fields = _fields(response)
     blobs: Blobs = {}
@@ -154,55 +158,30 @@ def read(response: c_void_p, ints: Sequence[str] = (), binary: Sequence[str] = (
     for name in binary:
         if name not in blobs:
             blobs[name] = read_bytes(response, name.encode())
-    numbers: Ints = {}
-    for name in ints:
-        if name in fields or name in blobs:
-            _number(response, fields, name, numbers)
-    return Answer(fields, numbers, blobs)
-
-
-def _number(response: Response, fields: Fields, name: str, numbers: Ints) -> None:
-    """Field `name` (present) into numbers[name] when it is an integer."""
-    value = _integer(response, name, fields.get(name))
-    if value is not None:
-        numbers[name] = value
-
-
-def _integer(response: Response, name: str, text_form: Optional[str]) -> Optional[int]:
-    """Field `name` as an integer, or None when it is none: parsed here when
-    its text form is plain decimal, else as the library reads it."""
-    # WeChat's integers are plain digits: fewer than 19 always fit an int64.
-    if text_form is not None and len(text_form) < 19 and text_form.isdigit() and text_form.isascii():
-        return int(text_form)
-    # A sign, spaces, 19 digits or more: as the library reads it.
-    value64 = c_int64()
-    if _native.quick().wxface_response_int(response, name.encode(), byref(value64), None) == 0:
-        return value64.value
-    return None
+    return Answer(fields, blobs)
 
 
 def _fields(response: Response) -> Fields:
     """Every field with a text form, as a dict."""
-    pairs = iter(_texts(response))
-    return dict(zip(pairs, pairs))
+    return fields_of(texts_of(response, SCRATCH.hot))
 
 
-def _texts(response: Response) -> List[str]:
-    """Every field with a text form as [name, value, name, value, ...]: one
-    C call (wxface_response_texts: name NUL value NUL ...), decoded in place
-    and split here."""
+def texts_of(response: Response, hot: Hot) -> bytes:
+    """Every field of `response` with a text form in one block, name NUL
+    value NUL ..., the last NUL included (b"" for none): one C call
+    (wxface_response_texts), copied out of the response. `hot` is the
+    calling thread's `SCRATCH.hot`."""
     # words: [0] the response, [1] its texts, [2] their size with the last NUL
-    words, _, err, err_at, texts_at, size_at = _SCRATCH.hot
+    words, _, err, err_at, texts_at, size_at = hot
     code = _native.response_texts(response, texts_at, size_at, err_at)
     if code:
         raise error(code, err)
-    at, size = words[1], words[2]
-    if not size:
-        return []
-    end = at + size - 1
+    at = words[1]
+    end = at + words[2]
     if end <= _SPAN:
-        return str(_MEMORY[at:end], "utf-8", "replace").split("\0")
-    return string_at(at, size - 1).decode("utf-8", "replace").split("\0")
+        # The size is 0 for a response without text fields: nothing is read.
+        return _MEMORY[at:end].tobytes()
+    return string_at(at, end - at)
 
 
 class _Scratch(threading.local):
@@ -237,63 +216,27 @@ class _Scratch(threading.local):
         )
 
 
-_SCRATCH = _Scratch()
+#: Each thread's scratch; the hot path reads `SCRATCH.hot` once a call.
+SCRATCH = _Scratch()
 
 # The process's memory as one buffer, from address 0: a slice of it is the
-# library's texts block, decoded in place, where string_at would be one more
-# ctypes call and a copy. Only read between wxface_response_texts and
+# library's texts block, copied out with tobytes(), where string_at would be
+# one more ctypes call. Only read between wxface_response_texts and
 # wxface_response_free, at the address and size the library gave.
 _SPAN = sys.maxsize
 _MEMORY = memoryview((c_char * _SPAN).from_address(0)).cast("B")
 
 
-def call_for_values(
-    fn: Callable[..., int],
-    handle: int,
-    args: Tuple[Any, ...],
-    wanted: Tuple[str, ...],
-    ints: Tuple[int, ...] = (),
-) -> Tuple[List[str], List[str], List[Any]]:
-    """The hot path of every call that returns an answer: `fn(handle, *args,
-    &out, &err)`, then the answer's text fields (one wxface_response_texts
-    call) as their names and their values, and the values of the `wanted`
-    names (None where absent), those at the `ints` positions as integers;
-    the response is freed on every path. Fields without a text form are
-    left out (only getimage has one: it uses call_for_response)."""
-    words, out_at, err, err_at, _, _ = _SCRATCH.hot
-    words[0] = 0
-    code = fn(handle, *args, out_at, err_at)
-    if code:
-        raise error(code, err)
-    response = words[0]
-    try:
-        pairs = _texts(response)
-        names, values = pairs[::2], pairs[1::2]
-        try:
-            # The usual case, every wanted field present, in C-level steps.
-            picked: List[Any] = list(map(values.__getitem__, map(names.index, wanted)))
-        except ValueError:
-            picked = [values[names.index(name)] if name in names else None for name in wanted]
-        for i in ints:
-            if picked[i] is not None:
-                picked[i] = _integer(response, wanted[i], picked[i])
-        return names, values, picked
-    finally:
-        _native.response_free(response)
-
-
-def call_for_response(
-    fn: Callable[..., int], *args: Any, ints: Sequence[str] = (), binary: Sequence[str] = ()
-) -> Answer:
+def call_for_response(fn: Callable[..., int], *args: Any, binary: Sequence[str] = ()) -> Answer:
     """Calls `fn(*args, &out, &err)`, reads `out` fully, frees it on every path."""
-    scratch = _SCRATCH
+    scratch = SCRATCH
     out = scratch.out
     out.value = None
     try:
         code = fn(*args, scratch.out_ref, scratch.err_ref)
         if code != 0:
             raise error(code, scratch.err)
-        return read(out, ints, binary)
+        return read(out, binary)
     finally:
         if out.value:
             _native.quick().wxface_response_free(out)

@@ -8,16 +8,17 @@ import secrets
 import threading
 import time
 from ctypes import byref, c_uint32, c_void_p
-from typing import Any, Callable, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, List, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from . import _ffi, _native, errors
-from ._ffi import Text
+from ._ffi import SCRATCH, Text
 from .audit import AuditSink, ClientStats, audit_callback
 from .callbacks import LogSink, ReplayStore, TokenProvider, log_callback, replay_callback, token_callback
 from .errors import ArgumentTypeError, ClientClosedError, InvalidArgument
-from .models import Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId, answer
+from .models import ANSWER, Image, PushEvent, SealedPush, UserIdKey, V1Result, V2Result, VerifyId, _Echo
 
 PathLike = Union[str, "os.PathLike[str]"]
+T = TypeVar("T")
 
 # The keys that tell the library which encoding its text arguments are in.
 # Python always hands it UTF-8, so only that value makes sense here; GBK is
@@ -229,28 +230,42 @@ class Client:
         with self._lock:
             self._lock.notify_all()
 
-    def _call(
-        self,
-        fn: Callable[..., int],
-        args: Tuple[Any, ...],
-        wanted: Tuple[str, ...],
-        ints: Tuple[int, ...] = (),
-    ) -> Tuple[List[str], List[str], List[Any]]:
-        """`fn(handle, *args, &out, &err)` with the handle held open: the
-        answer's text fields as names and values, and the `wanted` ones
-        (see `_ffi.call_for_values`)."""
-        # _enter and _leave, written out: this runs on every call.
+    def _call(self, fn: Callable[..., int], args: Sequence[Any], cls: Type[T]) -> T:
+        """`fn(handle, *args, &out, &err)` with the handle held open, its
+        answer as a `cls` result holding the answer's text fields as the
+        library's block (`_ffi.texts_of`), the response freed on every path.
+        Fields without a text form are left out (only getimage has one: it
+        uses call_for_response). This runs on every call: `_enter` and
+        `_leave` are written out, and the result is made without __init__
+        (which stores each field through object.__setattr__): its __dict__
+        holds only the block until an attribute is read (models._Answer).
+        The dataclasses have no __post_init__ and no defaults that compute
+        anything, so once its attributes are made it equals what __init__
+        makes (tests/test_client.py compares them); it stays frozen."""
         calls = self._calls
         calls.append(None)
         try:
             handle = self._handle
             if self._closed or not handle:
                 raise ClientClosedError("this wxface Client is closed")
-            return _ffi.call_for_values(fn, handle, args, wanted, ints)
+            hot = SCRATCH.hot
+            # words[0]: the out-pointer, written by the library on success.
+            words, out_at, err, err_at, _, _ = hot
+            code = fn(handle, *args, out_at, err_at)
+            if code:
+                raise _ffi.error(code, err)
+            response = words[0]
+            try:
+                answer = _ffi.texts_of(response, hot)
+            finally:
+                _native.response_free(response)
         finally:
             calls.pop()
             if self._closed:
                 self._wake_close()
+        result = _new(cls)
+        result.__dict__[ANSWER] = answer
+        return result
 
     # -- handles ------------------------------------------------------------
 
@@ -275,7 +290,7 @@ class Client:
         endpoint, retries, token fetches, replay rejections, latency
         percentiles, and `prometheus` text for a scrape endpoint."""
         with self._use() as h:
-            fields, _, _ = _ffi.call_for_response(_native.lib().wxface_client_stats, h)
+            fields, _ = _ffi.call_for_response(_native.lib().wxface_client_stats, h)
         return ClientStats.from_fields(fields)
 
     # -- 1.0 ----------------------------------------------------------------
@@ -290,15 +305,12 @@ class Client:
             _ffi.text(id_card_number, "id_card_number"),
             _ffi.optional_text(out_seq_no, "out_seq_no"),
         )
-        names, texts, (key, expires_in) = self._call(
-            _native.loaded.wxface_v1_get_user_id_key, args, _USER_ID_KEY, _SECOND
-        )
-        return answer(UserIdKey, {"user_id_key": key or "", "expires_in": expires_in}, names, texts)
+        return self._call(_native.loaded.wxface_v1_get_user_id_key, args, UserIdKey)
 
     def v1_get_info(self, verify_result: Text) -> V1Result:
         """WeChat's record of a verification, NOT judged: use `v1_verify`."""
         vr = _ffi.text(verify_result, "verify_result")
-        return _v1_result(*self._call(_native.loaded.wxface_v1_get_info, (vr,), _V1_RESULT, _V1_INTS))
+        return self._call(_native.loaded.wxface_v1_get_info, (vr,), V1Result)
 
     def v1_verify(
         self,
@@ -310,14 +322,12 @@ class Client:
     ) -> V1Result:
         """The verdict: returns only if the expected person passed; otherwise
         raises the failed check's exception (NotPassed, NameMismatch, ...)."""
-        args: Tuple[Optional[bytes], ...] = _ffi.texts(
-            (verify_result, name, id_card_number), _V1_VERIFY_NAMES
-        )
+        args = _ffi.texts((verify_result, name, id_card_number), _V1_VERIFY_NAMES)
         if user_id_key is None and openid is None:
             args += _NO_KEY_NOR_OPENID
         else:
             args += (_ffi.optional_text(user_id_key, "user_id_key"), _ffi.optional_text(openid, "openid"))
-        return _v1_result(*self._call(_native.loaded.wxface_v1_verify, args, _V1_RESULT, _V1_INTS))
+        return self._call(_native.loaded.wxface_v1_verify, args, V1Result)
 
     def v1_get_image(self, verify_result: Text) -> Image:
         """The photo taken during a 1.0 verification (getimage). Raises
@@ -341,11 +351,7 @@ class Client:
             _ffi.text(name, "name"),
             _ffi.text(id_card_number, "id_card_number"),
         )
-        names, texts, (verify_id, expires_in, cert_hash) = self._call(
-            _native.loaded.wxface_v2_get_verify_id, args, _VERIFY_ID, _SECOND
-        )
-        values = {"verify_id": verify_id or "", "expires_in": expires_in, "cert_hash": cert_hash or ""}
-        return answer(VerifyId, values, names, texts)
+        return self._call(_native.loaded.wxface_v2_get_verify_id, args, VerifyId)
 
     def v2_query(self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text) -> V2Result:
         """The 2.0 verdict: returns only on verify_ret 10000. Raises Pending
@@ -353,8 +359,7 @@ class Client:
         `verify_ret`), CertHashMismatch, OpenidMismatch, OutSeqNoMismatch,
         VerifyIdExpired or another WeChat refusal."""
         args = _ffi.texts((verify_id, out_seq_no, openid, cert_hash), _V2_QUERY_NAMES)
-        names, texts, (verify_ret,) = self._call(_native.loaded.wxface_v2_query, args, _VERIFY_RET, _FIRST)
-        return answer(V2Result, {"verify_ret": verify_ret}, names, texts)
+        return self._call(_native.loaded.wxface_v2_query, args, V2Result)
 
     def v2_wait(
         self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text, timeout: float
@@ -373,10 +378,7 @@ class Client:
             raise _ffi.refuse(InvalidArgument, "timeout must be from 0.001 to 4294967.295 seconds")
         args = _ffi.texts((verify_id, out_seq_no, openid, cert_hash), _V2_QUERY_NAMES)
         args_then_wait = (*args, c_uint32(timeout_ms), None)
-        names, texts, (verify_ret,) = self._call(
-            _native.loaded.wxface_v2_wait, args_then_wait, _VERIFY_RET, _FIRST
-        )
-        return answer(V2Result, {"verify_ret": verify_ret}, names, texts)
+        return self._call(_native.loaded.wxface_v2_wait, args_then_wait, V2Result)
 
     # -- push ---------------------------------------------------------------
 
@@ -384,32 +386,13 @@ class Client:
         """Checks WeChat's GET handshake (raw query string); returns the
         `echostr` to answer with."""
         q = _ffi.text(query, "query")
-        _, _, (echostr,) = self._call(_native.loaded.wxface_push_url_echo, (q,), _ECHOSTR)
-        return echostr or ""
+        return self._call(_native.loaded.wxface_push_url_echo, (q,), _Echo).echostr
 
     def push_open(self, query: Text, body: Union[str, bytes]) -> PushEvent:
         """Verifies, decrypts and parses a push POST (raw query and body)."""
         q = _ffi.text(query, "query")
         b = _ffi.blob(body, "body")
-        names, texts, picked = self._call(
-            _native.loaded.wxface_push_open, (q, b, len(b)), _PUSH_EVENT, _CREATE_TIME
-        )
-        event, msg_type, openid, out_seq_no, create_time, to_user_name, from_user_name, verify_result = picked
-        return answer(
-            PushEvent,
-            {
-                "event": event,
-                "msg_type": msg_type,
-                "openid": openid,
-                "out_seq_no": out_seq_no,
-                "create_time": create_time,
-                "to_user_name": to_user_name,
-                "from_user_name": from_user_name,
-                "verify_result": verify_result,
-            },
-            names,
-            texts,
-        )
+        return self._call(_native.loaded.wxface_push_open, (q, b, len(b)), PushEvent)
 
     def push_seal(
         self,
@@ -434,10 +417,13 @@ class Client:
         m = _ffi.blob(message, "message")
         n = _ffi.text(nonce, "nonce")
         with self._use() as h:
-            fields, _, _ = _ffi.call_for_response(
+            fields, _ = _ffi.call_for_response(
                 _native.lib().wxface_push_seal, h, *args, m, len(m), timestamp, n
             )
         return SealedPush(fields.get("query", ""), fields.get("body", ""))
+
+
+_new = object.__new__
 
 
 class _InFlight:
@@ -458,44 +444,6 @@ class _InFlight:
 _V1_VERIFY_NAMES = ("verify_result", "name", "id_card_number")
 _NO_KEY_NOR_OPENID = (None, None)
 _V2_QUERY_NAMES = ("verify_id", "out_seq_no", "openid", "cert_hash")
-# The fields each result reads from its answer (WeChat's names), and the
-# positions among them of those read as integers.
-_V1_RESULT = ("identify_ret", "openid", "user_id_key", "finish_time")
-_V1_INTS = (0, 3)
-_USER_ID_KEY = ("user_id_key", "expires_in")
-_VERIFY_ID = ("verify_id", "expires_in", "cert_hash")
-_VERIFY_RET = ("verify_ret",)
-_ECHOSTR = ("echostr",)
-_PUSH_EVENT = (
-    "Event",
-    "MsgType",
-    "openid",
-    "out_seq_no",
-    "CreateTime",
-    "ToUserName",
-    "FromUserName",
-    "verify_result",
-)
-_FIRST = (0,)
-_SECOND = (1,)
-_CREATE_TIME = (4,)
-
-
-def _v1_result(names: List[str], texts: List[str], picked: List[Any]) -> V1Result:
-    identify_ret, openid, user_id_key, finish_time = picked
-    return answer(
-        V1Result,
-        {
-            "identify_ret": identify_ret,
-            "openid": openid,
-            "user_id_key": user_id_key,
-            "finish_time": finish_time,
-        },
-        names,
-        texts,
-    )
-
-
 _IMAGE = ("image",)
 
 

@@ -6,53 +6,113 @@ reach logs.
 """
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, Optional, Tuple
 
-T = TypeVar("T")
+# The key under which a result made by a call keeps its answer in its
+# __dict__ until an attribute is first read: the library's texts block
+# (name NUL value NUL ..., see `fields_of`), as bytes.
+ANSWER = "_answer"
 
-# Where a result made by a call keeps its answer's field names and values
-# until `fields` is first read.
-_PAIRS = "_pairs"
+
+def fields_of(texts: bytes) -> Dict[str, str]:
+    """A texts block (wxface_response_texts: name NUL value NUL ..., the
+    last NUL included) as a dict of every field in it."""
+    pairs = iter(str(texts, "utf-8", "replace").split("\0"))
+    # The block ends in NUL: the last, empty piece has no partner and is dropped.
+    return dict(zip(pairs, pairs))
+
+
+def _text(value: Optional[str]) -> Optional[str]:
+    return value
+
+
+def _text_or_empty(value: Optional[str]) -> str:
+    return value or ""
+
+
+# Rust's char::is_whitespace (Unicode White_Space), which the library trims
+# before reading a text field as an integer; str.strip() would also take
+# U+001C to U+001F.
+_WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _integer(value: Optional[str]) -> Optional[int]:
+    """A field's text form as an integer, as the library's
+    wxface_response_int reads the field (None where it finds none): an
+    int64 in decimal, an optional sign, surrounding white space allowed.
+    The text form of every field that is no integer (JSON floats, objects,
+    numbers beyond int64) fails that reading, so the text alone decides."""
+    if value is None:
+        return None
+    # WeChat's integers are plain digits: fewer than 19 always fit an int64.
+    if len(value) < 19 and value.isdigit() and value.isascii():
+        return int(value)
+    value = value.strip(_WHITE_SPACE)
+    digits = value[1:] if value[:1] in ("+", "-") else value
+    # int() would also take "_", inner spaces and other scripts' digits.
+    if not (digits.isdigit() and digits.isascii()):
+        return None
+    number = int(value)
+    return number if -(1 << 63) <= number < 1 << 63 else None
+
+
+# (attribute, WeChat's field name, how its text is read) for each typed
+# attribute of a result.
+_Reading = Tuple[Tuple[str, str, Callable[[Optional[str]], Any]], ...]
 
 
 class _Answer:
-    """What the results of calls share: `fields`, every field of the answer
-    as a dict, is built from the answer's names and values when first read
-    (most callers never read it; the typed attributes are set when the
-    result is made). Until then the instance's __dict__ holds those names
-    and values under `_pairs` instead; equality, pickling, copying,
-    `dataclasses.replace` and `asdict` read `fields` and so build it."""
+    """What the results of calls share: a call keeps the answer as the
+    library gave it (its texts block, one bytes object) and every attribute,
+    `fields` (every text field of the answer as a dict) and the typed ones,
+    is made from it when the first of them is read: most callers read one
+    or two, many none. Until then the instance's __dict__ holds only that
+    block, under `_answer`; equality, repr, pickling, copying,
+    `dataclasses.replace` and `asdict` read the attributes and so make
+    them."""
 
     __slots__ = ()
+
+    # Every attribute but `fields`, in the order the dataclass declares them.
+    _READ: ClassVar[_Reading] = ()
 
     if not TYPE_CHECKING:  # mypy would accept any attribute name
 
         def __getattr__(self, name: str) -> Any:
             # Only for names the instance and its class lack.
-            if name == "fields" and ("fields" in self.__dict__ or _PAIRS in self.__dict__):
-                return _fields(self.__dict__)
-            raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
+            held = self.__dict__
+            answer = held.get(ANSWER)
+            if answer is not None and name in self.__dataclass_fields__:
+                _make(self._READ, held, answer)
+            try:
+                # Also when another thread made the attributes since the
+                # instance was looked at.
+                return held[name]
+            except KeyError:
+                raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name)) from None
 
     def __getstate__(self) -> Dict[str, Any]:
         # What __init__ would have made: pickles stay the same as before.
         held: Dict[str, Any] = self.__dict__
-        _fields(held)
+        answer = held.get(ANSWER)
+        if answer is not None:
+            _make(self._READ, held, answer)
         return held
 
 
-def _fields(held: Dict[str, Any]) -> Dict[str, str]:
-    """`fields` of the instance whose __dict__ is `held`, built and stored
-    there (in place of `_pairs`) when not yet."""
-    pairs = held.get(_PAIRS)
-    if pairs is None:
-        # Built already, maybe by another thread since the caller looked.
-        fields: Dict[str, str] = held["fields"]
-        return fields
-    # Two threads reading it first both build it; both get the one stored
-    # first.
-    fields = held.setdefault("fields", dict(zip(*pairs)))
-    held.pop(_PAIRS, None)
-    return fields
+def _make(read: "_Reading", held: Dict[str, Any], answer: bytes) -> None:
+    """Every attribute of the instance whose __dict__ is `held`, made from
+    the texts block `answer` and stored there in place of it."""
+    fields = fields_of(answer)
+    # Two threads reading first both make them: the typed values are equal
+    # whichever is stored, but `fields`, which the caller may change, must
+    # be one dict, the one stored first.
+    held.update([(attr, how(fields.get(name))) for attr, name, how in read])
+    held.setdefault("fields", fields)
+    held.pop(ANSWER, None)
 
 
 @dataclass(frozen=True)
@@ -62,6 +122,8 @@ class UserIdKey(_Answer):
     user_id_key: str
     expires_in: Optional[int]
     fields: Dict[str, str] = field(repr=False)
+
+    _READ = (("user_id_key", "user_id_key", _text_or_empty), ("expires_in", "expires_in", _integer))
 
 
 @dataclass(frozen=True)
@@ -75,6 +137,13 @@ class V1Result(_Answer):
     finish_time: Optional[int]
     fields: Dict[str, str] = field(repr=False)
 
+    _READ = (
+        ("identify_ret", "identify_ret", _integer),
+        ("openid", "openid", _text),
+        ("user_id_key", "user_id_key", _text),
+        ("finish_time", "finish_time", _integer),
+    )
+
 
 @dataclass(frozen=True)
 class VerifyId(_Answer):
@@ -86,6 +155,12 @@ class VerifyId(_Answer):
     cert_hash: str
     fields: Dict[str, str] = field(repr=False)
 
+    _READ = (
+        ("verify_id", "verify_id", _text_or_empty),
+        ("expires_in", "expires_in", _integer),
+        ("cert_hash", "cert_hash", _text_or_empty),
+    )
+
 
 @dataclass(frozen=True)
 class V2Result(_Answer):
@@ -93,6 +168,8 @@ class V2Result(_Answer):
 
     verify_ret: Optional[int]
     fields: Dict[str, str] = field(repr=False)
+
+    _READ = (("verify_ret", "verify_ret", _integer),)
 
 
 @dataclass(frozen=True)
@@ -123,6 +200,27 @@ class PushEvent(_Answer):
     verify_result: Optional[str] = field(repr=False)
     fields: Dict[str, str] = field(repr=False)
 
+    _READ = (
+        ("event", "Event", _text),
+        ("msg_type", "MsgType", _text),
+        ("openid", "openid", _text),
+        ("out_seq_no", "out_seq_no", _text),
+        ("create_time", "CreateTime", _integer),
+        ("to_user_name", "ToUserName", _text),
+        ("from_user_name", "FromUserName", _text),
+        ("verify_result", "verify_result", _text),
+    )
+
+
+@dataclass(frozen=True)
+class _Echo(_Answer):
+    """push_check_url's answer; the call returns only `echostr`."""
+
+    echostr: str
+    fields: Dict[str, str] = field(repr=False)
+
+    _READ = (("echostr", "echostr", _text_or_empty),)
+
 
 @dataclass(frozen=True)
 class SealedPush:
@@ -130,24 +228,3 @@ class SealedPush:
 
     query: str
     body: str = field(repr=False)
-
-
-def answer(cls: Type[T], values: Dict[str, Any], names: List[str], texts: List[str]) -> T:
-    """An instance of one of the `_Answer` dataclasses with `values` for
-    every field but `fields`, which is built from `names` and `texts` (the
-    answer's field names and values, in order) when first read.
-
-    A frozen dataclass's __init__ stores each field through
-    object.__setattr__, one call a field; results are made on every call,
-    so `values` becomes their __dict__ in one step instead. They have no
-    __post_init__ and no defaults that compute anything, so the instance
-    equals what __init__ makes (tests/test_client.py compares them); it
-    stays frozen. `values` is the instance's from then on."""
-    values[_PAIRS] = (names, texts)
-    obj: T = _new(cls)
-    _set(obj, "__dict__", values)
-    return obj
-
-
-_new = object.__new__
-_set = object.__setattr__
