@@ -163,6 +163,44 @@ def test_results_pickle_copy_and_convert_with_every_field_before_fields_is_read(
     assert "fields" not in repr(fresh())
 
 
+def test_a_result_holds_only_the_answer_until_an_attribute_is_read(client: wxface.Client, sandbox: Sandbox):
+    # The documented difference (README): vars() shows the answer's block
+    # under `_answer` until the first attribute is read; then every
+    # attribute is there, as __init__ makes them, and the block is gone.
+    result = verified(client, sandbox)
+    assert list(vars(result)) == ["_answer"]
+    assert type(vars(result)["_answer"]) is bytes
+    assert result.openid
+    assert list(vars(result)) == ["identify_ret", "openid", "user_id_key", "finish_time", "fields"]
+    assert result.fields["openid"] == result.openid
+    by_init = wxface.V1Result(
+        result.identify_ret, result.openid, result.user_id_key, result.finish_time, dict(result.fields)
+    )
+    assert vars(result) == vars(by_init)
+    assert result.identify_ret == 0
+    assert type(result.finish_time) is int
+
+
+def test_threads_reading_different_attributes_first_at_once_see_one_result(
+    client: wxface.Client, sandbox: Sandbox
+):
+    names = ["identify_ret", "openid", "user_id_key", "finish_time", "fields"] * 2
+    for _ in range(5):
+        result = verified(client, sandbox)
+        start = threading.Barrier(len(names))
+
+        def read(name: str, result: wxface.V1Result = result, start: threading.Barrier = start) -> object:
+            start.wait()
+            return getattr(result, name)
+
+        with ThreadPoolExecutor(len(names)) as pool:
+            seen = list(pool.map(read, names))
+        assert seen[4] is seen[9] is result.fields
+        typed = [result.identify_ret, result.openid, result.user_id_key, result.finish_time]
+        assert seen[:4] == seen[5:9] == typed
+        assert "_answer" not in vars(result)
+
+
 def test_threads_reading_fields_first_at_once_get_one_dict(client: wxface.Client, sandbox: Sandbox):
     for _ in range(5):
         result = verified(client, sandbox)

@@ -3,6 +3,7 @@
 push delivered by the sandbox over loopback."""
 
 import contextlib
+import ctypes
 import dataclasses
 import json
 import threading
@@ -101,6 +102,61 @@ def test_sealed_pushes_open_to_the_same_event(push_client, plain_client, fmt, mo
     assert event.openid == fields["openid"]
     assert event.fields["ToUserName"] == fields["ToUserName"]
     assert VERIFY_RESULT not in repr(event)
+
+
+@pytest.mark.parametrize(
+    "create_time",
+    [
+        "1764640000",
+        "00042",
+        " 42 ",
+        "+42",
+        "-42",
+        "\u3000\u2003 7\t\n",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "\x1c7",
+        "\u0663",
+        "\uff17",
+        "1_000",
+        "12 34",
+        "1.0",
+        "1e3",
+        "0x10",
+        "+",
+        "-",
+        "",
+        "  ",
+    ],
+)
+def test_an_integer_attribute_reads_its_text_as_the_library_does(
+    push_client: wxface.Client, create_time: str
+):
+    # A result's integers are read from the answer's text after the library
+    # freed the answer: they must be what wxface_response_int gives for the
+    # same field (XML pushes carry every value as text).
+    fields = dict(event_fields(), CreateTime=create_time)
+    sealed = push_client.push_seal(as_xml(fields), format="xml", mode="safe")
+    event = push_client.push_open(sealed.query, sealed.body)
+    lib = wxface._native.lib()
+    out, err, number = ctypes.c_void_p(), wxface._native.ErrorStruct(), ctypes.c_int64()
+    query, body = sealed.query.encode(), sealed.body.encode()
+    with push_client._use() as h:
+        code = lib.wxface_push_open(h, query, body, len(body), ctypes.byref(out), ctypes.byref(err))
+    assert code == 0, err.message
+    try:
+        if lib.wxface_response_int(out, b"CreateTime", ctypes.byref(number), None) == 0:
+            expected = number.value
+        else:
+            expected = None
+    finally:
+        lib.wxface_response_free(out)
+    assert event.create_time == expected
+    assert event.fields["CreateTime"] == create_time
+    if create_time in ("+42", " 42 ", "\u3000\u2003 7\t\n", "-9223372036854775808"):
+        assert expected is not None  # the library reads these: the comparison is not None == None
 
 
 def test_a_tampered_push_is_refused(push_client: wxface.Client):

@@ -6,7 +6,7 @@ reach logs.
 """
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, NamedTuple, Optional, Tuple
 
 # The key under which a result made by a call keeps its answer in its
 # __dict__ until an attribute is first read: the library's texts block
@@ -20,14 +20,6 @@ def fields_of(texts: bytes) -> Dict[str, str]:
     pairs = iter(str(texts, "utf-8", "replace").split("\0"))
     # The block ends in NUL: the last, empty piece has no partner and is dropped.
     return dict(zip(pairs, pairs))
-
-
-def _text(value: Optional[str]) -> Optional[str]:
-    return value
-
-
-def _text_or_empty(value: Optional[str]) -> str:
-    return value or ""
 
 
 # Rust's char::is_whitespace (Unicode White_Space), which the library trims
@@ -59,9 +51,32 @@ def _integer(value: Optional[str]) -> Optional[int]:
     return number if -(1 << 63) <= number < 1 << 63 else None
 
 
-# (attribute, WeChat's field name, how its text is read) for each typed
-# attribute of a result.
-_Reading = Tuple[Tuple[str, str, Callable[[Optional[str]], Any]], ...]
+# How a typed attribute is read from its field's text.
+TEXT = "text"  # as it is; None when absent
+TEXT_OR_EMPTY = "text or empty"  # "" when absent
+INTEGER = "integer"  # see _integer; None when absent or no integer
+
+
+class _Reading(NamedTuple):
+    """The typed attributes of a result, in the order the dataclass
+    declares them, each with WeChat's name for its field, and the positions
+    of those read as integers and of those that are "" when absent."""
+
+    attributes: Tuple[str, ...]
+    names: Tuple[str, ...]
+    integers: Tuple[int, ...]
+    or_empty: Tuple[int, ...]
+
+
+def _reading(*read: Tuple[str, str, str]) -> _Reading:
+    """A `_Reading` from (attribute, WeChat's name, TEXT | TEXT_OR_EMPTY |
+    INTEGER) for each typed attribute."""
+    return _Reading(
+        tuple(attribute for attribute, _, _ in read),
+        tuple(name for _, name, _ in read),
+        tuple(i for i, (_, _, how) in enumerate(read) if how == INTEGER),
+        tuple(i for i, (_, _, how) in enumerate(read) if how == TEXT_OR_EMPTY),
+    )
 
 
 class _Answer:
@@ -76,8 +91,8 @@ class _Answer:
 
     __slots__ = ()
 
-    # Every attribute but `fields`, in the order the dataclass declares them.
-    _READ: ClassVar[_Reading] = ()
+    # Every attribute but `fields`.
+    _READ: ClassVar[_Reading] = _reading()
 
     if not TYPE_CHECKING:  # mypy would accept any attribute name
 
@@ -103,14 +118,19 @@ class _Answer:
         return held
 
 
-def _make(read: "_Reading", held: Dict[str, Any], answer: bytes) -> None:
+def _make(read: _Reading, held: Dict[str, Any], answer: bytes) -> None:
     """Every attribute of the instance whose __dict__ is `held`, made from
     the texts block `answer` and stored there in place of it."""
     fields = fields_of(answer)
+    values: List[Any] = list(map(fields.get, read.names))
+    for i in read.integers:
+        values[i] = _integer(values[i])
+    for i in read.or_empty:
+        values[i] = values[i] or ""
     # Two threads reading first both make them: the typed values are equal
     # whichever is stored, but `fields`, which the caller may change, must
     # be one dict, the one stored first.
-    held.update([(attr, how(fields.get(name))) for attr, name, how in read])
+    held.update(zip(read.attributes, values))
     held.setdefault("fields", fields)
     held.pop(ANSWER, None)
 
@@ -123,7 +143,7 @@ class UserIdKey(_Answer):
     expires_in: Optional[int]
     fields: Dict[str, str] = field(repr=False)
 
-    _READ = (("user_id_key", "user_id_key", _text_or_empty), ("expires_in", "expires_in", _integer))
+    _READ = _reading(("user_id_key", "user_id_key", TEXT_OR_EMPTY), ("expires_in", "expires_in", INTEGER))
 
 
 @dataclass(frozen=True)
@@ -137,11 +157,11 @@ class V1Result(_Answer):
     finish_time: Optional[int]
     fields: Dict[str, str] = field(repr=False)
 
-    _READ = (
-        ("identify_ret", "identify_ret", _integer),
-        ("openid", "openid", _text),
-        ("user_id_key", "user_id_key", _text),
-        ("finish_time", "finish_time", _integer),
+    _READ = _reading(
+        ("identify_ret", "identify_ret", INTEGER),
+        ("openid", "openid", TEXT),
+        ("user_id_key", "user_id_key", TEXT),
+        ("finish_time", "finish_time", INTEGER),
     )
 
 
@@ -155,10 +175,10 @@ class VerifyId(_Answer):
     cert_hash: str
     fields: Dict[str, str] = field(repr=False)
 
-    _READ = (
-        ("verify_id", "verify_id", _text_or_empty),
-        ("expires_in", "expires_in", _integer),
-        ("cert_hash", "cert_hash", _text_or_empty),
+    _READ = _reading(
+        ("verify_id", "verify_id", TEXT_OR_EMPTY),
+        ("expires_in", "expires_in", INTEGER),
+        ("cert_hash", "cert_hash", TEXT_OR_EMPTY),
     )
 
 
@@ -169,7 +189,7 @@ class V2Result(_Answer):
     verify_ret: Optional[int]
     fields: Dict[str, str] = field(repr=False)
 
-    _READ = (("verify_ret", "verify_ret", _integer),)
+    _READ = _reading(("verify_ret", "verify_ret", INTEGER))
 
 
 @dataclass(frozen=True)
@@ -200,15 +220,15 @@ class PushEvent(_Answer):
     verify_result: Optional[str] = field(repr=False)
     fields: Dict[str, str] = field(repr=False)
 
-    _READ = (
-        ("event", "Event", _text),
-        ("msg_type", "MsgType", _text),
-        ("openid", "openid", _text),
-        ("out_seq_no", "out_seq_no", _text),
-        ("create_time", "CreateTime", _integer),
-        ("to_user_name", "ToUserName", _text),
-        ("from_user_name", "FromUserName", _text),
-        ("verify_result", "verify_result", _text),
+    _READ = _reading(
+        ("event", "Event", TEXT),
+        ("msg_type", "MsgType", TEXT),
+        ("openid", "openid", TEXT),
+        ("out_seq_no", "out_seq_no", TEXT),
+        ("create_time", "CreateTime", INTEGER),
+        ("to_user_name", "ToUserName", TEXT),
+        ("from_user_name", "FromUserName", TEXT),
+        ("verify_result", "verify_result", TEXT),
     )
 
 
@@ -219,7 +239,7 @@ class _Echo(_Answer):
     echostr: str
     fields: Dict[str, str] = field(repr=False)
 
-    _READ = (("echostr", "echostr", _text_or_empty),)
+    _READ = _reading(("echostr", "echostr", TEXT_OR_EMPTY))
 
 
 @dataclass(frozen=True)
