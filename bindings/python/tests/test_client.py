@@ -83,9 +83,9 @@ def test_v2_flow_returns_verify_id_and_cert_hash(client: wxface.Client, sandbox:
 
 
 def test_results_are_the_frozen_dataclasses_their_constructors_make(client: wxface.Client, sandbox: Sandbox):
-    # The calls fill their results in one step (models.answer), not through
-    # __init__, and build `fields` when it is first read (replace() reads
-    # it): each must equal the one __init__ makes, field for field.
+    # The calls make their results without __init__ (Client._call) and
+    # their attributes when one is first read (replace() reads them): each
+    # must equal the one __init__ makes, field for field.
     key = client.v1_get_user_id_key(NAME, NUMBER)
     verify_result, openid = sandbox.complete_v1(key.user_id_key)
     info = client.v1_get_info(verify_result)

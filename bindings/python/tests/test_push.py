@@ -200,8 +200,8 @@ def test_push_open_reads_what_wechatpy_encrypts(push_client: wxface.Client, fmt:
     event = push_client.push_open(query, body)
     assert event.verify_result == VERIFY_RESULT
     assert event.out_seq_no == fields["out_seq_no"]
-    # Filled in one step (models.answer), `fields` built when first read
-    # (replace() reads it): the same event __init__ makes.
+    # Made without __init__ (Client._call), its attributes when one is first
+    # read (replace() reads them): the same event __init__ makes.
     assert vars(event) == vars(dataclasses.replace(event))
     assert event == dataclasses.replace(event)
 
