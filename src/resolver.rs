@@ -288,9 +288,10 @@ impl Lookup {
 /// rule for the rest (proxy schemes).
 fn host_and_port(uri: &Uri) -> Option<String> {
     let (scheme, authority) = (uri.scheme()?, uri.authority()?);
-    let Some((host, port)) = web_host(scheme, authority) else {
+    let Some(https) = https(scheme) else {
         return DefaultResolver::host_and_port(scheme, authority);
     };
+    let (host, port) = web_host(https, authority);
     let mut key = String::with_capacity(host.len() + 6);
     key.push_str(host);
     key.push(':');
@@ -310,11 +311,11 @@ fn https(scheme: &Scheme) -> Option<bool> {
     }
 }
 
-/// The host and port of an http or https URL (the scheme's default port
-/// if it names none); None for other schemes.
-fn web_host<'u>(scheme: &Scheme, authority: &'u Authority) -> Option<(&'u str, u16)> {
-    let default = if https(scheme)? { 443 } else { 80 };
-    Some((authority.host(), authority.port_u16().unwrap_or(default)))
+/// The host and port of an https (`https` true) or http URL, the scheme's
+/// default port if it names none.
+fn web_host(https: bool, authority: &Authority) -> (&str, u16) {
+    let default = if https { 443 } else { 80 };
+    (authority.host(), authority.port_u16().unwrap_or(default))
 }
 
 /// The address of a host written as an IP address (`[...]` for IPv6).
@@ -348,8 +349,8 @@ impl Resolver for CachingResolver {
             {
                 return Ok(out);
             }
-            let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
-            if let Some(addr) = literal(authority.host(), port) {
+            let (host, port) = web_host(https, authority);
+            if let Some(addr) = literal(host, port) {
                 out.push(addr);
                 return Ok(out);
             }
@@ -461,6 +462,20 @@ mod tests {
         assert!(!cached(&r, "localhost:9"));
     }
 
+    /// Puts `addrs` in the cache as localhost:9's until `until`: an address
+    /// localhost never has, so only the cache gives it.
+    fn plant(r: &CachingResolver, until: Instant) -> Arc<[SocketAddr]> {
+        let planted: Arc<[SocketAddr]> = Arc::from(vec!["192.0.2.1:9".parse().unwrap()]);
+        r.shared.lock().insert(
+            "localhost:9".into(),
+            Slot::Cached {
+                addrs: planted.clone(),
+                until,
+            },
+        );
+        planted
+    }
+
     fn recent(r: &CachingResolver) -> Option<String> {
         let recent = r.shared.recent.read().unwrap();
         recent.as_ref().map(|r| r.key.to_string())
@@ -469,15 +484,7 @@ mod tests {
     #[test]
     fn the_recent_host_is_answered_until_its_entry_is_dropped() {
         let r = resolver(60);
-        // An address localhost never has: only the cache gives it.
-        let planted: Arc<[SocketAddr]> = Arc::from(vec!["192.0.2.1:9".parse().unwrap()]);
-        r.shared.lock().insert(
-            "localhost:9".into(),
-            Slot::Cached {
-                addrs: planted.clone(),
-                until: Instant::now() + Duration::from_secs(60),
-            },
-        );
+        let planted = plant(&r, Instant::now() + Duration::from_secs(60));
         for _ in 0..2 {
             assert_eq!(
                 resolve(&r, "http://localhost:9/").unwrap(),
@@ -503,14 +510,7 @@ mod tests {
     #[test]
     fn an_expired_recent_host_is_looked_up_again() {
         let r = resolver(60);
-        let planted: Arc<[SocketAddr]> = Arc::from(vec!["192.0.2.1:9".parse().unwrap()]);
-        r.shared.lock().insert(
-            "localhost:9".into(),
-            Slot::Cached {
-                addrs: planted.clone(),
-                until: Instant::now() + Duration::from_millis(50),
-            },
-        );
+        let planted = plant(&r, Instant::now() + Duration::from_millis(50));
         assert_eq!(
             resolve(&r, "http://localhost:9/").unwrap(),
             planted.to_vec()
