@@ -1,15 +1,18 @@
 //! `wxface_v1_verify` through the C ABI against a bare ureq keep-alive loop
 //! doing the same POST and JSON parse, in alternating rounds in this one
 //! process, on 1, 4 and 16 threads sharing one client (one agent). Prints
-//! each side's calls per second, the ratio, and the threads started and
-//! host-name lookups per 1,000 library calls.
+//! each side's calls per second, the ratio (the median of the rounds' own
+//! ratios, with the lowest and highest, so the spread of a noisy machine
+//! shows), each side's user and system CPU per call, and the threads
+//! started and host-name lookups per 1,000 library calls.
 //!
 //! Needs the nginx double (`benches/double/start.sh`): WXFACE_BENCH_BASE is
 //! its `http://127.0.0.1:PORT`, WXFACE_BENCH_DOUBLE its master's pid (for
 //! its CPU figures). Thread and lookup counts need `benches/count/count.c`
 //! preloaded (LD_PRELOAD); without it they print as n/a. Optional:
-//! WXFACE_BENCH_ROUND_S (seconds per round, default 1), WXFACE_BENCH_ROUNDS
-//! (rounds per side and thread count, default 3), WXFACE_BENCH_THREADS
+//! WXFACE_BENCH_ROUND_S (seconds per round, default 0.4), WXFACE_BENCH_ROUNDS
+//! (rounds per side and thread count, default 9: many short rounds, each
+//! side first in every other one), WXFACE_BENCH_THREADS
 //! (default `1,4,16`), WXFACE_BENCH_SIDE (`wxface` or `ureq`: run only that
 //! side, for profiling one side with perf or strace; no ratio is printed).
 //! `make bench` runs it.
@@ -81,33 +84,34 @@ fn main() {
     let base = std::env::var("WXFACE_BENCH_BASE")
         .expect("WXFACE_BENCH_BASE=http://127.0.0.1:PORT of the double (benches/double/start.sh)");
     let port = base.rsplit(':').next().unwrap_or_default().to_owned();
-    let round = Duration::from_secs_f64(env_num("WXFACE_BENCH_ROUND_S", 1.0));
-    let rounds = env_num("WXFACE_BENCH_ROUNDS", 3.0) as usize;
+    let round = Duration::from_secs_f64(env_num("WXFACE_BENCH_ROUND_S", 0.4));
+    let rounds = env_num("WXFACE_BENCH_ROUNDS", 9.0) as usize;
     let double = Double::find();
     let counts = Counters::find();
 
     // The library reaches the double by name, as it reaches WeChat: the
     // cached resolver is part of what is measured. The bare loop gets the
     // address literal, its fastest case.
-    let lib = Library::new(&format!("http://localhost:{port}"));
-    let bare = Bare::new(&base);
+    let library = Library::new(&format!("http://localhost:{port}"));
+    let reference = Bare::new(&base);
 
     println!("double: nginx (Debian's nginx-light, 2 workers) at {base}, fixed answers");
     println!(
-        "{rounds} alternating rounds of {:.1} s per side and thread count; medians",
+        "{rounds} rounds of {:.1} s per side and thread count, the two sides back to back, each first in every other round",
         round.as_secs_f64()
     );
     println!(
-        "{:>7} | {:>12} | {:>12} | {:>6} | {:>9} {:>9} | {:>9} {:>9} | {:>16}",
+        "{:>7} | {:>9} {:>9} | {:>6} {:>11} | {:>13} | {:>13} | {:>7} {:>7} | {:>9}",
         "threads",
         "wxface/s",
         "ureq/s",
         "ratio",
-        "us CPU wx",
-        "ureq",
+        "low-high",
+        "user us wx ureq",
+        "sys us wx ureq",
         "threads",
         "lookups",
-        "double CPU/call"
+        "double"
     );
     let thread_counts: Vec<usize> = std::env::var("WXFACE_BENCH_THREADS")
         .ok()
@@ -121,15 +125,14 @@ fn main() {
         other => panic!("WXFACE_BENCH_SIDE={other}: wxface or ureq"),
     };
     for threads in thread_counts {
-        let mut lib_rates = Vec::new();
-        let mut bare_rates = Vec::new();
-        let mut lib_cpu = Vec::new();
-        let mut bare_cpu = Vec::new();
-        let (mut lib_calls, mut started, mut looked_up) = (0u64, 0u64, 0u64);
+        let mut lib = Side::default();
+        let mut bare = Side::default();
+        let mut pair_ratios = Vec::new();
+        let (mut started, mut looked_up) = (0u64, 0u64);
         let (mut double_cpu, mut all_calls) = (0.0f64, 0u64);
-        let lib_call = |_, _| lib.verify();
+        let lib_call = |_, _| library.verify();
         let bare_call = |_, i| {
-            bare.verify(i);
+            reference.verify(i);
         };
         // Warm: the token, the connections and the resolver's cache.
         for (run, call) in [(run_lib, &lib_call as Work), (run_bare, &bare_call)] {
@@ -137,49 +140,63 @@ fn main() {
                 run_round(threads, Duration::from_millis(200), call, &counts);
             }
         }
-        for _ in 0..rounds {
+        for r in 0..rounds {
             let before = double.cpu_s();
-            if run_lib {
-                let r = run_round(threads, round, &lib_call, &counts);
-                lib_rates.push(r.calls as f64 / r.elapsed);
-                lib_cpu.push(r.cpu_s * 1e6 / r.calls as f64);
-                lib_calls += r.calls;
-                started += r.threads_started;
-                looked_up += r.lookups;
-                all_calls += r.calls;
+            // Each side goes first in every other round, so that neither
+            // always inherits the other's connections' and caches' state.
+            let lib_first = r % 2 == 0;
+            let mut pair = [None, None];
+            for turn in 0..2 {
+                let is_lib = (turn == 0) == lib_first;
+                if is_lib && run_lib {
+                    let got = run_round(threads, round, &lib_call, &counts);
+                    started += got.threads_started;
+                    looked_up += got.lookups;
+                    all_calls += got.calls;
+                    pair[0] = Some(lib.add(&got));
+                } else if !is_lib && run_bare {
+                    let got = run_round(threads, round, &bare_call, &counts);
+                    all_calls += got.calls;
+                    pair[1] = Some(bare.add(&got));
+                }
             }
-            if run_bare {
-                let b = run_round(threads, round, &bare_call, &counts);
-                bare_rates.push(b.calls as f64 / b.elapsed);
-                bare_cpu.push(b.cpu_s * 1e6 / b.calls as f64);
-                all_calls += b.calls;
+            if let [Some(l), Some(b)] = pair {
+                pair_ratios.push(l / b);
             }
             double_cpu += double.cpu_s() - before;
         }
-        let (l, b) = (
-            median_or_nan(&mut lib_rates),
-            median_or_nan(&mut bare_rates),
-        );
+        let lib_calls = lib.calls;
         let per_k = |n: u64| match counts {
             Some(_) => format!("{:.2}", n as f64 * 1000.0 / lib_calls as f64),
             None => "n/a".to_owned(),
         };
+        let (ratio, low, high) = spread(&mut pair_ratios);
         println!(
-            "{threads:>7} | {l:>12.0} | {b:>12.0} | {:>5.2}x | {:>9.1} {:>9.1} | {:>9} {:>9} | {:>13.1} us",
-            l / b,
-            median_or_nan(&mut lib_cpu),
-            median_or_nan(&mut bare_cpu),
+            "{threads:>7} | {:>9.0} {:>9.0} | {ratio:>5.2}x {low:>5.2}-{high:<5.2} | {:>6.1} {:>6.1} | {:>6.1} {:>6.1} | {:>7} {:>7} | {:>6.1} us",
+            lib.rate(),
+            bare.rate(),
+            lib.user_us(),
+            bare.user_us(),
+            lib.sys_us(),
+            bare.sys_us(),
             per_k(started),
             per_k(looked_up),
             double_cpu * 1e6 / all_calls as f64
         );
     }
-    println!("(threads, lookups: started per 1,000 wxface calls after warm-up; us CPU: this process's CPU per call)");
-    if lib.failures.load(Ordering::Relaxed) > 0 || bare.failures.load(Ordering::Relaxed) > 0 {
+    println!(
+        "(ratio: the median of the rounds' wxface/ureq ratios, each round's two sides run back to back, then\n \
+         their lowest and highest; calls/s and CPU: medians over the rounds; user, sys: this process's CPU\n \
+         per call; threads, lookups: started per 1,000 wxface calls after warm-up; double: nginx's CPU per call)"
+    );
+    let failed = (
+        library.failures.load(Ordering::Relaxed),
+        reference.failures.load(Ordering::Relaxed),
+    );
+    if failed != (0, 0) {
         eprintln!(
             "bench_verify_ratio: {} library and {} bare calls failed",
-            lib.failures.load(Ordering::Relaxed),
-            bare.failures.load(Ordering::Relaxed)
+            failed.0, failed.1
         );
         std::process::exit(1);
     }
@@ -196,10 +213,53 @@ fn median_or_nan(v: &mut [f64]) -> f64 {
     }
 }
 
+/// The median, lowest and highest of the rounds' ratios (NaN when one side did not run).
+fn spread(v: &mut [f64]) -> (f64, f64, f64) {
+    let m = median_or_nan(v);
+    match (v.first(), v.last()) {
+        (Some(&low), Some(&high)) => (m, low, high),
+        _ => (m, f64::NAN, f64::NAN),
+    }
+}
+
+/// One side's rounds at one thread count.
+#[derive(Default)]
+struct Side {
+    rates: Vec<f64>,
+    user_us: Vec<f64>,
+    sys_us: Vec<f64>,
+    calls: u64,
+}
+
+impl Side {
+    /// Records a round; gives its calls per second.
+    fn add(&mut self, r: &Round) -> f64 {
+        let rate = r.calls as f64 / r.elapsed;
+        self.rates.push(rate);
+        self.user_us.push(r.cpu_s.0 * 1e6 / r.calls as f64);
+        self.sys_us.push(r.cpu_s.1 * 1e6 / r.calls as f64);
+        self.calls += r.calls;
+        rate
+    }
+
+    fn rate(&mut self) -> f64 {
+        median_or_nan(&mut self.rates)
+    }
+
+    fn user_us(&mut self) -> f64 {
+        median_or_nan(&mut self.user_us)
+    }
+
+    fn sys_us(&mut self) -> f64 {
+        median_or_nan(&mut self.sys_us)
+    }
+}
+
 struct Round {
     calls: u64,
     elapsed: f64,
-    cpu_s: f64,
+    /// This process's user and system CPU seconds during the round.
+    cpu_s: (f64, f64),
     threads_started: u64,
     lookups: u64,
 }
@@ -238,19 +298,23 @@ fn run_round(threads: usize, length: Duration, work: Work<'_>, counts: &Option<C
     Round {
         calls: calls.into_inner(),
         elapsed,
-        cpu_s: cpu_s() - cpu0,
+        cpu_s: {
+            let now = cpu_s();
+            (now.0 - cpu0.0, now.1 - cpu0.1)
+        },
         threads_started,
         lookups,
     }
 }
 
-fn cpu_s() -> f64 {
+/// This process's (user, system) CPU seconds so far, every thread's.
+fn cpu_s() -> (f64, f64) {
     // SAFETY: getrusage writes into the zeroed struct we own.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: as above; RUSAGE_SELF covers every thread of the process.
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
     let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    tv(u.ru_utime) + tv(u.ru_stime)
+    (tv(u.ru_utime), tv(u.ru_stime))
 }
 
 /// The library through its C ABI, one client shared by every thread.
