@@ -130,13 +130,14 @@ fn main() {
         let mut pair_ratios = Vec::new();
         let (mut started, mut looked_up) = (0u64, 0u64);
         let (mut double_cpu, mut all_calls) = (0.0f64, 0u64);
-        let lib_call = |_, _| library.verify();
+        let lib_call = |t, i| library.verify(t, i);
         let bare_call = |_, i| {
             reference.verify(i);
         };
         // Warm: the token, the connections and the resolver's cache.
         for (run, call) in [(run_lib, &lib_call as Work), (run_bare, &bare_call)] {
             if run {
+                library.next_round();
                 run_round(threads, Duration::from_millis(200), call, &counts);
             }
         }
@@ -149,6 +150,7 @@ fn main() {
             for turn in 0..2 {
                 let is_lib = (turn == 0) == lib_first;
                 if is_lib && run_lib {
+                    library.next_round();
                     let got = run_round(threads, round, &lib_call, &counts);
                     started += got.threads_started;
                     looked_up += got.lookups;
@@ -321,8 +323,10 @@ fn cpu_s() -> (f64, f64) {
 struct Library {
     client: *mut wxface_client,
     failures: AtomicU64,
-    /// Numbers verify_results across rounds and threads.
-    issued: AtomicU64,
+    /// Numbers the rounds, so that verify_results never repeat: a call
+    /// numbers its own from its round, thread and count, touching nothing
+    /// the other threads write (as the bare loop's calls do).
+    round: AtomicU64,
 }
 
 // SAFETY: the header declares a client safe to share between threads.
@@ -350,21 +354,27 @@ impl Library {
             Library {
                 client,
                 failures: AtomicU64::new(0),
-                issued: AtomicU64::new(0),
+                round: AtomicU64::new(0),
             }
         }
     }
 
+    /// Called before each round of calls.
+    fn next_round(&self) {
+        self.round.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// A distinct verify_result per call: the replay guard works as usual.
-    fn verify(&self) {
-        let n = self.issued.fetch_add(1, Ordering::Relaxed);
-        let vr = CString::new(format!("bench-{n}")).unwrap();
+    fn verify(&self, thread: usize, i: u64) {
+        let round = self.round.load(Ordering::Relaxed);
+        // One allocation, like the bare loop's body: the NUL comes with the text.
+        let vr = format!("bench-{round}-{thread}-{i}\0");
         let mut err = std::mem::MaybeUninit::<wxface_error>::uninit();
         // SAFETY: live client, NUL-terminated strings, `err` is written by the call.
         let rc = unsafe {
             wxface_v1_verify(
                 self.client,
-                vr.as_ptr(),
+                vr.as_ptr().cast::<c_char>(),
                 NAME.as_ptr(),
                 ID.as_ptr(),
                 ptr::null::<c_char>(),
