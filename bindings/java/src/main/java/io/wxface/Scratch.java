@@ -57,7 +57,35 @@ final class Scratch {
     private final byte[][] nameBytes = new byte[NAME_SLOTS][];
     private final String[] names = new String[NAME_SLOTS];
 
+    /**
+     * The client handles this thread is inside a call on, innermost last (a
+     * token provider may call again): close() refuses to wait for itself.
+     */
+    private Object[] inside = new Object[2];
+    private int depth;
+
     private Scratch() {}
+
+    /** This thread starts a call on {@code handle}; {@link #leave()} when it ends. */
+    void enter(Object handle) {
+        if (depth == inside.length) {
+            inside = Arrays.copyOf(inside, depth * 2);
+        }
+        inside[depth++] = handle;
+    }
+
+    void leave() {
+        inside[--depth] = null;
+    }
+
+    boolean isInside(Object handle) {
+        for (int i = 0; i < depth; i++) {
+            if (inside[i] == handle) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     static Scratch get() {
         return CURRENT.get();

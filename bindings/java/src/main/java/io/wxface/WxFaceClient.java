@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A wxface client: share one between all threads (it holds the access
@@ -40,33 +40,83 @@ public final class WxFaceClient implements AutoCloseable {
     /**
      * The native client and what must outlive it, apart from the
      * WxFaceClient so that the cleaner can free it without keeping the
-     * client reachable. Calls hold the read side of the lock and freeing
-     * takes the write side, so the native client is never freed while a
-     * call uses it, whether close() or the cleaner frees it.
+     * client reachable. Every call is counted in and out of {@link #calls},
+     * and freeing waits until none is in flight, so the native client is
+     * never freed while a call uses it, whether close() or the cleaner
+     * frees it.
      */
     private static final class Handle implements Runnable {
+        /** The bit of {@link #calls} set once freeing has begun. */
+        private static final int CLOSING = Integer.MIN_VALUE;
+
         final Pointer pointer;
         /** Callbacks C holds pointers to: they must outlive every handle that may call them. */
         final List<Object> callbacks;
-        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-        /** Guarded by lock. */
-        boolean closed;
+        /**
+         * The calls in flight, and CLOSING: one atomic add in and one out
+         * per call. A ReentrantReadWriteLock's read side kept a per-thread
+         * hold count (a ThreadLocal entry made and removed, 56 bytes) for
+         * every reader but the first, that is for each call made while
+         * another thread's was in flight, and wrote its last reader into a
+         * field every thread reads.
+         */
+        private final AtomicInteger calls = new AtomicInteger();
+        /** Guarded by this. */
+        private boolean freed;
 
         Handle(Pointer pointer, List<Object> callbacks) {
             this.pointer = pointer;
             this.callbacks = callbacks;
         }
 
+        /**
+         * Counts a call in; false, counting nothing, once freeing has begun,
+         * unless this thread is already inside a call on this handle (a
+         * nested call from a token provider): the outer call keeps the
+         * handle alive, and refusing the nested one would only fail the
+         * outer call that close() is waiting for.
+         */
+        boolean enter(Scratch s) {
+            if ((calls.getAndIncrement() & CLOSING) == 0 || s.isInside(this)) {
+                return true;
+            }
+            leave();
+            return false;
+        }
+
+        void leave() {
+            if (calls.decrementAndGet() == CLOSING) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        }
+
+        /** Refuses new calls, waits for those in flight, frees the native client once. */
         @Override
         public void run() {
-            lock.writeLock().lock();
-            try {
-                if (!closed) {
-                    closed = true;
+            int n = calls.get();
+            while ((n & CLOSING) == 0 && !calls.compareAndSet(n, n | CLOSING)) {
+                n = calls.get();
+            }
+            boolean interrupted = false;
+            synchronized (this) {
+                // A last call's leave() notifies under this monitor, so it
+                // cannot slip between this test and the wait.
+                while (calls.get() != CLOSING) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // close() ends with the client freed, interrupted or not
+                    }
+                }
+                if (!freed) {
+                    freed = true;
                     Lib.wxface_client_free(pointer);
                 }
-            } finally {
-                lock.writeLock().unlock();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -318,7 +368,7 @@ public final class WxFaceClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (handle.lock.getReadHoldCount() > 0) {
+        if (Scratch.get().isInside(handle)) {
             throw new IllegalStateException("close() called from inside a call on this WxFaceClient");
         }
         cleanable.clean();
@@ -343,25 +393,27 @@ public final class WxFaceClient implements AutoCloseable {
     }
 
     /**
-     * Runs a call that fills an out-pointer, under the read lock; args
-     * (null for a call without any) are released whatever happens. A
-     * response (freed before this thread's next call) comes in the
-     * thread's one response Pointer, anything else in a Pointer of its own.
+     * Runs a call that fills an out-pointer, counted in flight on the
+     * handle; args (null for a call without any) are released whatever
+     * happens. A response (freed before this thread's next call) comes in
+     * the thread's one response Pointer, anything else in a Pointer of its
+     * own.
      */
     private Pointer callPointer(Arguments args, NativeCall f, boolean response) {
         Handle h = handle;
         try {
-            h.lock.readLock().lock();
+            Scratch s = Scratch.get();
+            if (!h.enter(s)) {
+                throw new IllegalStateException("WxFaceClient is closed");
+            }
+            s.enter(h);
             try {
-                if (h.closed) {
-                    throw new IllegalStateException("WxFaceClient is closed");
-                }
-                Scratch s = Scratch.get();
                 s.clearOut();
                 s.check(f.run(h.pointer, s, args));
                 return response ? s.takeResponse() : s.takeOut();
             } finally {
-                h.lock.readLock().unlock();
+                s.leave();
+                h.leave();
             }
         } finally {
             if (args != null) {

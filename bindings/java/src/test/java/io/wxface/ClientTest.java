@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -212,6 +215,77 @@ class ClientTest {
         assertEquals(WxFaceException.Code.TIMEOUT, ((WxFaceException) e).getCode());
         assertTrue(waited >= 500, "close returned after " + waited + " ms, before the call ended");
         assertThrows(IllegalStateException.class, () -> c.v1GetUserIdKey(NAME, ID, null));
+    }
+
+    /**
+     * Calls on other threads are counted in flight, not recorded per
+     * thread: a read lock's per-thread hold count made and dropped an
+     * object for each call that overlapped another thread's.
+     */
+    @Test
+    void aCallWhileAnotherThreadsCallIsInFlightAllocatesNoMoreThanAlone() throws Exception {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        try (WxFaceClient c = sandbox.builder().pushToken(PUSH_TOKEN).pushAesKey(AES_KEY).build()) {
+            Runnable local = () -> c.pushSeal("json", "safe", "{\"Event\":\"face_identify\"}", 1700000000L, "nonce1");
+            for (int i = 0; i < 20_000; i++) {
+                local.run(); // compiled before measuring
+            }
+            int calls = 2_000;
+            long[] bytes = new long[3];
+            CompletableFuture<Throwable> inFlight = null;
+            for (int round = 0; round < 3; round++) {
+                if (round == 1) {
+                    sandbox.fault(new JSONObject().put("path", GET_USER_ID_KEY).put("kind", "delay")
+                            .put("delay_ms", 4000).put("count", 1));
+                    inFlight = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            c.v1GetUserIdKey(NAME, ID, null);
+                            return null;
+                        } catch (Throwable e) {
+                            return e;
+                        }
+                    });
+                    Thread.sleep(500);
+                }
+                long before = threads.getThreadAllocatedBytes(self);
+                for (int i = 0; i < calls; i++) {
+                    local.run();
+                }
+                bytes[round] = (threads.getThreadAllocatedBytes(self) - before) / calls;
+                if (round == 1) {
+                    assertFalse(inFlight.isDone(), "the other call ended before the measurement did");
+                    assertNull(inFlight.get(20, TimeUnit.SECONDS));
+                }
+            }
+            long alone = Math.max(bytes[0], bytes[2]);
+            assertTrue(bytes[1] < alone + 16, "bytes per call alone " + bytes[0] + ", " + bytes[2]
+                    + "; with another thread's call in flight " + bytes[1]);
+        }
+    }
+
+    /**
+     * close() from inside a call on the same client (here its token
+     * provider) would wait for itself: it throws instead, and the call
+     * goes on.
+     */
+    @Test
+    void closeFromInsideACallOnTheSameClientThrowsAndTheCallGoesOn() throws Exception {
+        AtomicReference<WxFaceClient> self = new AtomicReference<>();
+        List<Throwable> refused = Collections.synchronizedList(new ArrayList<>());
+        TokenProvider provider = stale -> {
+            refused.add(assertThrows(IllegalStateException.class, () -> self.get().close()));
+            JSONObject t = stableToken(false);
+            return new TokenProvider.Token(t.getString("access_token"), t.getLong("expires_in"));
+        };
+        try (WxFaceClient c = WxFaceClient.builder().apiBase(sandbox.base).proxy("none")
+                .tokenProvider(provider).build()) {
+            self.set(c);
+            CompletableFuture<VerifyResult> call = CompletableFuture.supplyAsync(() -> honestV1(c));
+            assertEquals(0, call.get(20, TimeUnit.SECONDS).getIdentifyRet());
+            assertEquals(1, refused.size());
+            assertTrue(refused.get(0).getMessage().contains("inside a call"), refused.get(0).getMessage());
+        }
     }
 
     @Test
