@@ -87,9 +87,10 @@ func cpuSeconds() float64 {
 	return float64(u.Utime.Nano()+u.Stime.Nano()) / 1e9
 }
 
-// round: calls per second of n goroutines calling work, CPU us per call and
-// Go heap allocations per call (steadier than time on a shared machine).
-func round(n int, work func()) (float64, float64, float64) {
+// round: calls per second of n goroutines calling work, CPU us per call,
+// Go heap allocations and bytes per call (steadier than time on a shared
+// machine; the bytes set how often the collector runs).
+func round(n int, work func()) (float64, float64, float64, float64) {
 	var stop atomic.Bool
 	var calls atomic.Uint64
 	var ready, done sync.WaitGroup
@@ -123,7 +124,7 @@ func round(n int, work func()) (float64, float64, float64) {
 	if c == 0 {
 		c = 1
 	}
-	return c / elapsed, cpu * 1e6 / c, float64(m1.Mallocs-m0.Mallocs) / c
+	return c / elapsed, cpu * 1e6 / c, float64(m1.Mallocs-m0.Mallocs) / c, float64(m1.TotalAlloc-m0.TotalAlloc) / c
 }
 
 type side struct {
@@ -132,21 +133,22 @@ type side struct {
 }
 
 // measured is one side's medians over alternating rounds.
-type measured struct{ rate, cpu, allocs map[string]float64 }
+type measured struct{ rate, cpu, allocs, bytes map[string]float64 }
 
-// compare: median calls/s, CPU us/call and allocations per call per side
-// over alternating rounds.
+// compare: median calls/s, CPU us/call, allocations and bytes per call per
+// side over alternating rounds.
 func compare(n int, sides []side) measured {
-	rates, cpus, allocs := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
+	rates, cpus, allocs, sizes := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
 	for _, s := range sides {
 		round(n, s.work)
 	}
 	for r := 0; r < rounds; r++ {
 		for _, s := range sides {
-			rate, cpu, a := round(n, s.work)
+			rate, cpu, a, b := round(n, s.work)
 			rates[s.name] = append(rates[s.name], rate)
 			cpus[s.name] = append(cpus[s.name], cpu)
 			allocs[s.name] = append(allocs[s.name], a)
+			sizes[s.name] = append(sizes[s.name], b)
 		}
 	}
 	med := func(m map[string][]float64) map[string]float64 {
@@ -157,7 +159,7 @@ func compare(n int, sides []side) measured {
 		}
 		return out
 	}
-	return measured{med(rates), med(cpus), med(allocs)}
+	return measured{med(rates), med(cpus), med(allocs), med(sizes)}
 }
 
 func fail(what string, err error) {
@@ -299,12 +301,12 @@ func main() {
 	own = append(own, benchPush(libBase))
 	fmt.Println()
 	fmt.Println("the binding's own cost: binding / raw cgo call, same run")
-	fmt.Printf("%-28s | %9s %9s | %7s | %21s %8s | %20s\n", "call", "binding/s", "raw/s", "ratio", "CPU us: binding raw",
-		"added", "allocs: binding raw")
+	fmt.Printf("%-28s | %9s %9s | %7s | %21s %8s | %20s | %17s\n", "call", "binding/s", "raw/s", "ratio", "CPU us: binding raw",
+		"added", "allocs: binding raw", "bytes: binding raw")
 	for _, o := range own {
-		fmt.Printf("%-28s | %9.0f %9.0f | %6.2fx | %12.1f %8.1f | %+7.1f | %11.1f %8.1f\n", o.what, o.rate["binding"],
+		fmt.Printf("%-28s | %9.0f %9.0f | %6.2fx | %12.1f %8.1f | %+7.1f | %11.1f %8.1f | %10.0f %6.0f\n", o.what, o.rate["binding"],
 			o.rate["raw"], o.rate["binding"]/o.rate["raw"], o.cpu["binding"], o.cpu["raw"], o.cpu["binding"]-o.cpu["raw"],
-			o.allocs["binding"], o.allocs["raw"])
+			o.allocs["binding"], o.allocs["raw"], o.bytes["binding"], o.bytes["raw"])
 	}
 	for _, p := range []*C.char{cName, cID, cVerifyID, cOutSeqNo, cOpenID, cCertHash} {
 		C.free(unsafe.Pointer(p))
