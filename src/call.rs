@@ -14,7 +14,7 @@ use crate::error::{Code, Error, Result};
 use crate::log::{Level, Log};
 use crate::response::{JsonError, Response, Value};
 use crate::stats::Stats;
-use crate::transport::{Reach, Transport};
+use crate::transport::{Reach, Reply, Transport};
 
 /// Whether WeChat may safely see the request twice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,23 +100,35 @@ impl Caller {
                 };
             }
             attempt += 1;
-            let pause = backoff(attempt);
-            if req.deadline.is_some_and(|d| Instant::now() + pause >= d) {
+            if !self.pause_before_retry(req, attempt) {
                 return match outcome {
                     Ok(r) => Ok(r),
                     Err((e, _)) => Err(e),
                 };
             }
-            self.log.emit(Level::Warn, || {
-                format!(
-                    "{}: retry {attempt} of {} in {} ms",
-                    req.path,
-                    self.max_retries,
-                    pause.as_millis()
-                )
-            });
-            std::thread::sleep(pause);
         }
+    }
+
+    /// Sleeps before retry number `attempt`; false, without sleeping, when
+    /// the caller's deadline would pass first. Out of line: most calls
+    /// never retry.
+    #[cold]
+    #[inline(never)]
+    fn pause_before_retry(&self, req: &Request<'_>, attempt: u32) -> bool {
+        let pause = backoff(attempt);
+        if req.deadline.is_some_and(|d| Instant::now() + pause >= d) {
+            return false;
+        }
+        self.log.emit(Level::Warn, || {
+            format!(
+                "{}: retry {attempt} of {} in {} ms",
+                req.path,
+                self.max_retries,
+                pause.as_millis()
+            )
+        });
+        std::thread::sleep(pause);
+        true
     }
 
     fn once(
@@ -138,19 +150,7 @@ impl Caller {
         let status = reply.status;
         let path = req.path;
         if !(200..300).contains(&status) {
-            let (code, reach) = match status {
-                407 => (Code::Proxy, Reach::Final),
-                502..=504 => (Code::Http, Reach::MaybeProcessed),
-                _ => (Code::Http, Reach::Final),
-            };
-            let kind = if looks_like_html(&reply.body, &reply.content_type) {
-                " with an HTML page"
-            } else {
-                ""
-            };
-            let e =
-                Error::new(code, format!("{path}: HTTP {status}{kind}")).with_http_status(status);
-            return Err((e, reach));
+            return Err(http_failure(path, &reply));
         }
         let bad = |what: &str| {
             (
@@ -161,18 +161,15 @@ impl Caller {
         if reply.body.iter().all(u8::is_ascii_whitespace) {
             return Err(bad("empty response body"));
         }
-        if req.image && is_image(&reply.content_type, &reply.body) {
-            let mut r = Response::new();
-            r.set_text("content_type", reply.content_type.clone());
-            r.set("image", crate::Value::Bytes(reply.body));
-            return Ok(r);
+        if req.image && is_image(reply.content_type(), &reply.body) {
+            return Ok(image_response(reply));
         }
         // Content types vary (the seed's own is `application/json;
         // encoding=utf-8`), so the body decides, not the header.
         let r = match Response::from_json(&reply.body) {
             Ok(r) => r,
             Err(JsonError::Malformed(e))
-                if !e.is_eof() && looks_like_html(&reply.body, &reply.content_type) =>
+                if !e.is_eof() && looks_like_html(&reply.body, reply.content_type()) =>
             {
                 return Err(bad("an HTML page instead of JSON"))
             }
@@ -191,6 +188,35 @@ impl Caller {
     }
 }
 
+/// The error for an answer whose status is not 2xx, and whether it may be
+/// resent.
+#[cold]
+#[inline(never)]
+fn http_failure(path: &str, reply: &Reply) -> (Error, Reach) {
+    let status = reply.status;
+    let (code, reach) = match status {
+        407 => (Code::Proxy, Reach::Final),
+        502..=504 => (Code::Http, Reach::MaybeProcessed),
+        _ => (Code::Http, Reach::Final),
+    };
+    let kind = if looks_like_html(&reply.body, reply.content_type()) {
+        " with an HTML page"
+    } else {
+        ""
+    };
+    let e = Error::new(code, format!("{path}: HTTP {status}{kind}")).with_http_status(status);
+    (e, reach)
+}
+
+/// getimage's photo as a response: `content_type` and `image`.
+#[inline(never)]
+fn image_response(reply: Reply) -> Response {
+    let mut r = Response::new();
+    r.set_text("content_type", reply.content_type().to_owned());
+    r.set("image", crate::Value::Bytes(reply.body));
+    r
+}
+
 /// Turns a nonzero errcode into its error; an errcode that is not a JSON
 /// integer is a bad response. 0 passes, and so does no errcode at all,
 /// which only the token endpoints may send (business calls check that it
@@ -200,6 +226,12 @@ pub fn check_errcode(path: &str, r: Response) -> Result<Response> {
     if errcode == 0 {
         return Ok(r);
     }
+    Err(errcode_error(path, errcode, &r))
+}
+
+#[cold]
+#[inline(never)]
+fn errcode_error(path: &str, errcode: i64, r: &Response) -> Error {
     let errmsg = errcode::sanitize_errmsg(&r.text("errmsg").unwrap_or_default());
     let code = errcode::code_for(errcode);
     let meaning = errcode::errcode_meaning(errcode);
@@ -210,10 +242,9 @@ pub fn check_errcode(path: &str, r: Response) -> Result<Response> {
         ),
         None => format!("{path}: WeChat errcode {errcode} ({meaning}): {errmsg}"),
     };
-    let e = Error::new(code, message);
-    Err(e
+    Error::new(code, message)
         .with_wechat_errcode(i32::try_from(errcode).unwrap_or(i32::MIN))
-        .with_http_status(200))
+        .with_http_status(200)
 }
 
 fn max_body(req: &Request<'_>) -> usize {

@@ -264,26 +264,30 @@ impl Client {
                 r.require_int(path, "errcode")?
             };
             if errcode::is_token_error(errcode) && !retried && self.token_is_refreshable() {
-                self.log().emit(Level::Warn, || {
-                    format!("{path}: token rejected (errcode {errcode}); refreshing once")
-                });
-                self.inner.stats.token_rejected();
-                self.inner.tokens.invalidate(token.as_str());
-                self.drop_shared_token(token.as_str());
+                self.drop_rejected_token(path, errcode, token.as_str());
                 retried = true;
                 continue;
             }
             return check_errcode(path, r).map_err(|e| {
                 if e.code == Code::AccessToken && retried {
-                    Error {
-                        message: format!("{} (after one token refresh)", e.message),
-                        ..e
-                    }
+                    after_refresh(e)
                 } else {
                     e
                 }
             });
         }
+    }
+
+    /// Forgets a token WeChat rejected, here and in the shared store.
+    #[cold]
+    #[inline(never)]
+    fn drop_rejected_token(&self, path: &str, errcode: i64, token: &str) {
+        self.log().emit(Level::Warn, || {
+            format!("{path}: token rejected (errcode {errcode}); refreshing once")
+        });
+        self.inner.stats.token_rejected();
+        self.inner.tokens.invalidate(token);
+        self.drop_shared_token(token);
     }
 
     fn token_is_refreshable(&self) -> bool {
@@ -637,6 +641,15 @@ fn encode(body: &impl Serialize) -> Result<Zeroizing<Vec<u8>>> {
     serde_json::to_vec(body)
         .map(Zeroizing::new)
         .map_err(|_| Error::new(Code::Internal, "cannot encode request"))
+}
+
+#[cold]
+#[inline(never)]
+fn after_refresh(e: Error) -> Error {
+    Error {
+        message: format!("{} (after one token refresh)", e.message),
+        ..e
+    }
 }
 
 /// Rejects empty and absurdly long text arguments before any network work.

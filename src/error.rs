@@ -166,7 +166,13 @@ pub struct Error {
     pub message: String,
 }
 
+// The constructors are cold and never inlined: a call that fails is rare,
+// and keeping the message building out of line keeps each hot function's
+// success path in fewer cache lines (a warm call runs largely cold: the
+// kernel and the network evict L1 between calls, so code size counts).
 impl Error {
+    #[cold]
+    #[inline(never)]
     pub fn new(code: Code, message: impl Into<String>) -> Error {
         Error {
             code,
@@ -177,6 +183,8 @@ impl Error {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     pub fn invalid_argument(what: &str, why: &str) -> Error {
         Error::new(Code::InvalidArgument, format!("{what}: {why}"))
     }

@@ -29,7 +29,8 @@ pub fn normalize(input: &str) -> Result<String> {
     if bytes[..17].contains(&b'X') {
         return Err(invalid(input, "has X before the last position"));
     }
-    if !valid_birth_date(&out[6..14]) {
+    // Only digits are left before the last position.
+    if !valid_birth_date(&bytes[6..14]) {
         return Err(invalid(input, "has an impossible birth date"));
     }
     if bytes[17] != check_char(&bytes[..17]) {
@@ -39,7 +40,9 @@ pub fn normalize(input: &str) -> Result<String> {
 }
 
 /// The 18 ASCII characters of a number written with full-width digits,
-/// a lower-case or full-width x, or surrounding spaces.
+/// a lower-case or full-width x, or surrounding spaces. Out of line: the
+/// Unicode work stays off the common path's cache lines.
+#[inline(never)]
 fn rewrite(input: &str) -> Result<String> {
     let mut out = String::with_capacity(18);
     for ch in input
@@ -81,14 +84,18 @@ fn check_char(first17: &[u8]) -> u8 {
     CHECK_CHARS[(sum % 11) as usize]
 }
 
-fn valid_birth_date(yyyymmdd: &str) -> bool {
-    let (Ok(y), Ok(m), Ok(d)) = (
-        yyyymmdd[..4].parse::<u32>(),
-        yyyymmdd[4..6].parse::<u32>(),
-        yyyymmdd[6..].parse::<u32>(),
-    ) else {
-        return false;
+/// `yyyymmdd`: eight ASCII digits.
+fn valid_birth_date(yyyymmdd: &[u8]) -> bool {
+    let number = |digits: &[u8]| {
+        digits
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d.wrapping_sub(b'0')))
     };
+    let (y, m, d) = (
+        number(&yyyymmdd[..4]),
+        number(&yyyymmdd[4..6]),
+        number(&yyyymmdd[6..8]),
+    );
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -122,6 +129,8 @@ fn civil_from_days(days: i64) -> (u32, u32, u32) {
     (y as u32, m as u32, d as u32)
 }
 
+#[cold]
+#[inline(never)]
 fn invalid(input: &str, why: &str) -> Error {
     let input = input.trim();
     let shown = if input.is_empty() {

@@ -80,19 +80,31 @@ impl Log {
         Log { sink, max }
     }
 
+    #[inline]
     pub fn enabled(&self, level: Level) -> bool {
         (self.sink.is_some() && level <= self.max) || DIAG.as_ref().is_some_and(|d| level <= d.max)
     }
 
-    /// Formats only when someone listens: log lines are never built for nothing.
+    /// Formats only when someone listens: log lines are never built for
+    /// nothing. Inlined down to the check; the building is out of line, so
+    /// a call site with no listener costs a compare, not a function.
+    #[inline]
     pub fn emit(&self, level: Level, message: impl FnOnce() -> String) {
-        if !self.enabled(level) {
-            return;
+        if self.enabled(level) {
+            self.build_and_write(level, message);
         }
-        let built = message();
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn build_and_write(&self, level: Level, message: impl FnOnce() -> String) {
+        self.write(level, &message());
+    }
+
+    fn write(&self, level: Level, built: &str) {
         // Lines carry values from outside (a push's Event, WeChat's field
         // names): one line stays one line whatever they hold.
-        let line = escape_controls(&built);
+        let line = escape_controls(built);
         if let Some(sink) = self.sink.as_ref().filter(|_| level <= self.max) {
             sink.log(level, &line);
         }

@@ -26,8 +26,20 @@ pub const MAX_IMAGE_BODY: usize = 8 * 1024 * 1024;
 
 pub struct Reply {
     pub status: u16,
-    pub content_type: String,
+    /// Kept whole: the content type is read only when the body alone does
+    /// not decide (an error status, an image, a body that is not JSON).
+    headers: ureq::http::HeaderMap,
     pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The Content-Type header, or "" when absent or not ASCII.
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(ureq::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
 }
 
 /// How far a failed request got, which decides whether it may be resent.
@@ -105,35 +117,21 @@ impl Transport {
             url.push('=');
             percent_encode_into(v, &mut url);
         }
-        let result = match (method, body) {
-            ("POST", Some(b)) => {
-                let req = self
-                    .agent
-                    .post(&url)
-                    .header("Content-Type", "application/json; charset=utf-8");
-                match timeout {
-                    Some(t) => req.config().timeout_global(Some(t)).build().send(b),
-                    None => req.send(b),
-                }
-            }
-            _ => {
-                let req = self.agent.get(&url);
-                match timeout {
-                    Some(t) => req.config().timeout_global(Some(t)).build().call(),
-                    None => req.call(),
-                }
-            }
+        // A POST under the configured timeout is nearly every call; the
+        // other requests are made out of line, so that their builders (a
+        // whole ureq configuration each) do not widen this frame.
+        let result = match (method, body, timeout) {
+            ("POST", Some(b), None) => self
+                .agent
+                .post(&url)
+                .header("Content-Type", JSON_CONTENT_TYPE)
+                .send(b),
+            _ => self.other_request(method, &url, body, timeout),
         };
-        let mut response = result.map_err(|e| classify(path, e, Reach::NotSent, max_body))?;
+        let response = result.map_err(|e| classify(path, e, Reach::NotSent, max_body))?;
         let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let body = response
-            .body_mut()
+        let (parts, mut body) = response.into_parts();
+        let body = body
             .with_config()
             .limit(max_body as u64)
             .read_to_vec()
@@ -144,9 +142,43 @@ impl Transport {
             })?;
         Ok(Reply {
             status,
-            content_type,
+            headers: parts.headers,
             body,
         })
+    }
+}
+
+const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+impl Transport {
+    /// A GET, or a POST with a timeout of its own.
+    #[inline(never)]
+    fn other_request(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&[u8]>,
+        timeout: Option<Duration>,
+    ) -> std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        match (method, body) {
+            ("POST", Some(b)) => {
+                let req = self
+                    .agent
+                    .post(url)
+                    .header("Content-Type", JSON_CONTENT_TYPE);
+                match timeout {
+                    Some(t) => req.config().timeout_global(Some(t)).build().send(b),
+                    None => req.send(b),
+                }
+            }
+            _ => {
+                let req = self.agent.get(url);
+                match timeout {
+                    Some(t) => req.config().timeout_global(Some(t)).build().call(),
+                    None => req.call(),
+                }
+            }
+        }
     }
 }
 
@@ -271,6 +303,8 @@ fn tls_config(cfg: &Config) -> Result<ureq::tls::TlsConfig> {
 
 /// `reach` is how far the request got if the error itself does not say:
 /// before the answer arrived, nothing may have been sent.
+#[cold]
+#[inline(never)]
 fn classify(path: &str, e: ureq::Error, reach: Reach, max_body: usize) -> Failure {
     use ureq::Error as E;
     let fail = |code, reach, what: &str| Failure {

@@ -76,14 +76,20 @@ pub(crate) fn guard(err: *mut wxface_error, f: impl FnOnce() -> Result<()>) -> i
             error::clear(err);
             Code::Ok as i32
         }
-        Err(e) => {
-            crate::log::record_error(&e);
-            error::fill(err, &e, answer_encoding());
-            e.code as i32
-        }
+        Err(e) => failed(err, &e),
     };
     answer_in(outer);
     code
+}
+
+/// The code of a failed call, after filling `err`; out of line, so that
+/// every export's success path stays short.
+#[cold]
+#[inline(never)]
+fn failed(err: *mut wxface_error, e: &Error) -> i32 {
+    crate::log::record_error(e);
+    error::fill(err, e, answer_encoding());
+    e.code as i32
 }
 
 /// Where an export hands back the object it makes: the caller's `out`.
@@ -148,6 +154,8 @@ pub(crate) fn guard_value<T: OnPanic>(f: impl FnOnce() -> T) -> T {
 }
 
 /// Names the export (by its source line) so that a report can be acted on.
+#[cold]
+#[inline(never)]
 fn panicked(at: &Location<'_>) -> Error {
     Error::new(
         Code::Internal,
