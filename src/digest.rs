@@ -13,17 +13,37 @@ pub fn md5_hex(bytes: &[u8]) -> String {
     hex(&Md5::digest(bytes))
 }
 
-/// Whether `hex_md5` (any case) is the MD5 of `bytes`: the verdict's
-/// comparison, made without writing the digest out as text.
+/// Whether `hex_md5` (any case) is the MD5 of `bytes`.
 pub fn md5_matches(bytes: &[u8], hex_md5: &str) -> bool {
-    let digest = Md5::digest(bytes);
-    let mut ours = [0u8; 32];
-    for (pair, &d) in ours.chunks_exact_mut(2).zip(digest.iter()) {
-        pair[0] = DIGITS[usize::from(d >> 4)];
-        pair[1] = DIGITS[usize::from(d & 15)];
+    md5_from_hex(hex_md5).is_some_and(|md5| md5_is(bytes, &md5))
+}
+
+/// Whether `md5` is the MD5 of `bytes`: the verdict's comparison, on the
+/// 16 bytes (the answer's hex was read once, by [`md5_from_hex`]).
+pub fn md5_is(bytes: &[u8], md5: &[u8; 16]) -> bool {
+    Md5::digest(bytes).as_slice() == md5
+}
+
+/// The 16 bytes written as 32 hex digits in either case, or None for
+/// anything else.
+pub fn md5_from_hex(text: &str) -> Option<[u8; 16]> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
     }
-    // Our digits are 0-9a-f, so only hex in either case matches them.
-    hex_md5.as_bytes().eq_ignore_ascii_case(&ours)
+    let text = text.as_bytes();
+    if text.len() != 32 {
+        return None;
+    }
+    let mut md5 = [0u8; 16];
+    for (byte, pair) in md5.iter_mut().zip(text.chunks_exact(2)) {
+        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    Some(md5)
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -85,6 +105,33 @@ mod tests {
         assert!(!md5_matches(b"11010519491231002X", &format!("{hex}0")));
         let not_hex = format!("{}g", &hex[..31]);
         assert!(!md5_matches(b"11010519491231002X", &not_hex));
+    }
+
+    #[test]
+    fn hex_reads_as_the_digest_s_bytes_and_nothing_else_does() {
+        let digest: [u8; 16] = Md5::digest(b"abc").into();
+        assert_eq!(
+            md5_from_hex("900150983cd24fb0d6963f7d28e17f72"),
+            Some(digest)
+        );
+        assert_eq!(
+            md5_from_hex("900150983CD24FB0D6963F7D28E17F72"),
+            Some(digest)
+        );
+        for bad in [
+            "",
+            "900150983cd24fb0d6963f7d28e17f7",
+            "900150983cd24fb0d6963f7d28e17f722",
+            "900150983cd24fb0d6963f7d28e17f7g",
+            "g00150983cd24fb0d6963f7d28e17f72",
+            "900150983cd24fb0d6963f7d28e17f7:",
+            "900150983cd24fb0d6963f7d28e17f7 ",
+            "+00150983cd24fb0d6963f7d28e17f72",
+        ] {
+            assert_eq!(md5_from_hex(bad), None, "{bad:?}");
+        }
+        assert!(md5_is(b"abc", &digest));
+        assert!(!md5_is(b"abd", &digest));
     }
 
     #[test]

@@ -59,8 +59,7 @@ pub fn separator_hint(canonical_name: &str, wechat_md5: &str) -> Option<String> 
     if !canonical_name.contains(MIDDLE_DOT) {
         return None;
     }
-    let matches =
-        |variant: &str| digest::md5_hex(variant.as_bytes()).eq_ignore_ascii_case(wechat_md5);
+    let matches = |variant: &str| digest::md5_matches(variant.as_bytes(), wechat_md5);
     let unicode = |c: char| format!("U+{:04X}", u32::from(c));
     for (c, label) in SEPARATOR_LOOK_ALIKES {
         if matches(&canonical_name.replace(MIDDLE_DOT, &c.to_string())) {

@@ -205,8 +205,8 @@ fn judge(
         )
         .with_verify_ret(i32::try_from(ret).unwrap_or(i32::MIN)));
     }
-    let id_md5 = md5_field(r, "id_card_number_md5")?;
-    if !digest::md5_matches(id.as_bytes(), id_md5) {
+    let (_, id_md5) = md5_field(r, "id_card_number_md5")?;
+    if !digest::md5_is(id.as_bytes(), &id_md5) {
         return Err(Error::new(
             Code::IdMismatch,
             format!(
@@ -215,10 +215,10 @@ fn judge(
             ),
         ));
     }
-    let name_md5 = md5_field(r, "name_utf8_md5")?;
-    if !digest::md5_matches(name.as_bytes(), name_md5) {
+    let (name_md5_hex, name_md5) = md5_field(r, "name_utf8_md5")?;
+    if !digest::md5_is(name.as_bytes(), &name_md5) {
         let hint =
-            name::separator_hint(name, name_md5).map_or(String::new(), |h| format!(" ({h})"));
+            name::separator_hint(name, name_md5_hex).map_or(String::new(), |h| format!(" ({h})"));
         return Err(Error::new(
             Code::NameMismatch,
             format!(
@@ -306,17 +306,18 @@ fn canonical_verify_result(verify_result: &str) -> Result<&str> {
     Ok(verify_result)
 }
 
-/// An MD5 WeChat reports: a JSON string of 32 hex digits, or a bad answer
-/// (never a mismatch, which would blame the person).
-fn md5_field<'r>(r: &'r Response, field: &str) -> Result<&'r str> {
-    let md5 = r.require_text(GET_INFO, field)?;
-    if md5.len() != 32 || !md5.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Error::new(
+/// An MD5 WeChat reports, as written and as its 16 bytes: a JSON string
+/// of 32 hex digits, or a bad answer (never a mismatch, which would blame
+/// the person).
+fn md5_field<'r>(r: &'r Response, field: &str) -> Result<(&'r str, [u8; 16])> {
+    let text = r.require_text(GET_INFO, field)?;
+    match digest::md5_from_hex(text) {
+        Some(md5) => Ok((text, md5)),
+        None => Err(Error::new(
             Code::BadResponse,
             format!("{GET_INFO}: {field} is not 32 hex digits in the answer"),
-        ));
+        )),
     }
-    Ok(md5)
 }
 
 /// The name as WeChat knows it: trimmed, separator look-alikes mapped to
