@@ -9,6 +9,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -16,13 +17,33 @@ import (
 // Client makes wxface calls. It is safe for concurrent use by many
 // goroutines; Close it when done (a finalizer frees a forgotten one).
 type Client struct {
-	// mu is held for reading by every call and for writing by Close, so the
-	// C client is never freed while a goroutine is inside a C call.
-	mu     sync.RWMutex
-	ptr    *C.wxface_client // nil once closed, or in a Client not made by NewClient
-	closed bool
-	hooks  hooks
+	// Written only by NewClient and Close: every call reads these, so
+	// nothing a call writes shares their cache line.
+	ptr      *C.wxface_client // nil once closed, or in a Client not made by NewClient
+	closing  atomic.Bool      // set by Close: calls not yet counted in are refused
+	inFlight *[stripes]stripe // the calls in flight, counted in stripes
+	wake     chan struct{}    // a call that left a stripe at 0 while closing
+	mu       sync.Mutex       // one Close at a time
+	hooks    hooks
 }
+
+// stripes is how many counters a client's calls in flight are spread
+// over. A call counts itself in the stripe of its pooled call object, and
+// a pool hands an object back to the processor that returned it, so each
+// stripe is written mostly from one core. One counter shared by all (a
+// sync.RWMutex's reader count) moved its cache line from core to core at
+// nearly every call once calls come from more than one core.
+const stripes = 8
+
+// stripe is one counter on a cache line of its own (128 bytes: a line and
+// the one the adjacent-line prefetcher pairs with it).
+type stripe struct {
+	n atomic.Int64
+	_ [120]byte
+}
+
+// nextStripe deals stripes to new call objects in turn.
+var nextStripe atomic.Uint32
 
 // NewClient makes a client from cfg. No network traffic happens here; a
 // missing credential or an unreadable file gives ErrConfig.
@@ -30,7 +51,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err := libraryCheck(); err != nil {
 		return nil, err
 	}
-	c := &Client{}
+	c := &Client{inFlight: new([stripes]stripe), wake: make(chan struct{}, 1)}
 	ccfg, err := cfg.build(&c.hooks)
 	if err != nil {
 		c.hooks.release()
@@ -55,19 +76,64 @@ func NewClientFromFile(path string) (*Client, error) {
 }
 
 // Close frees the client once the calls in flight have returned. Later
-// calls fail with ErrClosed; closing again does nothing.
+// calls, and calls made while Close waits, fail with ErrClosed; closing
+// again does nothing.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.ptr == nil {
 		return nil
 	}
+	c.closing.Store(true)
+	for c.busy() {
+		<-c.wake
+	}
 	C.wxface_client_free(c.ptr)
 	c.ptr = nil
-	c.closed = true
 	c.hooks.release()
 	runtime.SetFinalizer(c, nil)
 	return nil
+}
+
+// busy tells whether a call is in flight. Close sets closing before it
+// looks, and a call adds itself before it reads closing, so a call either
+// is seen here or sees closing and backs out (sync/atomic is sequentially
+// consistent).
+func (c *Client) busy() bool {
+	for i := range c.inFlight {
+		if c.inFlight[i].n.Load() != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// enter counts k's call in flight on c and gives the stripe to leave; nil,
+// counting nothing, once Close has begun or for a Client not made by
+// NewClient.
+func (c *Client) enter(k *call) *atomic.Int64 {
+	if c.inFlight == nil {
+		return nil
+	}
+	n := &c.inFlight[k.stripe].n
+	n.Add(1)
+	if c.closing.Load() {
+		c.leave(n)
+		return nil
+	}
+	return n
+}
+
+// leave counts a call out, waking a waiting Close when its stripe is
+// empty (Close then looks at every stripe again). The channel holds one
+// wake-up, so one sent while Close is not yet waiting is not lost.
+func (c *Client) leave(n *atomic.Int64) {
+	if n.Add(-1) == 0 && c.closing.Load() {
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // call is the memory one client call lends to C: its string arguments, the
@@ -84,9 +150,10 @@ type call struct {
 	data   *C.char          // wxface_response_texts' block
 	n      C.size_t         // its size, or that of the block copied into text
 	text   []byte           // where a wrapper of calls.h copies the answer's texts
+	stripe uint32           // where a call made with it is counted in flight
 }
 
-var calls = sync.Pool{New: func() any { return new(call) }}
+var calls = sync.Pool{New: func() any { return &call{stripe: nextStripe.Add(1) % stripes} }}
 
 // maxPooledArgs bounds the argument buffer a pooled call keeps: a rare
 // long argument (a push query) is not held on to.
@@ -141,21 +208,21 @@ func (k *call) release() {
 	calls.Put(k)
 }
 
-// do runs one C call on the client, under the read lock. With a context
+// do runs one C call on the client, counted in flight. With a context
 // deadline the call runs on a handle whose per-attempt timeout is the time
 // left (wxface_client_with_timeout).
 func (c *Client) do(ctx context.Context, k *call, fn func(*C.wxface_client, *call) C.int32_t) error {
 	if err := ctx.Err(); err != nil {
 		return contextError(err)
 	}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.ptr == nil {
-		if c.closed {
+	n := c.enter(k)
+	if n == nil {
+		if c.closing.Load() {
 			return closedError()
 		}
 		return notCreatedError()
 	}
+	defer c.leave(n)
 	handle := c.ptr
 	if deadline, ok := ctx.Deadline(); ok {
 		ms, ok := millisUntil(deadline)

@@ -402,3 +402,61 @@ func staleGiven(stales, issued []string) []string {
 	}
 	return out
 }
+
+// A call made while Close waits for the calls in flight fails with
+// ErrClosed at once, instead of waiting for Close to end.
+func TestACallMadeWhileCloseWaitsFailsAtOnce(t *testing.T) {
+	const delay = 2 * time.Second
+	client, err := wxface.NewClient(sandboxConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.V1GetUserIDKey(zhangName, zhangID, ""); err != nil {
+		t.Fatal(err)
+	}
+	fault(t, map[string]any{"path": getUserIDKeyPath, "kind": "delay", "delay_ms": delay.Milliseconds(), "count": 1})
+	before := stat(t, getUserIDKeyPath)
+	held := make(chan error, 1)
+	go func() {
+		_, err := client.V1GetUserIDKey(zhangName, zhangID, "")
+		held <- err
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for stat(t, getUserIDKeyPath)-before < 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the held call never reached the sandbox")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- client.Close() }()
+	// Calls made before Close has begun succeed (the fault held only
+	// the first); the first one refused must have been refused at once.
+	for {
+		start := time.Now()
+		_, err := client.V1GetUserIDKey(zhangName, zhangID, "")
+		took := time.Since(start)
+		if took > delay/2 {
+			t.Fatalf("a call made while Close waited took %v (%v): it waited for Close", took, err)
+		}
+		if errors.Is(err, wxface.ErrClosed) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("call before Close began: %v", err)
+		}
+	}
+	select {
+	case <-closed:
+		t.Fatal("Close returned while a call was in flight")
+	case err := <-held:
+		t.Fatalf("the held call returned (%v) before a call was refused", err)
+	default:
+	}
+	if err := <-held; err != nil {
+		t.Fatalf("the call in flight: %v", err)
+	}
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}
