@@ -163,21 +163,26 @@ def test_results_pickle_copy_and_convert_with_every_field_before_fields_is_read(
     assert "fields" not in repr(fresh())
 
 
-def test_a_result_holds_only_the_answer_until_an_attribute_is_read(client: wxface.Client, sandbox: Sandbox):
+def test_a_result_holds_the_answer_and_the_attributes_read_until_fields_is_read(
+    client: wxface.Client, sandbox: Sandbox
+):
     # The documented difference (README): vars() shows the answer's block
-    # under `_answer` until the first attribute is read; then every
-    # attribute is there, as __init__ makes them, and the block is gone.
+    # under `_answer` and the typed attributes read so far; reading
+    # `fields` makes every attribute, as __init__ makes them, and the block
+    # goes.
     result = verified(client, sandbox)
     assert list(vars(result)) == ["_answer"]
     assert type(vars(result)["_answer"]) is bytes
     assert result.openid
-    assert list(vars(result)) == ["identify_ret", "openid", "user_id_key", "finish_time", "fields"]
+    assert list(vars(result)) == ["_answer", "openid"]
+    assert result.identify_ret == 0
+    assert list(vars(result)) == ["_answer", "openid", "identify_ret"]
     assert result.fields["openid"] == result.openid
+    assert set(vars(result)) == {"identify_ret", "openid", "user_id_key", "finish_time", "fields"}
     by_init = wxface.V1Result(
         result.identify_ret, result.openid, result.user_id_key, result.finish_time, dict(result.fields)
     )
     assert vars(result) == vars(by_init)
-    assert result.identify_ret == 0
     assert type(result.finish_time) is int
 
 

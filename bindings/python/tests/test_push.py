@@ -159,6 +159,34 @@ def test_an_integer_attribute_reads_its_text_as_the_library_does(
         assert expected is not None  # the library reads these: the comparison is not None == None
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        # A value that reads like a name, before that name, then the name itself.
+        dict(Remark="openid", **event_fields()),
+        # A value that reads like a name whose field is absent.
+        {k: ("openid" if k == "MsgType" else v) for k, v in event_fields().items() if k != "openid"},
+        # Values that read like names and NULs-apart lookalikes; empty values.
+        dict(event_fields(), ToUserName="FromUserName", FromUserName="Event", Event="", openid=""),
+        # Names in another order, the first typed one first in the answer.
+        dict(reversed(list(event_fields().items()))),
+    ],
+    ids=["value-like-a-later-name", "value-like-an-absent-name", "values-like-names", "reversed"],
+)
+def test_each_attribute_read_first_is_the_one_fields_gives(
+    push_client: wxface.Client, fields: Dict[str, object]
+):
+    # A typed attribute read first is found in the answer on its own, not
+    # taken from `fields`: read alone, each must be what reading `fields`
+    # first makes it.
+    sealed = push_client.push_seal(as_xml(fields), format="xml", mode="safe")
+    whole = push_client.push_open(sealed.query, sealed.body)
+    assert whole.fields == {k: str(v) for k, v in fields.items()}
+    for f in dataclasses.fields(wxface.PushEvent):
+        alone = push_client.push_open(sealed.query, sealed.body)
+        assert getattr(alone, f.name) == getattr(whole, f.name), f.name
+
+
 def test_a_tampered_push_is_refused(push_client: wxface.Client):
     sealed = push_client.push_seal(as_json(event_fields()), format="json", mode="safe")
     other = push_client.push_seal(as_json(event_fields("another")), format="json", mode="safe")

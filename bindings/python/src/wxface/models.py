@@ -6,12 +6,14 @@ reach logs.
 """
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, ClassVar, Dict, List, NamedTuple, Optional, Tuple, Type, TypeVar
 
 # The key under which a result made by a call keeps its answer in its
 # __dict__ until an attribute is first read: the library's texts block
 # (name NUL value NUL ..., see `fields_of`), as bytes.
 ANSWER = "_answer"
+
+A = TypeVar("A", bound="_Answer")
 
 
 def fields_of(texts: bytes) -> Dict[str, str]:
@@ -59,11 +61,13 @@ INTEGER = "integer"  # see _integer; None when absent or no integer
 
 class _Reading(NamedTuple):
     """The typed attributes of a result, in the order the dataclass
-    declares them, each with WeChat's name for its field, and the positions
-    of those read as integers and of those that are "" when absent."""
+    declares them, each with WeChat's name for its field and how it is
+    read, and the positions of those read as integers and of those that
+    are "" when absent."""
 
     attributes: Tuple[str, ...]
     names: Tuple[str, ...]
+    hows: Tuple[str, ...]
     integers: Tuple[int, ...]
     or_empty: Tuple[int, ...]
 
@@ -74,6 +78,7 @@ def _reading(*read: Tuple[str, str, str]) -> _Reading:
     return _Reading(
         tuple(attribute for attribute, _, _ in read),
         tuple(name for _, name, _ in read),
+        tuple(how for _, _, how in read),
         tuple(i for i, (_, _, how) in enumerate(read) if how == INTEGER),
         tuple(i for i, (_, _, how) in enumerate(read) if how == TEXT_OR_EMPTY),
     )
@@ -81,33 +86,19 @@ def _reading(*read: Tuple[str, str, str]) -> _Reading:
 
 class _Answer:
     """What the results of calls share: a call keeps the answer as the
-    library gave it (its texts block, one bytes object) and every attribute,
-    `fields` (every text field of the answer as a dict) and the typed ones,
-    is made from it when the first of them is read: most callers read one
-    or two, many none. Until then the instance's __dict__ holds only that
-    block, under `_answer`; equality, repr, pickling, copying,
-    `dataclasses.replace` and `asdict` read the attributes and so make
-    them."""
+    library gave it (its texts block, one bytes object, under `_answer` in
+    the instance's __dict__) and each attribute is made from it when first
+    read: a typed one from its own field only, `fields` (every text field
+    of the answer as a dict) together with every typed one, after which
+    the block goes. Most callers read one or two typed attributes, many
+    none. Equality, repr, pickling, copying, `dataclasses.replace` and
+    `asdict` read the attributes and so make them; a result made by
+    __init__ holds every attribute from the start."""
 
     __slots__ = ()
 
     # Every attribute but `fields`.
     _READ: ClassVar[_Reading] = _reading()
-
-    if not TYPE_CHECKING:  # mypy would accept any attribute name
-
-        def __getattr__(self, name: str) -> Any:
-            # Only for names the instance and its class lack.
-            held = self.__dict__
-            answer = held.get(ANSWER)
-            if answer is not None and name in self.__dataclass_fields__:
-                _make(self._READ, held, answer)
-            try:
-                # Also when another thread made the attributes since the
-                # instance was looked at.
-                return held[name]
-            except KeyError:
-                raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name)) from None
 
     def __getstate__(self) -> Dict[str, Any]:
         # What __init__ would have made: pickles stay the same as before.
@@ -129,12 +120,121 @@ def _make(read: _Reading, held: Dict[str, Any], answer: bytes) -> None:
         values[i] = values[i] or ""
     # Two threads reading first both make them: the typed values are equal
     # whichever is stored, but `fields`, which the caller may change, must
-    # be one dict, the one stored first.
+    # be one dict, the one stored first. The block goes last: a reader that
+    # finds it gone finds every attribute.
     held.update(zip(read.attributes, values))
     held.setdefault("fields", fields)
     held.pop(ANSWER, None)
 
 
+def _text(answer: bytes, name: bytes) -> Optional[str]:
+    """The text of the field `name` in a texts block (see `fields_of`),
+    None when it has none, decoded as `fields_of` decodes it. Names are
+    unique in a block (the library's answers are maps), but a value may
+    read like a name: a match counts only where a name starts, after an
+    even number of NULs."""
+    key = name + b"\0"
+    if answer.startswith(key):
+        start = len(key)
+    else:
+        key = b"\0" + key
+        at = answer.find(key)
+        while at >= 0 and not answer.count(b"\0", 0, at) & 1:
+            at = answer.find(key, at + 1)
+        if at < 0:
+            return None
+        start = at + len(key)
+    return answer[start : answer.index(b"\0", start)].decode("utf-8", "replace")
+
+
+def _or_empty(value: Optional[str]) -> str:
+    return "" if value is None else value
+
+
+# How a typed attribute's text is turned into its value (None: as it is).
+_CONVERT = {TEXT: None, TEXT_OR_EMPTY: _or_empty, INTEGER: _integer}
+
+
+class _Typed:
+    """A typed attribute of a result: a non-data descriptor, so Python
+    reads the attribute from the instance's __dict__ whenever it is there
+    (always for a result made by __init__) and calls this only while it is
+    not: then it is read from the answer's block, alone, and stored."""
+
+    __slots__ = ("attribute", "convert", "inner", "name")
+
+    def __init__(self, attribute: str, name: str, how: str) -> None:
+        self.attribute = attribute
+        self.name = name.encode()
+        # The name where it is not the first: between NULs.
+        self.inner = b"\0" + self.name + b"\0"
+        self.convert = _CONVERT[how]
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        try:
+            held = instance.__dict__
+            answer = held[ANSWER]
+        except (AttributeError, KeyError):
+            return self._made(instance, owner)
+        # The usual case in C-level steps: the name found where a name
+        # starts (an odd number of NULs before the one leading it).
+        inner = self.inner
+        at = answer.find(inner)
+        if at > 0 and answer.count(b"\0", 0, at) & 1:
+            start = at + len(inner)
+            value: Any = answer[start : answer.index(b"\0", start)].decode("utf-8", "replace")
+        else:
+            value = _text(answer, self.name)
+        convert = self.convert
+        if convert is not None:
+            value = convert(value)
+        return held.setdefault(self.attribute, value)
+
+    def _made(self, instance: Any, owner: Any) -> Any:
+        """The attribute when the instance holds no answer: its class has
+        no such attribute (as for any dataclass field without a default);
+        an instance got it when another thread read `fields` since this
+        read began."""
+        if instance is None:
+            raise AttributeError("type object %r has no attribute %r" % (owner.__name__, self.attribute))
+        return instance.__dict__[self.attribute]
+
+
+class _Fields:
+    """The `fields` attribute of a result, like `_Typed`: made on first
+    read with every typed attribute not read yet."""
+
+    __slots__ = ()
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            raise AttributeError("type object %r has no attribute 'fields'" % owner.__name__)
+        held = instance.__dict__
+        answer = held.get(ANSWER)
+        if answer is not None:
+            _make(type(instance)._READ, held, answer)
+        return held["fields"]
+
+
+def _answered(cls: Type[A]) -> Type[A]:
+    """Gives the dataclass `cls` its attributes' readers, after @dataclass
+    has seen the class (to which they are no defaults)."""
+    read = cls._READ
+    declared = tuple(name for name in vars(cls)["__dataclass_fields__"] if name != "fields")
+    if declared != read.attributes:
+        raise TypeError("%s._READ: %s, not its attributes %s" % (cls.__name__, read.attributes, declared))
+    readers: Dict[str, Any] = {"fields": _FIELDS}
+    for attribute, name, how in zip(read.attributes, read.names, read.hows):
+        readers[attribute] = _Typed(attribute, name, how)
+    for attribute, reader in readers.items():
+        setattr(cls, attribute, reader)
+    return cls
+
+
+_FIELDS = _Fields()
+
+
+@_answered
 @dataclass(frozen=True)
 class UserIdKey(_Answer):
     """1.0 getuseridkey: hand `user_id_key` to the mini program."""
@@ -146,6 +246,7 @@ class UserIdKey(_Answer):
     _READ = _reading(("user_id_key", "user_id_key", TEXT_OR_EMPTY), ("expires_in", "expires_in", INTEGER))
 
 
+@_answered
 @dataclass(frozen=True)
 class V1Result(_Answer):
     """1.0 getinfo's record. From `v1_verify` it is a verdict that passed;
@@ -165,6 +266,7 @@ class V1Result(_Answer):
     )
 
 
+@_answered
 @dataclass(frozen=True)
 class VerifyId(_Answer):
     """2.0 getverifyid: keep verify_id, cert_hash (with out_seq_no and openid)
@@ -182,6 +284,7 @@ class VerifyId(_Answer):
     )
 
 
+@_answered
 @dataclass(frozen=True)
 class V2Result(_Answer):
     """2.0 queryverifyinfo that passed (verify_ret 10000)."""
@@ -206,6 +309,7 @@ class Image:
         return "Image(content_type=%r, %d bytes)" % (self.content_type, len(self.data))
 
 
+@_answered
 @dataclass(frozen=True)
 class PushEvent(_Answer):
     """An opened push. A hint only: call `v1_verify(verify_result, ...)`."""
@@ -232,6 +336,7 @@ class PushEvent(_Answer):
     )
 
 
+@_answered
 @dataclass(frozen=True)
 class _Echo(_Answer):
     """push_check_url's answer; the call returns only `echostr`."""
