@@ -163,6 +163,16 @@ def test_results_pickle_copy_and_convert_with_every_field_before_fields_is_read(
     assert "fields" not in repr(fresh())
 
 
+def test_a_result_without_attributes_nor_answer_lacks_them_as_attributes():
+    # Made without __init__ and without an answer (as unpickling begins):
+    # reading an attribute is an AttributeError, as for any dataclass.
+    empty = object.__new__(wxface.V1Result)
+    assert not hasattr(empty, "openid")
+    assert not hasattr(empty, "fields")
+    assert not hasattr(wxface.V1Result, "openid")
+    assert not hasattr(wxface.V1Result, "fields")
+
+
 def test_a_result_holds_the_answer_and_the_attributes_read_until_fields_is_read(
     client: wxface.Client, sandbox: Sandbox
 ):

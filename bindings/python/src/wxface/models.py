@@ -175,7 +175,8 @@ class _Typed:
             held = instance.__dict__
             answer = held[ANSWER]
         except (AttributeError, KeyError):
-            return self._made(instance, owner)
+            # The class asked, or `fields` made by another thread since this read began.
+            return _held(instance, owner, self.attribute)
         # The usual case in C-level steps: the name found where a name
         # starts (an odd number of NULs before the one leading it).
         inner = self.inner
@@ -190,15 +191,6 @@ class _Typed:
             value = convert(value)
         return held.setdefault(self.attribute, value)
 
-    def _made(self, instance: Any, owner: Any) -> Any:
-        """The attribute when the instance holds no answer: its class has
-        no such attribute (as for any dataclass field without a default);
-        an instance got it when another thread read `fields` since this
-        read began."""
-        if instance is None:
-            raise AttributeError("type object %r has no attribute %r" % (owner.__name__, self.attribute))
-        return instance.__dict__[self.attribute]
-
 
 class _Fields:
     """The `fields` attribute of a result, like `_Typed`: made on first
@@ -207,13 +199,24 @@ class _Fields:
     __slots__ = ()
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
-        if instance is None:
-            raise AttributeError("type object %r has no attribute 'fields'" % owner.__name__)
-        held = instance.__dict__
-        answer = held.get(ANSWER)
-        if answer is not None:
-            _make(type(instance)._READ, held, answer)
-        return held["fields"]
+        if instance is not None:
+            held = instance.__dict__
+            answer = held.get(ANSWER)
+            if answer is not None:
+                _make(type(instance)._READ, held, answer)
+        return _held(instance, owner, "fields")
+
+
+def _held(instance: Any, owner: Any, attribute: str) -> Any:
+    """`attribute` as the instance's __dict__ holds it; AttributeError, as
+    for any dataclass field without a default, when the class is asked or
+    the instance lacks it (made without __init__ nor an answer)."""
+    if instance is None:
+        raise AttributeError("type object %r has no attribute %r" % (owner.__name__, attribute))
+    try:
+        return instance.__dict__[attribute]
+    except KeyError:
+        raise AttributeError("%r object has no attribute %r" % (type(instance).__name__, attribute)) from None
 
 
 def _answered(cls: Type[A]) -> Type[A]:
