@@ -27,21 +27,13 @@ pub fn md5_is(bytes: &[u8], md5: &[u8; 16]) -> bool {
 /// The 16 bytes written as 32 hex digits in either case, or None for
 /// anything else.
 pub fn md5_from_hex(text: &str) -> Option<[u8; 16]> {
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
     let text = text.as_bytes();
     if text.len() != 32 {
         return None;
     }
     let mut md5 = [0u8; 16];
     for (byte, pair) in md5.iter_mut().zip(text.chunks_exact(2)) {
-        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        *byte = (hex_digit(pair[0])? << 4) | hex_digit(pair[1])?;
     }
     Some(md5)
 }
@@ -80,6 +72,16 @@ pub fn cert_hash(cert_type: &str, cert_name: &str, cert_no: &str) -> Result<Stri
 
 /// Lower-case hex, as WeChat writes every digest.
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// The value of one hex digit in either case, or None for anything else.
+pub(crate) fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);

@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 
+use crate::digest::hex_digit;
 use crate::{Code, Error, Result};
 
 /// The parameters wxface reads; any others (WeChat adds `openid` for some
@@ -97,8 +98,8 @@ pub fn decode(s: &str) -> Result<String> {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                let hi = bytes.get(i + 1).and_then(|&b| hex_value(b));
-                let lo = bytes.get(i + 2).and_then(|&b| hex_value(b));
+                let hi = bytes.get(i + 1).and_then(|&b| hex_digit(b));
+                let lo = bytes.get(i + 2).and_then(|&b| hex_digit(b));
                 match (hi, lo) {
                     (Some(hi), Some(lo)) => out.push(hi << 4 | lo),
                     _ => return Err(query_error("the query has a malformed %-escape".into())),
@@ -110,15 +111,6 @@ pub fn decode(s: &str) -> Result<String> {
         i += 1;
     }
     String::from_utf8(out).map_err(|_| query_error("the query is not UTF-8 once decoded".into()))
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// Percent-encoding for building queries: everything but RFC 3986's
