@@ -299,6 +299,19 @@ mod tests {
     }
 
     #[test]
+    fn a_float_keeps_its_value_through_to_json_and_back() {
+        // Found by the push_event fuzz target: serde_json's default float
+        // parsing is not correctly rounded, so this number read as
+        // 1.0000000000000001e+81, which read back as 1e+81.
+        let long = format!("{}170.3657835", "9".repeat(78));
+        let event = parse(format!(r#"{{"Tme":{long},"x":0.1}}"#).as_bytes()).unwrap();
+        assert_eq!(event.get("Tme"), Some(&Value::Json("1e+81".into())));
+        assert_eq!(parse(&to_json(&event)).unwrap(), event);
+        let near = parse(br#"{"Tme":1.0000000000000001e+81}"#).unwrap();
+        assert_eq!(parse(&to_json(&near)).unwrap(), near);
+    }
+
+    #[test]
     fn xml_cdata_survives_its_own_terminator_and_keeps_digits_as_text() {
         let mut r = Response::new();
         r.set_text("a", "x]]>y");
