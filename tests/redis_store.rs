@@ -498,7 +498,12 @@ fn a_token_rejected_in_one_process_is_refreshed_once_for_both() {
 fn a_store_killed_mid_run_gives_no_ok_until_it_is_back_and_forgets_nothing() {
     let mut redis = RedisServer::start(&[]);
     let sb = Sandbox::start();
-    let client = Client::new(&config(&sb, &redis.url(""))).unwrap();
+    // After the restart the client reconnects within its state timeout: 300
+    // ms was once too short with every test binary running on 2 loaded
+    // cores (the call failed closed, as it must, but did not recover).
+    let mut cfg = config(&sb, &redis.url(""));
+    cfg.set("state_timeout_ms", "1000").unwrap();
+    let client = Client::new(&cfg).unwrap();
     let accepted = verify_result(&sb);
     client
         .v1_verify(&accepted, &expected())
@@ -511,7 +516,7 @@ fn a_store_killed_mid_run_gives_no_ok_until_it_is_back_and_forgets_nothing() {
         let e = client.v1_verify(vr, &expected()).unwrap_err();
         assert_eq!(e.code, Code::StateStore, "{}", e.message);
         assert!(
-            started.elapsed() < Duration::from_secs(3),
+            started.elapsed() < Duration::from_secs(5),
             "bounded by state_timeout_ms"
         );
     }
