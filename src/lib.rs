@@ -10,6 +10,7 @@ pub mod client;
 mod client_push;
 pub mod config;
 pub mod digest;
+mod direct;
 pub mod errcode;
 pub mod error;
 pub mod id_card;

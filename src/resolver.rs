@@ -20,9 +20,7 @@ use ureq::config::Config as AgentConfig;
 use ureq::http::uri::{Authority, Scheme};
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{
-    ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport,
-};
+use ureq::unversioned::transport::{ConnectionDetails, Connector, NextTimeout};
 
 use crate::log::{Level, Log};
 
@@ -383,25 +381,22 @@ impl fmt::Debug for CachingResolver {
     }
 }
 
-/// ureq's usual connector chain (proxies, TCP, TLS) that tells the resolver
-/// when a connection could not be made, so stale addresses are not kept.
+/// A connector chain (proxies, TCP, TLS) that tells the resolver when a
+/// connection could not be made, so stale addresses are not kept.
 #[derive(Debug)]
-pub struct ForgetOnFailure {
-    inner: DefaultConnector,
+pub struct ForgetOnFailure<C> {
+    inner: C,
     resolver: CachingResolver,
 }
 
-impl ForgetOnFailure {
-    pub fn new(resolver: CachingResolver) -> ForgetOnFailure {
-        ForgetOnFailure {
-            inner: DefaultConnector::new(),
-            resolver,
-        }
+impl<C: Connector<()>> ForgetOnFailure<C> {
+    pub fn new(inner: C, resolver: CachingResolver) -> ForgetOnFailure<C> {
+        ForgetOnFailure { inner, resolver }
     }
 }
 
-impl Connector<()> for ForgetOnFailure {
-    type Out = Box<dyn Transport>;
+impl<C: Connector<()>> Connector<()> for ForgetOnFailure<C> {
+    type Out = C::Out;
 
     fn connect(
         &self,

@@ -10,6 +10,7 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 
 use crate::config::Config;
+use crate::direct;
 use crate::error::{Code, Error, Result};
 use crate::log::Log;
 use crate::proxy;
@@ -89,7 +90,7 @@ impl Transport {
         Ok(Transport {
             agent: ureq::Agent::with_parts(
                 config,
-                ForgetOnFailure::new(resolver.clone()).chain(SteadyTimeouts),
+                ForgetOnFailure::new(direct::connector(), resolver.clone()).chain(SteadyTimeouts),
                 resolver,
             ),
             base: cfg.api_base.clone(),
@@ -200,14 +201,14 @@ const TIMEOUT_SLACK: Duration = Duration::from_millis(1);
 #[derive(Debug)]
 pub struct SteadyTimeouts;
 
-impl Connector<Box<dyn UreqTransport>> for SteadyTimeouts {
-    type Out = Steady;
+impl<T: UreqTransport> Connector<T> for SteadyTimeouts {
+    type Out = Steady<T>;
 
     fn connect(
         &self,
         _: &ConnectionDetails,
-        chained: Option<Box<dyn UreqTransport>>,
-    ) -> std::result::Result<Option<Steady>, ureq::Error> {
+        chained: Option<T>,
+    ) -> std::result::Result<Option<Steady<T>>, ureq::Error> {
         Ok(chained.map(|inner| Steady {
             inner,
             write: None,
@@ -218,8 +219,8 @@ impl Connector<Box<dyn UreqTransport>> for SteadyTimeouts {
 
 /// A connection whose timeouts [`SteadyTimeouts`] keeps steady.
 #[derive(Debug)]
-pub struct Steady {
-    inner: Box<dyn UreqTransport>,
+pub struct Steady<T> {
+    inner: T,
     /// The last timeouts passed down: what the socket has.
     write: Option<Duration>,
     read: Option<Duration>,
@@ -245,7 +246,7 @@ fn steady(timeout: NextTimeout, last: &mut Option<Duration>) -> NextTimeout {
     }
 }
 
-impl UreqTransport for Steady {
+impl<T: UreqTransport> UreqTransport for Steady<T> {
     fn buffers(&mut self) -> &mut dyn Buffers {
         self.inner.buffers()
     }

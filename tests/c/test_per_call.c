@@ -1,9 +1,10 @@
 /*
  * What a call costs the host process beyond its answer, counted rather
- * than timed: threads started and host-name lookups. This program defines
- * pthread_create and getaddrinfo itself, counts each call and forwards it
- * to the C library's own (dlsym RTLD_NEXT): the library, linked
- * dynamically, binds to these first, as it would to an LD_PRELOAD shim.
+ * than timed: threads started, host-name lookups and socket calls. This
+ * program defines pthread_create, getaddrinfo, ioctl, send and sendmsg
+ * itself, counts each call and forwards it to the C library's own
+ * (dlsym RTLD_NEXT): the library, linked dynamically, binds to these
+ * first, as it would to an LD_PRELOAD shim.
  *
  * Run by tests/c/run.sh (plain build only: sanitizers and valgrind bring
  * their own pthread_create). Ends with "N passed, M failed".
@@ -16,6 +17,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +69,46 @@ int getaddrinfo(const char *restrict node, const char *restrict service, const s
     }
     if (node != NULL && strcmp(node, "localhost") == 0) __sync_fetch_and_add(&lookups_of_localhost, 1);
     return real(node, service, hints, res);
+}
+
+static unsigned long ioctls, sends, sendmsgs;
+
+typedef int (*ioctl_fn)(int, unsigned long, ...);
+int ioctl(int fd, unsigned long request, ...) {
+    static ioctl_fn real;
+    va_list ap;
+    void *arg;
+    if (real == NULL) {
+        void *sym = next_symbol("ioctl");
+        memcpy(&real, &sym, sizeof real);
+    }
+    va_start(ap, request);
+    arg = va_arg(ap, void *);
+    va_end(ap);
+    __sync_fetch_and_add(&ioctls, 1);
+    return real(fd, request, arg);
+}
+
+typedef ssize_t (*send_fn)(int, const void *, size_t, int);
+ssize_t send(int fd, const void *buf, size_t len, int flags) {
+    static send_fn real;
+    if (real == NULL) {
+        void *sym = next_symbol("send");
+        memcpy(&real, &sym, sizeof real);
+    }
+    __sync_fetch_and_add(&sends, 1);
+    return real(fd, buf, len, flags);
+}
+
+typedef ssize_t (*sendmsg_fn)(int, const struct msghdr *, int);
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
+    static sendmsg_fn real;
+    if (real == NULL) {
+        void *sym = next_symbol("sendmsg");
+        memcpy(&real, &sym, sizeof real);
+    }
+    __sync_fetch_and_add(&sendmsgs, 1);
+    return real(fd, msg, flags);
 }
 
 static unsigned long count(unsigned long *counter) { return __sync_add_and_fetch(counter, 0); }
@@ -158,6 +200,37 @@ static void warm_verify_calls_start_no_thread_and_look_the_host_up_once(const vo
     wxface_client_free(c);
 }
 
+/* On a warm connection each request leaves in one gathering send (its head
+   and body together: one segment), and checking that the pooled connection
+   is still open switches no socket mode (ureq's own check: two ioctl). */
+static void a_warm_verify_sends_its_request_in_one_call_and_switches_no_socket_mode(const void *arg) {
+    wxface_client *c = client_by_name(sb.port, "0");
+    verification v = {0};
+    wxface_error err;
+    unsigned long ioctls_before, sends_before, sendmsgs_before;
+    int i, failed = 0;
+    (void)arg;
+    CHECK(c != NULL);
+    if (c == NULL) return;
+    CHECK(complete_one(c, &v));
+    for (i = 0; i < 10 && !check_failed(); i++) CHECK_CODE(verify(c, &v, &err), &err, WXFACE_OK);
+    ioctls_before = count(&ioctls);
+    sends_before = count(&sends);
+    sendmsgs_before = count(&sendmsgs);
+    for (i = 0; i < CALLS && !check_failed(); i++) {
+        int32_t rc = verify(c, &v, &err);
+        if (rc != WXFACE_OK && failed++ == 0) CHECK_CODE(rc, &err, WXFACE_OK);
+    }
+    CHECK_INT(failed, 0);
+    CHECK_MSG(count(&sendmsgs) - sendmsgs_before == CALLS, "%lu sendmsg for %d warm verify calls, expected one each",
+              count(&sendmsgs) - sendmsgs_before, CALLS);
+    CHECK_MSG(count(&sends) == sends_before, "%lu send beside them", count(&sends) - sends_before);
+    CHECK_MSG(count(&ioctls) == ioctls_before, "%lu ioctl during %d warm verify calls", count(&ioctls) - ioctls_before,
+              CALLS);
+    verification_free(&v);
+    wxface_client_free(c);
+}
+
 /* A bound socket that does not listen: connections to its port are
    refused, and no other process can take the port meanwhile. */
 static int refusing_port(int *fd) {
@@ -217,6 +290,7 @@ int main(int argc, char **argv) {
     pii_forbid(ID);
     RUN(warm_verify_calls_start_no_thread_and_look_the_host_up_once);
     RUN(a_refused_connection_makes_the_next_call_look_the_host_up_again);
+    RUN(a_warm_verify_sends_its_request_in_one_call_and_switches_no_socket_mode);
     sandbox_stop(&sb);
     RUN(no_error_message_or_log_line_contains_pii);
     status = test_summary();
