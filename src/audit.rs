@@ -111,28 +111,27 @@ impl Record {
     /// One JSON object on one line (no newline): the `audit_file` line and
     /// the callback's text.
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(384);
-        out.push('{');
-        for (i, (name, v)) in self.fields().into_iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            // Names are fixed ASCII words; values are escaped by serde_json,
-            // every control character included: one record, one line.
-            out.push('"');
-            out.push_str(name);
-            out.push_str("\":");
-            match v {
-                Value::Int(n) => out.push_str(&n.to_string()),
-                Value::Text(t) => {
-                    out.push_str(&serde_json::to_string(&t).unwrap_or_else(|_| "\"\"".into()))
+        use serde::ser::{SerializeMap, Serializer};
+        let mut out = Vec::with_capacity(384);
+        let mut ser = serde_json::Serializer::new(&mut out);
+        // serde_json escapes every control character: one record, one line.
+        let written = ser.serialize_map(None).and_then(|mut map| {
+            for (name, v) in self.fields() {
+                match v {
+                    Value::Int(n) => map.serialize_entry(name, &n)?,
+                    Value::Text(t) => map.serialize_entry(name, &t)?,
+                    // Records hold no other kind.
+                    _ => map.serialize_entry(name, &())?,
                 }
-                // Records hold no other kind.
-                _ => out.push_str("null"),
             }
+            map.end()
+        });
+        // Writing to a vector fails only for a value JSON cannot hold,
+        // which a record never has; its text is UTF-8 by construction.
+        match written {
+            Ok(()) => String::from_utf8(out).unwrap_or_default(),
+            Err(_) => String::from("{}"),
         }
-        out.push('}');
-        out
     }
 
     /// The same fields as a response, for the C callback.
