@@ -1,17 +1,23 @@
-"""Instructions per call the Python binding adds over the raw ctypes call,
-counted by callgrind: deterministic where CPU time on a shared machine is
-not.
+"""Instructions and level-1 cache misses per call the Python binding adds
+over the raw ctypes call, counted by callgrind with its cache simulation:
+deterministic where CPU time on a shared machine is not.
 
     python count_instructions.py                # the table (runs valgrind)
     python count_instructions.py CALLS ROW...   # the run valgrind watches
 
 Needs valgrind, WXFACE_LIBRARY (the release libwxface.so) and the nginx
 double: WXFACE_BENCH_BASE=http://127.0.0.1:PORT (benches/double/start.sh).
-One process runs under `valgrind --tool=callgrind --separate-threads=yes`;
+One process runs under `valgrind --tool=callgrind --separate-threads=yes
+--cache-sim=yes` (cachegrind's simulation of the host's caches);
 each row runs in three worker threads, one after another, each after the
 same warm-up: one to warm up, one making 0 calls, one making CALLS
 (WXFACE_COUNT_CALLS, default 1000). The last two threads' difference
-divided by CALLS is the row's instructions per call.
+divided by CALLS is the row's instructions, I1 misses (level-1 instruction
+cache) and D1 misses (level-1 data cache, reads and writes) per call: on a
+machine where a call's network round trip runs between two calls, a call
+starts with cold caches, and its CPU time follows the cache lines it
+touches more than its instructions. WXFACE_COUNT_KEEP=DIR keeps
+callgrind's files there (one per thread: callgrind_annotate them).
 Rows, for verify (v1_verify), query (2.0 v2_query) and push (push_open of a
 safe-mode XML push):
   raw     the ctypes call and wxface_response_free, nothing read back
@@ -19,7 +25,9 @@ safe-mode XML push):
   read    the call and the attribute a caller reads first (verify: openid,
           query: verify_ret, push: event)
   fields  the call and `fields`
-The table prints each binding row less its raw row. PYTHONHASHSEED=0 is set
+The tables print each binding row less its raw row. WXFACE_COUNT_KINDS
+(verify,query,push) and WXFACE_COUNT_SIDES (raw,call,read,fields; raw
+first) run fewer rows. PYTHONHASHSEED=0 is set
 for every run (str hashing would otherwise vary the counts).
 """
 
@@ -47,6 +55,7 @@ PUSH_TOKEN = "wxfaceToken2024"
 PUSH_AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 KINDS = ("verify", "query", "push")
 SIDES = ("raw", "call", "read", "fields")
+HEADS = {"call": "call - raw", "read": "+read - raw", "fields": "+fields - raw"}
 # The attribute a caller reads first, per kind.
 FIRST_READ = {"verify": "openid", "query": "verify_ret", "push": "event"}
 WARM_UP = 50
@@ -172,16 +181,28 @@ def one_run(calls: int, names: List[str]) -> None:
         raise raised[0]
 
 
-def per_call(names: List[str], calls: int) -> Dict[str, float]:
-    """Instructions per call of each row: its thread of `calls` calls less its thread of 0."""
+# callgrind's events with --cache-sim=yes, and what the tables call them.
+EVENTS = (("Ir", "instructions"), ("I1mr", "I1 misses"), ("D1", "D1 misses"))
+
+
+def per_call(names: List[str], calls: int) -> Dict[str, Dict[str, float]]:
+    """Events per call of each row (EVENTS: instructions, I1 and D1
+    misses): its thread of `calls` calls less its thread of 0."""
+    keep = os.environ.get("WXFACE_COUNT_KEEP")
     with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "callgrind.out")
+        where = keep or tmp
+        if keep:
+            os.makedirs(keep, exist_ok=True)
+            for old in Path(keep).glob("callgrind.out*"):
+                old.unlink()
+        out = os.path.join(where, "callgrind.out")
         env = dict(os.environ, PYTHONHASHSEED="0")
         subprocess.run(
             [
                 "valgrind",
                 "--tool=callgrind",
                 "--separate-threads=yes",
+                "--cache-sim=yes",
                 "--callgrind-out-file=" + out,
                 sys.executable,
                 __file__,
@@ -191,21 +212,27 @@ def per_call(names: List[str], calls: int) -> Dict[str, float]:
             check=True,
             env=env,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        totals = {}
+        totals: Dict[int, Dict[str, int]] = {}
         # One file per thread, and an empty one for the process.
-        for path in Path(tmp).iterdir():
+        for path in Path(where).glob("callgrind.out*"):
             text = path.read_text()
-            thread, found = (
-                re.search(r"^thread: (\d+)", text, re.M),
-                re.search(r"^summary: (\d+)", text, re.M),
-            )
-            if thread and found:
-                totals[int(thread.group(1))] = int(found.group(1))
+            thread = re.search(r"^thread: (\d+)", text, re.M)
+            events = re.search(r"^events: (.+)$", text, re.M)
+            found = re.search(r"^summary: (.+)$", text, re.M)
+            if thread and events and found:
+                counts = dict(zip(events.group(1).split(), map(int, found.group(1).split())))
+                counts["D1"] = counts["D1mr"] + counts["D1mw"]
+                totals[int(thread.group(1))] = counts
     assert sorted(totals) == list(range(1, 2 + 3 * len(names))), (
         "threads other than the rows' ran: %s" % sorted(totals)
     )
-    return {name: (totals[2 + 3 * i + 2] - totals[2 + 3 * i + 1]) / calls for i, name in enumerate(names)}
+    made: Dict[str, Dict[str, float]] = {}
+    for i, name in enumerate(names):
+        zero, some = totals[2 + 3 * i + 1], totals[2 + 3 * i + 2]
+        made[name] = {event: (some[event] - zero[event]) / calls for event, _ in EVENTS}
+    return made
 
 
 def main() -> int:
@@ -214,18 +241,27 @@ def main() -> int:
         return 0
     calls = int(os.environ.get("WXFACE_COUNT_CALLS", "1000"))
     kinds = os.environ.get("WXFACE_COUNT_KINDS", ",".join(KINDS)).split(",")
-    counts = per_call([kind + ":" + side for kind in kinds for side in SIDES], calls)
+    sides = os.environ.get("WXFACE_COUNT_SIDES", ",".join(SIDES)).split(",")
+    assert sides[0] == "raw", "WXFACE_COUNT_SIDES starts with raw"
+    counts = per_call([kind + ":" + side for kind in kinds for side in sides], calls)
     print(
-        "python %s, %d calls less 0, each row in a worker thread, instructions per call (callgrind)"
+        "python %s, %d calls less 0, each row in a worker thread, per call (callgrind --cache-sim=yes)"
         % (sys.version.split()[0], calls)
     )
-    print("%-7s | %9s | %12s %12s %12s" % ("", "raw", "call - raw", "+read - raw", "+fields - raw"))
-    for kind in kinds:
-        raw = counts[kind + ":raw"]
-        print(
-            "%-7s | %9.0f | %12s %12s %12s"
-            % (kind, raw, *("%+.1fk" % ((counts[kind + ":" + s] - raw) / 1000) for s in SIDES[1:]))
-        )
+    for event, title in EVENTS:
+        # Instructions in thousands, misses as they are.
+        scale, unit, places = (1000, "k", 1) if event == "Ir" else (1, "", 0)
+        print()
+        print("%-12s | %9s |" % (title, "raw") + "".join(" %13s" % HEADS[s] for s in sides[1:]))
+        for kind in kinds:
+            raw = counts[kind + ":raw"][event]
+            print(
+                "%-12s | %9.0f |" % (kind, raw)
+                + "".join(
+                    " %13s" % ("%+.*f%s" % (places, (counts[kind + ":" + s][event] - raw) / scale, unit))
+                    for s in sides[1:]
+                )
+            )
     return 0
 
 
