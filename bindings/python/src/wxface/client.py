@@ -7,8 +7,9 @@ import os
 import secrets
 import threading
 import time
+from collections import deque
 from ctypes import byref, c_uint32, c_void_p
-from typing import Any, Callable, List, Mapping, Optional, Sequence, Type, TypeVar, Union
+from typing import Any, Callable, Deque, List, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from . import _ffi, _native, errors
 from ._ffi import SCRATCH, Text
@@ -106,10 +107,13 @@ class Client:
         self._keepalive: List[Any] = []
         # One entry per call in flight. A call appends before it reads
         # `_closed` and pops when it ends, each one step no other thread can
-        # split (list.append, list.pop), so calls take no lock: close() sets
-        # `_closed` first and then waits on `_lock` until the list is empty,
-        # and a call that ends after close() began wakes it.
-        self._calls: List[None] = []
+        # split (deque.append, deque.pop), so calls take no lock: close()
+        # sets `_closed` first and then waits on `_lock` until the deque is
+        # empty, and a call that ends after close() began wakes it. A deque,
+        # not a list: a list going from empty to one entry and back
+        # reallocates its array both ways on every call; a deque keeps its
+        # block.
+        self._calls: Deque[None] = deque()
         self._lock = threading.Condition()
         self._closed = False
 
