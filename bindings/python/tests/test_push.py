@@ -187,6 +187,21 @@ def test_each_attribute_read_first_is_the_one_fields_gives(
         assert getattr(alone, f.name) == getattr(whole, f.name), f.name
 
 
+def test_a_body_length_beyond_a_c_int_reaches_the_library_as_size_t(
+    push_client: wxface.Client, monkeypatch: pytest.MonkeyPatch
+):
+    # push_open's untyped call passes the body's length as a C int below
+    # 2**31 and as a size_t object from there: the second way, tried with
+    # the limit lowered, opens the same push and refuses the same way.
+    sealed = push_client.push_seal(as_json(event_fields()), format="json", mode="safe")
+    monkeypatch.setattr(wxface.client, "_INT_LIMIT", 1)
+    assert push_client.push_open(sealed.query, sealed.body).event == "face_identify"
+    with pytest.raises(wxface.PushFormat):
+        push_client.push_open(sealed.query, sealed.body[:-3])
+    with pytest.raises(wxface.PushTooLarge, match="65537 bytes"):
+        push_client.push_open(sealed.query, b"x" * (64 * 1024 + 1))
+
+
 def test_a_tampered_push_is_refused(push_client: wxface.Client):
     sealed = push_client.push_seal(as_json(event_fields()), format="json", mode="safe")
     other = push_client.push_seal(as_json(event_fields("another")), format="json", mode="safe")

@@ -1,9 +1,8 @@
 """Crossing the boundary: Python values to C arguments, codes to exceptions,
 responses to bytes and dicts of text and bytes (copied out and freed at once)."""
 
-import sys
 import threading
-from ctypes import POINTER, addressof, byref, c_char, c_size_t, c_uint8, c_void_p, sizeof, string_at
+from ctypes import POINTER, byref, c_size_t, c_ssize_t, c_uint8, c_void_p, string_at
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type, Union
 
 from . import _native
@@ -13,11 +12,9 @@ from .models import fields_of
 Text = Union[str, bytes]
 Fields = Dict[str, str]
 Blobs = Dict[str, bytes]
-#: A wxface_response as ctypes holds it, or its address.
-Response = Union[c_void_p, int, None]
-#: `SCRATCH.hot`: the thread's words (a view), out-pointer address, error
-#: struct and its address, texts pointer and size addresses.
-Hot = Tuple[Any, int, _native.ErrorStruct, int, int, int]
+#: `SCRATCH.hot`: the thread's out-pointer, error struct, texts pointer
+#: and size, each with a reference to it (byref).
+Hot = Tuple[c_void_p, Any, _native.ErrorStruct, Any, Any, Any, c_void_p, c_ssize_t]
 
 
 def refuse(cls: Type[WxFaceError], message: str) -> WxFaceError:
@@ -161,70 +158,48 @@ def read(response: c_void_p, binary: Sequence[str] = ()) -> Answer:
     return Answer(fields, blobs)
 
 
-def _fields(response: Response) -> Fields:
+def _fields(response: c_void_p) -> Fields:
     """Every field with a text form, as a dict."""
     return fields_of(texts_of(response, SCRATCH.hot))
 
 
-def texts_of(response: Response, hot: Hot) -> bytes:
+def texts_of(response: c_void_p, hot: Hot) -> bytes:
     """Every field of `response` with a text form in one block, name NUL
     value NUL ..., the last NUL included (b"" for none): one C call
-    (wxface_response_texts), copied out of the response. `hot` is the
-    calling thread's `SCRATCH.hot`."""
-    # words: [0] the response, [1] its texts, [2] their size with the last NUL
-    words, _, err, err_at, texts_at, size_at = hot
-    code = _native.response_texts(response, texts_at, size_at, err_at)
+    (wxface_response_texts), copied out of the response by a second
+    (PyBytes_FromStringAndSize). `hot` is the calling thread's
+    `SCRATCH.hot`."""
+    _, _, err, err_ref, texts_ref, size_ref, texts, size = hot
+    # Untyped calls (see _native): every argument a ctypes object.
+    code = _native.response_texts(response, texts_ref, size_ref, err_ref)
     if code:
         raise error(code, err)
-    at = words[1]
-    end = at + words[2]
-    if end <= _SPAN:
-        # The size is 0 for a response without text fields: nothing is read.
-        return _MEMORY[at:end].tobytes()
-    return string_at(at, end - at)
+    # A response without text fields gives size 0 (and maybe NULL): b"".
+    result: bytes = _native.bytes_at(texts, size)
+    return result
 
 
 class _Scratch(threading.local):
-    """Each thread's out-pointers, error struct and texts pointer and size,
+    """Each thread's out-pointer, error struct and texts pointer and size,
     made once: a call allocates none of them. A call nested in a callback on
     the same thread (a token provider calling the client) has finished with
     them before the outer call's library writes its own, which happens at
     its return."""
 
     def __init__(self) -> None:
-        # For call_for_response, which reads the answer through `out`.
         self.out = c_void_p()
         self.out_ref = byref(self.out)
         self.err = _native.ErrorStruct()
         self.err_ref = byref(self.err)
-        # For the hot path: the out-pointer, texts pointer and size as three
-        # machine words read through a memoryview (a c_void_p's .value costs
-        # several times more), passed as plain addresses (which ctypes
-        # converts fastest), and all of it in one thread-local read.
-        words = (c_size_t * 3)()
-        self.words = words
-        address, step = addressof(words), sizeof(c_size_t)
-        # "N": size_t, as the words are. typeshed lists fewer formats.
-        view = memoryview(words).cast("B").cast("N")  # type: ignore[call-overload]
-        self.hot = (
-            view,
-            address,
-            self.err,
-            addressof(self.err),
-            address + step,
-            address + 2 * step,
-        )
+        # For the hot path, in one thread-local read: the out-pointer, the
+        # error struct, the texts pointer and size (a size_t, read as
+        # ssize_t: Python's size type), each with a reference to it.
+        texts, size = c_void_p(), c_ssize_t()
+        self.hot = (self.out, self.out_ref, self.err, self.err_ref, byref(texts), byref(size), texts, size)
 
 
 #: Each thread's scratch; the hot path reads `SCRATCH.hot` once a call.
 SCRATCH = _Scratch()
-
-# The process's memory as one buffer, from address 0: a slice of it is the
-# library's texts block, copied out with tobytes(), where string_at would be
-# one more ctypes call. Only read between wxface_response_texts and
-# wxface_response_free, at the address and size the library gave.
-_SPAN = sys.maxsize
-_MEMORY = memoryview((c_char * _SPAN).from_address(0)).cast("B")
 
 
 def call_for_response(fn: Callable[..., int], *args: Any, binary: Sequence[str] = ()) -> Answer:

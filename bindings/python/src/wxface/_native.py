@@ -233,16 +233,50 @@ _lib: Optional[ctypes.CDLL] = None
 _quick: Optional[ctypes.PyDLL] = None
 _path: Optional[str] = None
 
-# Bound once the library is loaded (a Client loads it when made): the hot
-# path reads these module attributes, not lib() and quick(). `loaded` is lib().
-loaded: Any = None
+# The calls Client._call makes on every call, bound once the library is
+# loaded (a Client loads it when made) as function objects of their own
+# without argtypes, "untyped": ctypes then passes each argument as it is
+# (bytes and None as char *, byref() and ctypes instances as what they
+# hold) where a declared type would call its from_param for each argument,
+# which makes an object per argument and, for bytes or an int, searches
+# ctypes' table of formats. Only the hot path calls them, with arguments of
+# those kinds only: an int would reach C as an int (push_open's body length
+# does, below 2**31, which libffi widens to size_t), and a pointer as an
+# int would be cut to 32 bits. The first three keep the GIL (_QUICK).
 response_texts: Any = None
 response_free: Any = None
+bytes_at: Any = None
+wxface_v1_get_user_id_key: Any = None
+wxface_v1_get_info: Any = None
+wxface_v1_verify: Any = None
+wxface_v2_get_verify_id: Any = None
+wxface_v2_query: Any = None
+wxface_v2_wait: Any = None
+wxface_push_url_echo: Any = None
+wxface_push_open: Any = None
+_UNTYPED = (
+    "wxface_v1_get_user_id_key",
+    "wxface_v1_get_info",
+    "wxface_v1_verify",
+    "wxface_v2_get_verify_id",
+    "wxface_v2_query",
+    "wxface_v2_wait",
+    "wxface_push_url_echo",
+    "wxface_push_open",
+)
+
+
+def _untyped(dll: ctypes.CDLL, name: str, restype: Any) -> Any:
+    """`dll`'s function `name` as a function object of its own (not the
+    one `dll.name` gives and _declare declares), without argtypes."""
+    fn = dll._FuncPtr((name, dll))
+    fn.restype = restype
+    return fn
 
 
 def lib() -> Any:
     """The loaded library, loaded on first use (so importing never fails)."""
-    global _lib, _quick, _path, loaded, response_texts, response_free
+    global _lib, _quick, _path, response_texts, response_free, bytes_at
     if _lib is None:
         with _lock:
             if _lib is None:
@@ -252,10 +286,22 @@ def lib() -> Any:
                 quick_lib = ctypes.PyDLL(path)
                 _declare(quick_lib, _QUICK)
                 _quick, _path = quick_lib, path
-                response_texts = quick_lib.wxface_response_texts
-                response_free = quick_lib.wxface_response_free
-                _lib = loaded = loaded_lib
+                response_texts = _untyped(quick_lib, "wxface_response_texts", c_int32)
+                response_free = _untyped(quick_lib, "wxface_response_free", None)
+                # A bytes object copied from an address and a size (the
+                # texts block), made by Python's own C API in one call.
+                bytes_at = _untyped(ctypes.pythonapi, "PyBytes_FromStringAndSize", ctypes.py_object)
+                for name in _UNTYPED:
+                    globals()[name] = _untyped(loaded_lib, name, c_int32)
+                _lib = loaded_lib
     return _lib
+
+
+def pointer_arg(address: int) -> Any:
+    """The pointer `address` as an argument an untyped call passes as it
+    is, with no object made per call: a reference (byref) to the byte at
+    that address."""
+    return ctypes.byref(c_char.from_address(address))
 
 
 def quick() -> Any:

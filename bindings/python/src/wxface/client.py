@@ -8,7 +8,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from ctypes import byref, c_uint32, c_void_p
+from ctypes import byref, c_size_t, c_uint32, c_void_p
 from typing import Any, Callable, Deque, List, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from . import _ffi, _native, errors
@@ -102,6 +102,8 @@ class Client:
 
     def _init_state(self) -> None:
         self._handle: Optional[int] = None
+        # The same handle as the hot path passes it to untyped calls (_native).
+        self._handle_arg: Any = None
         # The ctypes callback objects C holds pointers to: kept alive while
         # any client made with them (with_timeout handles too) lives.
         self._keepalive: List[Any] = []
@@ -176,7 +178,7 @@ class Client:
                 _ffi.check(lib.wxface_config_set_audit_callback(cfg, cb, None, byref(err)), err)
             out = c_void_p()
             _ffi.check(lib.wxface_client_new(cfg, byref(out), byref(err)), err)
-            self._handle = out.value
+            self._hold(out.value)
         finally:
             lib.wxface_config_free(cfg)
 
@@ -189,9 +191,14 @@ class Client:
             self._closed = True
             while self._calls:
                 self._lock.wait()
-            handle, self._handle = self._handle, None
+            handle, self._handle, self._handle_arg = self._handle, None, None
         if handle:
             _native.lib().wxface_client_free(handle)
+
+    def _hold(self, handle: Optional[int]) -> None:
+        """Keeps the native client `handle` (made, not yet freed)."""
+        self._handle = handle
+        self._handle_arg = _native.pointer_arg(handle) if handle else None
 
     @property
     def closed(self) -> bool:
@@ -240,7 +247,10 @@ class Client:
         library's block (`_ffi.texts_of`), the response freed on every path.
         Fields without a text form are left out (only getimage has one: it
         uses call_for_response). This runs on every call: `_enter` and
-        `_leave` are written out, and the result is made without __init__
+        `_leave` are written out; `fn` and the library's response calls are
+        untyped (see _native), each given only bytes, None and ctypes
+        objects made once (the handle's, the thread's scratch); and the
+        result is made without __init__
         (which stores each field through object.__setattr__): its __dict__
         holds only the block until an attribute is read (models._Answer).
         The dataclasses have no __post_init__ and no defaults that compute
@@ -249,20 +259,19 @@ class Client:
         calls = self._calls
         calls.append(None)
         try:
-            handle = self._handle
-            if self._closed or not handle:
+            handle = self._handle_arg
+            if self._closed or handle is None:
                 raise ClientClosedError("this wxface Client is closed")
             hot = SCRATCH.hot
-            # words[0]: the out-pointer, written by the library on success.
-            words, out_at, err, err_at, _, _ = hot
-            code = fn(handle, *args, out_at, err_at)
+            # out: the out-pointer, written by the library on success.
+            out, out_ref, err, err_ref, _, _, _, _ = hot
+            code = fn(handle, *args, out_ref, err_ref)
             if code:
                 raise _ffi.error(code, err)
-            response = words[0]
             try:
-                answer = _ffi.texts_of(response, hot)
+                answer = _ffi.texts_of(out, hot)
             finally:
-                _native.response_free(response)
+                _native.response_free(out)
         finally:
             calls.pop()
             if self._closed:
@@ -285,7 +294,7 @@ class Client:
         err = _native.ErrorStruct()
         with self._use() as h:
             _ffi.check(lib.wxface_client_with_timeout(h, timeout_ms, byref(out), byref(err)), err)
-        child._handle = out.value
+        child._hold(out.value)
         return child
 
     def stats(self) -> ClientStats:
@@ -309,12 +318,12 @@ class Client:
             _ffi.text(id_card_number, "id_card_number"),
             _ffi.optional_text(out_seq_no, "out_seq_no"),
         )
-        return self._call(_native.loaded.wxface_v1_get_user_id_key, args, UserIdKey)
+        return self._call(_native.wxface_v1_get_user_id_key, args, UserIdKey)
 
     def v1_get_info(self, verify_result: Text) -> V1Result:
         """WeChat's record of a verification, NOT judged: use `v1_verify`."""
         vr = _ffi.text(verify_result, "verify_result")
-        return self._call(_native.loaded.wxface_v1_get_info, (vr,), V1Result)
+        return self._call(_native.wxface_v1_get_info, (vr,), V1Result)
 
     def v1_verify(
         self,
@@ -331,7 +340,7 @@ class Client:
             args += _NO_KEY_NOR_OPENID
         else:
             args += (_ffi.optional_text(user_id_key, "user_id_key"), _ffi.optional_text(openid, "openid"))
-        return self._call(_native.loaded.wxface_v1_verify, args, V1Result)
+        return self._call(_native.wxface_v1_verify, args, V1Result)
 
     def v1_get_image(self, verify_result: Text) -> Image:
         """The photo taken during a 1.0 verification (getimage). Raises
@@ -355,7 +364,7 @@ class Client:
             _ffi.text(name, "name"),
             _ffi.text(id_card_number, "id_card_number"),
         )
-        return self._call(_native.loaded.wxface_v2_get_verify_id, args, VerifyId)
+        return self._call(_native.wxface_v2_get_verify_id, args, VerifyId)
 
     def v2_query(self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text) -> V2Result:
         """The 2.0 verdict: returns only on verify_ret 10000. Raises Pending
@@ -363,7 +372,7 @@ class Client:
         `verify_ret`), CertHashMismatch, OpenidMismatch, OutSeqNoMismatch,
         VerifyIdExpired or another WeChat refusal."""
         args = _ffi.texts((verify_id, out_seq_no, openid, cert_hash), _V2_QUERY_NAMES)
-        return self._call(_native.loaded.wxface_v2_query, args, V2Result)
+        return self._call(_native.wxface_v2_query, args, V2Result)
 
     def v2_wait(
         self, verify_id: Text, out_seq_no: Text, openid: Text, cert_hash: Text, timeout: float
@@ -382,7 +391,7 @@ class Client:
             raise _ffi.refuse(InvalidArgument, "timeout must be from 0.001 to 4294967.295 seconds")
         args = _ffi.texts((verify_id, out_seq_no, openid, cert_hash), _V2_QUERY_NAMES)
         args_then_wait = (*args, c_uint32(timeout_ms), None)
-        return self._call(_native.loaded.wxface_v2_wait, args_then_wait, V2Result)
+        return self._call(_native.wxface_v2_wait, args_then_wait, V2Result)
 
     # -- push ---------------------------------------------------------------
 
@@ -390,13 +399,17 @@ class Client:
         """Checks WeChat's GET handshake (raw query string); returns the
         `echostr` to answer with."""
         q = _ffi.text(query, "query")
-        return self._call(_native.loaded.wxface_push_url_echo, (q,), _Echo).echostr
+        return self._call(_native.wxface_push_url_echo, (q,), _Echo).echostr
 
     def push_open(self, query: Text, body: Union[str, bytes]) -> PushEvent:
         """Verifies, decrypts and parses a push POST (raw query and body)."""
         q = _ffi.text(query, "query")
         b = _ffi.blob(body, "body")
-        return self._call(_native.loaded.wxface_push_open, (q, b, len(b)), PushEvent)
+        # The untyped call passes an int as a C int (see _native).
+        size = len(b)
+        return self._call(
+            _native.wxface_push_open, (q, b, size if size < _INT_LIMIT else c_size_t(size)), PushEvent
+        )
 
     def push_seal(
         self,
@@ -445,6 +458,8 @@ class _InFlight:
         self._client._leave()
 
 
+# The first int an untyped call cannot pass as a C int.
+_INT_LIMIT = 1 << 31
 _V1_VERIFY_NAMES = ("verify_result", "name", "id_card_number")
 _NO_KEY_NOR_OPENID = (None, None)
 _V2_QUERY_NAMES = ("verify_id", "out_seq_no", "openid", "cert_hash")
