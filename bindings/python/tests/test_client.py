@@ -14,7 +14,7 @@ import pytest
 
 import wxface
 
-from .conftest import APPID, SECRET, Sandbox
+from .conftest import APPID, PUSH_AES_KEY, PUSH_TOKEN, SECRET, Sandbox
 
 NAME = "张三"
 NUMBER = "11010519491231002X"
@@ -298,6 +298,37 @@ def test_a_python_token_provider_supplies_tokens_and_is_asked_again_when_stale(
         assert c.v1_get_user_id_key(NAME, NUMBER).user_id_key
         assert calls == [None, tokens[0]]
         assert tokens[1] != tokens[0]
+
+
+def test_a_call_made_inside_a_callback_of_the_same_client_has_its_own_scratch(clean_sandbox: Sandbox):
+    # The token provider runs inside the outer call, on its thread, and
+    # calls the client: the inner calls take a scratch of their own (the
+    # outer's is in use), both answers are right, and every scratch is back
+    # when they end (close() would otherwise wait for ever).
+    inner: List[object] = []
+    client: List[wxface.Client] = []
+
+    def provider(stale: Optional[str]) -> Tuple[str, int]:
+        c = client[0]
+        ts, nonce = str(int(time.time())), "1320562132"
+        sealed = c.push_seal('{"Event":"face_identify","openid":"o-inner"}', timestamp=int(ts), nonce=nonce)
+        inner.append(c.push_open(sealed.query, sealed.body).openid)
+        with pytest.raises(wxface.PushSignature):
+            c.push_open(sealed.query.replace("msg_signature=", "msg_signature=0"), sealed.body)
+        return stable_token(clean_sandbox)
+
+    settings = {"api_base": clean_sandbox.base, "proxy": "none", "appid": APPID}
+    settings.update(push_token=PUSH_TOKEN, push_aes_key=PUSH_AES_KEY)
+    c = wxface.Client(settings, token_provider=provider)
+    client.append(c)
+    key = c.v1_get_user_id_key(NAME, NUMBER)
+    assert key.user_id_key
+    assert key.fields["user_id_key"] == key.user_id_key
+    assert inner == ["o-inner"]
+    assert c._made == 2
+    assert len(c._free) == 2
+    c.close()
+    assert c.closed
 
 
 @pytest.mark.parametrize(

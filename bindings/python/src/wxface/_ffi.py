@@ -1,7 +1,6 @@
 """Crossing the boundary: Python values to C arguments, codes to exceptions,
 responses to bytes and dicts of text and bytes (copied out and freed at once)."""
 
-import threading
 from ctypes import POINTER, byref, c_size_t, c_ssize_t, c_uint8, c_void_p, string_at
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type, Union
 
@@ -12,8 +11,8 @@ from .models import fields_of
 Text = Union[str, bytes]
 Fields = Dict[str, str]
 Blobs = Dict[str, bytes]
-#: `SCRATCH.hot`: the thread's out-pointer, error struct, texts pointer
-#: and size, each with a reference to it (byref).
+#: A call's scratch (`scratch()`): its out-pointer, error struct, texts
+#: pointer and size, each with a reference to it (byref).
 Hot = Tuple[c_void_p, Any, _native.ErrorStruct, Any, Any, Any, c_void_p, c_ssize_t]
 
 
@@ -132,7 +131,7 @@ def read_bytes(response: c_void_p, name: bytes) -> bytes:
     return string_at(data, size.value) if size.value else b""
 
 
-def read(response: c_void_p, binary: Sequence[str] = ()) -> Answer:
+def read(response: c_void_p, hot: Hot, binary: Sequence[str] = ()) -> Answer:
     """Every field: as text where the library has text for it, else as bytes
     (the photo of getimage). The `binary` names must be present: their
     absence raises NotFound.
@@ -141,7 +140,7 @@ def read(response: c_void_p, binary: Sequence[str] = ()) -> Answer:
     value NUL ...), split here; fields without a text form are read by
     index."""
     lib = _native.quick()
-    fields = _fields(response)
+    fields = fields_of(texts_of(response, hot))
     blobs: Blobs = {}
     count = lib.wxface_response_count(response)
     if len(fields) < count:
@@ -158,17 +157,11 @@ def read(response: c_void_p, binary: Sequence[str] = ()) -> Answer:
     return Answer(fields, blobs)
 
 
-def _fields(response: c_void_p) -> Fields:
-    """Every field with a text form, as a dict."""
-    return fields_of(texts_of(response, SCRATCH.hot))
-
-
 def texts_of(response: c_void_p, hot: Hot) -> bytes:
     """Every field of `response` with a text form in one block, name NUL
     value NUL ..., the last NUL included (b"" for none): one C call
     (wxface_response_texts), copied out of the response by a second
-    (PyBytes_FromStringAndSize). `hot` is the calling thread's
-    `SCRATCH.hot`."""
+    (PyBytes_FromStringAndSize). `hot`: the call's `scratch()`."""
     _, _, err, err_ref, texts_ref, size_ref, texts, size = hot
     # Untyped calls (see _native): every argument a ctypes object.
     code = _native.response_texts(response, texts_ref, size_ref, err_ref)
@@ -179,41 +172,24 @@ def texts_of(response: c_void_p, hot: Hot) -> bytes:
     return result
 
 
-class _Scratch(threading.local):
-    """Each thread's out-pointer, error struct and texts pointer and size,
-    made once: a call allocates none of them. A call nested in a callback on
-    the same thread (a token provider calling the client) has finished with
-    them before the outer call's library writes its own, which happens at
-    its return."""
-
-    def __init__(self) -> None:
-        self.out = c_void_p()
-        self.out_ref = byref(self.out)
-        self.err = _native.ErrorStruct()
-        self.err_ref = byref(self.err)
-        # For the hot path, in one thread-local read: the out-pointer, the
-        # error struct, the texts pointer and size (a size_t, read as
-        # ssize_t: Python's size type), each with a reference to it.
-        texts, size = c_void_p(), c_ssize_t()
-        self.hot = (self.out, self.out_ref, self.err, self.err_ref, byref(texts), byref(size), texts, size)
-
-
-#: Each thread's scratch; the hot path reads `SCRATCH.hot` once a call.
-SCRATCH = _Scratch()
+def scratch() -> Hot:
+    """What one call writes into, made once and used by one call at a time
+    (a client keeps those its calls made: Client._free): the out-pointer,
+    the error struct, the texts pointer and size (a size_t, read as
+    ssize_t: Python's size type), each with a reference to it (byref),
+    which untyped calls pass as the address they hold."""
+    out, err, texts, size = c_void_p(), _native.ErrorStruct(), c_void_p(), c_ssize_t()
+    return (out, byref(out), err, byref(err), byref(texts), byref(size), texts, size)
 
 
 def call_for_response(fn: Callable[..., int], *args: Any, binary: Sequence[str] = ()) -> Answer:
     """Calls `fn(*args, &out, &err)`, reads `out` fully, frees it on every path."""
-    scratch = SCRATCH
-    out = scratch.out
-    out.value = None
+    hot = scratch()
+    out, out_ref, err, err_ref = hot[:4]
+    code = fn(*args, out_ref, err_ref)
+    if code != 0:
+        raise error(code, err)
     try:
-        code = fn(*args, scratch.out_ref, scratch.err_ref)
-        if code != 0:
-            raise error(code, scratch.err)
-        return read(out, binary)
+        return read(out, hot, binary)
     finally:
-        if out.value:
-            _native.quick().wxface_response_free(out)
-            # An outer call on this thread that fails must not see (and free) it again.
-            out.value = None
+        _native.response_free(out)

@@ -9,10 +9,10 @@ import threading
 import time
 from collections import deque
 from ctypes import byref, c_size_t, c_uint32, c_void_p
-from typing import Any, Callable, Deque, List, Mapping, Optional, Sequence, Type, TypeVar, Union
+from typing import Any, Callable, Deque, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from . import _ffi, _native, errors
-from ._ffi import SCRATCH, Text
+from ._ffi import Text
 from .audit import AuditSink, ClientStats, audit_callback
 from .callbacks import LogSink, ReplayStore, TokenProvider, log_callback, replay_callback, token_callback
 from .errors import ArgumentTypeError, ClientClosedError, InvalidArgument
@@ -107,15 +107,17 @@ class Client:
         # The ctypes callback objects C holds pointers to: kept alive while
         # any client made with them (with_timeout handles too) lives.
         self._keepalive: List[Any] = []
-        # One entry per call in flight. A call appends before it reads
-        # `_closed` and pops when it ends, each one step no other thread can
-        # split (deque.append, deque.pop), so calls take no lock: close()
-        # sets `_closed` first and then waits on `_lock` until the deque is
-        # empty, and a call that ends after close() began wakes it. A deque,
-        # not a list: a list going from empty to one entry and back
-        # reallocates its array both ways on every call; a deque keeps its
-        # block.
-        self._calls: Deque[None] = deque()
+        # Each call in flight holds a scratch (_ffi.scratch: what the library
+        # writes into), taken from `_free` and put back when the call ends,
+        # each one step no other thread can split (deque.pop, deque.append),
+        # so calls take no lock; a call finding none free makes one, counted
+        # in `_made` under `_lock`. A call takes its scratch before it reads
+        # `_closed`: close() sets `_closed` first and then waits on `_lock`
+        # until every scratch made is back, and a call that ends after
+        # close() began wakes it. A deque, not a list: a list going from
+        # empty to one entry and back reallocates its array both ways.
+        self._free: Deque[_ffi.Hot] = deque()
+        self._made = 0
         self._lock = threading.Condition()
         self._closed = False
 
@@ -189,7 +191,7 @@ class Client:
             if self._closed:
                 return
             self._closed = True
-            while self._calls:
+            while len(self._free) < self._made:
                 self._lock.wait()
             handle, self._handle, self._handle_arg = self._handle, None, None
         if handle:
@@ -222,19 +224,31 @@ class Client:
         (`with self._use() as handle:`)."""
         return _InFlight(self)
 
-    def _enter(self) -> int:
-        """Holds the handle open for one call: close() waits until `_leave`."""
-        self._calls.append(None)
+    def _enter(self) -> Tuple[int, _ffi.Hot]:
+        """Holds the handle open for one call, with a scratch: close() waits
+        until `_leave` gives the scratch back."""
+        try:
+            hot = self._free.pop()
+        except IndexError:
+            hot = self._more()
         handle = self._handle
         if self._closed or not handle:
-            self._leave()
+            self._leave(hot)
             raise ClientClosedError("this wxface Client is closed")
-        return handle
+        return handle, hot
 
-    def _leave(self) -> None:
-        self._calls.pop()
+    def _leave(self, hot: _ffi.Hot) -> None:
+        self._free.append(hot)
         if self._closed:
             self._wake_close()
+
+    def _more(self) -> _ffi.Hot:
+        """A scratch made for a call that found none free, counted before
+        the call reads `_closed`."""
+        hot = _ffi.scratch()
+        with self._lock:
+            self._made += 1
+        return hot
 
     def _wake_close(self) -> None:
         """Wakes a close() waiting for the calls in flight to end."""
@@ -249,20 +263,22 @@ class Client:
         uses call_for_response). This runs on every call: `_enter` and
         `_leave` are written out; `fn` and the library's response calls are
         untyped (see _native), each given only bytes, None and ctypes
-        objects made once (the handle's, the thread's scratch); and the
+        objects made once (the handle's, the call's scratch); and the
         result is made without __init__
         (which stores each field through object.__setattr__): its __dict__
         holds only the block until an attribute is read (models._Answer).
         The dataclasses have no __post_init__ and no defaults that compute
         anything, so once its attributes are made it equals what __init__
         makes (tests/test_client.py compares them); it stays frozen."""
-        calls = self._calls
-        calls.append(None)
+        free = self._free
+        try:
+            hot = free.pop()
+        except IndexError:
+            hot = self._more()
         try:
             handle = self._handle_arg
             if self._closed or handle is None:
                 raise ClientClosedError("this wxface Client is closed")
-            hot = SCRATCH.hot
             # out: the out-pointer, written by the library on success.
             out, out_ref, err, err_ref, _, _, _, _ = hot
             code = fn(handle, *args, out_ref, err_ref)
@@ -273,7 +289,7 @@ class Client:
             finally:
                 _native.response_free(out)
         finally:
-            calls.pop()
+            free.append(hot)
             if self._closed:
                 self._wake_close()
         result = _new(cls)
@@ -446,16 +462,17 @@ _new = object.__new__
 class _InFlight:
     """One call's hold on a client's handle: close() waits for it to end."""
 
-    __slots__ = ("_client",)
+    __slots__ = ("_client", "_hot")
 
     def __init__(self, client: Client) -> None:
         self._client = client
 
     def __enter__(self) -> int:
-        return self._client._enter()
+        handle, self._hot = self._client._enter()
+        return handle
 
     def __exit__(self, *exc: Any) -> None:
-        self._client._leave()
+        self._client._leave(self._hot)
 
 
 # The first int an untyped call cannot pass as a C int.
