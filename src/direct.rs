@@ -323,11 +323,54 @@ impl Transport for Direct {
 /// ureq's default chain with [`DirectTcp`] in place of its TCP connector:
 /// SOCKS and HTTP CONNECT proxies, TCP, then TLS when the URL is https.
 pub fn connector() -> impl Connector<(), Out = impl Transport> {
-    use ureq::unversioned::transport::{ConnectProxyConnector, RustlsConnector, SocksConnector};
-    ().chain(SocksConnector::default())
+    use ureq::unversioned::transport::{ConnectProxyConnector, RustlsConnector};
+    ().chain(Socks::default())
         .chain(ConnectProxyConnector::default())
         .chain(DirectTcp)
         .chain(RustlsConnector::default())
+}
+
+/// What a SOCKS5 proxy's refusal of the user name or password becomes
+/// (`ureq::Error::ConnectProxyFailed`), for the transport to name.
+pub const SOCKS_CREDENTIALS_REFUSED: &str = "the SOCKS5 proxy refused the user name or password";
+
+/// ureq's SOCKS connector, whose handshake failures are proxy failures.
+///
+/// ureq reports what a SOCKS5 proxy answered (credentials refused, a
+/// request not allowed, a reply it cannot read) as plain I/O errors, which
+/// would read as network failures; an HTTP proxy's refusals are
+/// `ConnectProxyFailed`, and so are these now. Failing to reach the proxy
+/// at all, and timeouts, stay what they are.
+#[derive(Default)]
+struct Socks(ureq::unversioned::transport::SocksConnector);
+
+impl<In: Transport> Connector<In> for Socks {
+    type Out = <ureq::unversioned::transport::SocksConnector as Connector<In>>::Out;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        self.0.connect(details, chained).map_err(|e| match e {
+            ureq::Error::Io(io) => match io.kind() {
+                io::ErrorKind::PermissionDenied => {
+                    ureq::Error::ConnectProxyFailed(SOCKS_CREDENTIALS_REFUSED.to_owned())
+                }
+                io::ErrorKind::Other | io::ErrorKind::InvalidData => {
+                    ureq::Error::ConnectProxyFailed(format!("SOCKS5: {io}"))
+                }
+                _ => ureq::Error::Io(io),
+            },
+            other => other,
+        })
+    }
+}
+
+impl std::fmt::Debug for Socks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Socks")
+    }
 }
 
 #[cfg(test)]

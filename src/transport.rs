@@ -348,6 +348,9 @@ fn classify(path: &str, e: ureq::Error, reach: Reach, max_body: usize) -> Failur
             Reach::Final,
             "the proxy rejected the credentials (407)",
         ),
+        E::ConnectProxyFailed(why) if why == direct::SOCKS_CREDENTIALS_REFUSED => {
+            fail(Code::Proxy, Reach::Final, direct::SOCKS_CREDENTIALS_REFUSED)
+        }
         E::ConnectProxyFailed(_) => fail(
             Code::Proxy,
             Reach::Final,

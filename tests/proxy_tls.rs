@@ -1,6 +1,7 @@
 //! Real components between the client and WeChat: tinyproxy (with and
-//! without Basic credentials) and TLS with a private CA trusted only through
-//! `ca_file`. `.ci/run` installs tinyproxy and openssl; without them these
+//! without Basic credentials), microsocks (SOCKS5, with and without a user
+//! and password) and TLS with a private CA trusted only through `ca_file`.
+//! `.ci/run` installs tinyproxy, microsocks and openssl; without them these
 //! tests fail rather than skip.
 
 mod common;
@@ -8,7 +9,7 @@ mod common;
 mod fixtures;
 
 use common::Sandbox;
-use fixtures::{free_port, temp_dir, Pki, Tinyproxy};
+use fixtures::{free_port, temp_dir, Microsocks, Pki, Tinyproxy};
 use wxface::{Client, Code};
 
 const NAME: &str = "张三";
@@ -67,6 +68,50 @@ fn a_proxy_that_is_down_is_a_network_error() {
 }
 
 #[test]
+fn calls_go_through_a_real_socks5_proxy() {
+    let sandbox = Sandbox::start();
+    let proxy = Microsocks::start(None);
+    let url = format!("socks5://127.0.0.1:{}", proxy.port);
+    let client = client_via(&sandbox, &url);
+    for _ in 0..3 {
+        client
+            .v1_get_user_id_key(NAME, ID, None)
+            .expect("a call through microsocks works");
+    }
+    // The calls went through it: without it, a new client cannot reach
+    // the sandbox (which is still up) that way.
+    drop(proxy);
+    let e = client_via(&sandbox, &url)
+        .v1_get_user_id_key(NAME, ID, None)
+        .unwrap_err();
+    assert_eq!(e.code, Code::Network, "{e}");
+}
+
+#[test]
+fn a_socks5_proxy_with_a_password_accepts_the_right_one_and_refuses_the_wrong_one() {
+    let sandbox = Sandbox::start();
+    let proxy = Microsocks::start(Some(("his", "s3cret-Pw")));
+    let good = client_via(
+        &sandbox,
+        &format!("socks5://his:s3cret-Pw@127.0.0.1:{}", proxy.port),
+    );
+    good.v1_get_user_id_key(NAME, ID, None)
+        .expect("the right password works");
+
+    let bad = client_via(
+        &sandbox,
+        &format!("socks5://his:wrong-Pw@127.0.0.1:{}", proxy.port),
+    );
+    let e = bad.v1_get_user_id_key(NAME, ID, None).unwrap_err();
+    assert_eq!(e.code, Code::Proxy, "{e}");
+    assert!(
+        !e.message.contains("wrong-Pw"),
+        "the proxy password leaked: {}",
+        e.message
+    );
+}
+
+#[test]
 fn https_works_with_the_private_ca_in_ca_file_and_fails_without_it() {
     let dir = temp_dir("tls");
     let Pki { ca, cert, key } = Pki::make(&dir, "wxface test CA");
@@ -118,6 +163,27 @@ fn https_through_the_proxy_with_the_private_ca() {
         .unwrap()
         .v1_get_user_id_key(NAME, ID, None)
         .expect("TLS tunnelled through CONNECT");
+}
+
+#[test]
+fn https_through_a_socks5_proxy_with_the_private_ca() {
+    let dir = temp_dir("tls-socks");
+    let Pki { ca, cert, key } = Pki::make(&dir, "wxface test CA");
+    let sandbox = Sandbox::start_with(&[
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ]);
+    let proxy = Microsocks::start(None);
+    let mut cfg = sandbox.config();
+    cfg.set("ca_file", ca.to_str().unwrap()).unwrap();
+    cfg.set("proxy", &format!("socks5://127.0.0.1:{}", proxy.port))
+        .unwrap();
+    Client::new(&cfg)
+        .unwrap()
+        .v1_get_user_id_key(NAME, ID, None)
+        .expect("TLS through SOCKS5");
 }
 
 #[test]

@@ -89,6 +89,39 @@ impl Drop for Tinyproxy {
     }
 }
 
+/// Debian's microsocks (a SOCKS5 server) on a free loopback port, killed
+/// when dropped.
+pub struct Microsocks {
+    child: Child,
+    pub port: u16,
+}
+
+impl Microsocks {
+    pub fn start(credentials: Option<(&str, &str)>) -> Microsocks {
+        require("microsocks");
+        let port = free_port();
+        let mut cmd = Command::new("microsocks");
+        cmd.args(["-i", "127.0.0.1", "-p", &port.to_string()]);
+        if let Some((user, pass)) = credentials {
+            cmd.args(["-u", user, "-P", pass]);
+        }
+        let child = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("microsocks starts");
+        wait_listening("microsocks", port);
+        Microsocks { child, port }
+    }
+}
+
+impl Drop for Microsocks {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A private CA named `ca_name` and a certificate for 127.0.0.1 and
 /// localhost signed by it, made by openssl in `dir`.
 pub struct Pki {
