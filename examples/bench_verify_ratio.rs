@@ -11,7 +11,7 @@
 //! its CPU figures). Thread and lookup counts need `benches/count/count.c`
 //! preloaded (LD_PRELOAD); without it they print as n/a. Optional:
 //! WXFACE_BENCH_ROUND_S (seconds per round, default 0.4), WXFACE_BENCH_ROUNDS
-//! (rounds per side and thread count, default 9: many short rounds, each
+//! (rounds per side and thread count, default 15: many short rounds, each
 //! side first in every other one), WXFACE_BENCH_THREADS
 //! (default `1,4,16`), WXFACE_BENCH_SIDE (`wxface` or `ureq`: run only that
 //! side, for profiling one side with perf or strace; no ratio is printed).
@@ -85,7 +85,7 @@ fn main() {
         .expect("WXFACE_BENCH_BASE=http://127.0.0.1:PORT of the double (benches/double/start.sh)");
     let port = base.rsplit(':').next().unwrap_or_default().to_owned();
     let round = Duration::from_secs_f64(env_num("WXFACE_BENCH_ROUND_S", 0.4));
-    let rounds = env_num("WXFACE_BENCH_ROUNDS", 9.0) as usize;
+    let rounds = env_num("WXFACE_BENCH_ROUNDS", 15.0) as usize;
     let double = Double::find();
     let counts = Counters::find();
 
