@@ -6,7 +6,7 @@ reach logs.
 """
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Dict, List, NamedTuple, Optional, Tuple, Type, TypeVar
+from typing import Any, ClassVar, Dict, List, NamedTuple, Optional, Tuple, Type, TypeVar, Union
 
 # The key under which a result made by a call keeps its answer in its
 # __dict__ until an attribute is first read: the library's texts block
@@ -33,17 +33,21 @@ _WHITE_SPACE = (
 )
 
 
-def _integer(value: Optional[str]) -> Optional[int]:
-    """A field's text form as an integer, as the library's
-    wxface_response_int reads the field (None where it finds none): an
-    int64 in decimal, an optional sign, surrounding white space allowed.
-    The text form of every field that is no integer (JSON floats, objects,
-    numbers beyond int64) fails that reading, so the text alone decides."""
+def _integer(value: Union[str, bytes, None]) -> Optional[int]:
+    """A field's text form (str, or its UTF-8 bytes from a texts block) as
+    an integer, as the library's wxface_response_int reads the field (None
+    where it finds none): an int64 in decimal, an optional sign,
+    surrounding white space allowed. The text form of every field that is
+    no integer (JSON floats, objects, numbers beyond int64) fails that
+    reading, so the text alone decides."""
     if value is None:
         return None
     # WeChat's integers are plain digits: fewer than 19 always fit an int64.
+    # int() reads ASCII digits from bytes as from str.
     if len(value) < 19 and value.isdigit() and value.isascii():
         return int(value)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
     value = value.strip(_WHITE_SPACE)
     digits = value[1:] if value[:1] in ("+", "-") else value
     # int() would also take "_", inner spaces and other scripts' digits.
@@ -127,31 +131,12 @@ def _make(read: _Reading, held: Dict[str, Any], answer: bytes) -> None:
     held.pop(ANSWER, None)
 
 
-def _text(answer: bytes, name: bytes) -> Optional[str]:
-    """The text of the field `name` in a texts block (see `fields_of`),
-    None when it has none, decoded as `fields_of` decodes it. Names are
-    unique in a block (the library's answers are maps), but a value may
-    read like a name: a match counts only where a name starts, after an
-    even number of NULs."""
-    key = name + b"\0"
-    if answer.startswith(key):
-        start = len(key)
-    else:
-        key = b"\0" + key
-        at = answer.find(key)
-        while at >= 0 and not answer.count(b"\0", 0, at) & 1:
-            at = answer.find(key, at + 1)
-        if at < 0:
-            return None
-        start = at + len(key)
-    return answer[start : answer.index(b"\0", start)].decode("utf-8", "replace")
+def _or_empty(value: Optional[bytes]) -> str:
+    return "" if value is None else value.decode("utf-8", "replace")
 
 
-def _or_empty(value: Optional[str]) -> str:
-    return "" if value is None else value
-
-
-# How a typed attribute's text is turned into its value (None: as it is).
+# How a typed attribute's value is made from its field's UTF-8 bytes (None
+# when absent). None: decoded as `fields_of` decodes it.
 _CONVERT = {TEXT: None, TEXT_OR_EMPTY: _or_empty, INTEGER: _integer}
 
 
@@ -161,13 +146,11 @@ class _Typed:
     (always for a result made by __init__) and calls this only while it is
     not: then it is read from the answer's block, alone, and stored."""
 
-    __slots__ = ("attribute", "convert", "inner", "name")
+    __slots__ = ("attribute", "convert", "name")
 
     def __init__(self, attribute: str, name: str, how: str) -> None:
         self.attribute = attribute
         self.name = name.encode()
-        # The name where it is not the first: between NULs.
-        self.inner = b"\0" + self.name + b"\0"
         self.convert = _CONVERT[how]
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
@@ -177,18 +160,24 @@ class _Typed:
         except (AttributeError, KeyError):
             # The class asked, or `fields` made by another thread since this read began.
             return _held(instance, owner, self.attribute)
-        # The usual case in C-level steps: the name found where a name
-        # starts (an odd number of NULs before the one leading it).
-        inner = self.inner
-        at = answer.find(inner)
-        if at > 0 and answer.count(b"\0", 0, at) & 1:
-            start = at + len(inner)
-            value: Any = answer[start : answer.index(b"\0", start)].decode("utf-8", "replace")
-        else:
-            value = _text(answer, self.name)
+        # In C-level steps: the block's pieces (names at even places, each
+        # followed by its value) and the name's place among them. Names are
+        # unique in a block (the library's answers are maps), but a value
+        # may read like a name: a match at an odd place is passed over.
+        pieces = answer.split(b"\0")
+        name = self.name
+        try:
+            at = pieces.index(name)
+            while at & 1:
+                at = pieces.index(name, at + 1)
+            raw: Optional[bytes] = pieces[at + 1]
+        except ValueError:
+            raw = None
         convert = self.convert
-        if convert is not None:
-            value = convert(value)
+        if convert is None:
+            value: Any = None if raw is None else raw.decode("utf-8", "replace")
+        else:
+            value = convert(raw)
         return held.setdefault(self.attribute, value)
 
 
