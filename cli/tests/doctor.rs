@@ -1,6 +1,6 @@
-//! `wxface doctor` against the sandbox, real tinyproxy and a private CA:
-//! a healthy setup is OK, and each injected fault is named at its step
-//! with the exit status a monitoring script reads.
+//! `wxface doctor` against the sandbox, real tinyproxy and microsocks and a
+//! private CA: a healthy setup is OK, and each injected fault is named at
+//! its step with the exit status a monitoring script reads.
 
 mod common;
 
@@ -309,4 +309,33 @@ fn plain_mode_push_settings_are_a_warning() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn a_wrong_socks5_password_is_named_at_the_token_step() {
+    let dir = temp_dir("socks");
+    let sandbox = Sandbox::start();
+    let proxy = Microsocks::start(Some(("his", "Right-Pw-1")));
+
+    let good = sandbox.config(
+        &dir,
+        &format!("proxy=socks5://his:Right-Pw-1@127.0.0.1:{}\n", proxy.port),
+    );
+    let run = wxface(&["doctor", "-c", good.to_str().unwrap()], "");
+    assert_eq!(run.status, 0, "{}", run.all());
+    run.assert_pii_free(&["Right-Pw-1"]);
+
+    let bad = sandbox.config(
+        &dir,
+        &format!("proxy=socks5://his:Wrong-Pw-2@127.0.0.1:{}\n", proxy.port),
+    );
+    let run = wxface(&["doctor", "-c", bad.to_str().unwrap()], "");
+    assert_eq!(run.status, 2, "{}", run.all());
+    assert!(run.step("proxy").starts_with("[ ok ]"), "{}", run.stdout);
+    let line = run.step("token");
+    assert!(
+        line.starts_with("[FAIL]") && line.contains("refused the user name or password"),
+        "{line}"
+    );
+    run.assert_pii_free(&["Wrong-Pw-2"]);
 }
