@@ -17,7 +17,8 @@
 //!   which saves a send here and a wake-up and a read there.
 //!
 //! Everything else is ureq's: proxies (a CONNECT proxy's own connection is
-//! made by this chain too), TLS over these connections, timeouts as ureq
+//! made by this chain too; a SOCKS5 proxy's refusals are named as proxy
+//! failures, see [`Socks`]), TLS over these connections, timeouts as ureq
 //! passes them.
 
 use std::io::{self, Read};
