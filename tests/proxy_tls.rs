@@ -23,6 +23,43 @@ fn client_via(sandbox: &Sandbox, proxy: &str) -> Client {
     Client::new(&cfg).unwrap()
 }
 
+/// A sandbox serving HTTPS with a certificate of a private CA made in
+/// `dir`, and that CA's file.
+fn tls_sandbox(dir: &std::path::Path) -> (std::path::PathBuf, Sandbox) {
+    let Pki { ca, cert, key } = Pki::make(dir, "wxface test CA");
+    let sandbox = Sandbox::start_with(&[
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ]);
+    (ca, sandbox)
+}
+
+/// Through `scheme://his:PASSWORD@127.0.0.1:port`: the right password
+/// (`s3cret-Pw`) works, a wrong one is `WXFACE_ERR_PROXY` and its message
+/// does not hold it.
+fn credentials_checked(sandbox: &Sandbox, scheme: &str, port: u16) {
+    let via = |password: &str| {
+        client_via(
+            sandbox,
+            &format!("{scheme}://his:{password}@127.0.0.1:{port}"),
+        )
+    };
+    via("s3cret-Pw")
+        .v1_get_user_id_key(NAME, ID, None)
+        .expect("the right password works");
+    let e = via("wrong-Pw")
+        .v1_get_user_id_key(NAME, ID, None)
+        .unwrap_err();
+    assert_eq!(e.code, Code::Proxy, "{e}");
+    assert!(
+        !e.message.contains("wrong-Pw"),
+        "the proxy password leaked: {}",
+        e.message
+    );
+}
+
 #[test]
 fn calls_go_through_a_real_http_proxy() {
     let dir = temp_dir("proxy");
@@ -39,24 +76,7 @@ fn a_proxy_with_basic_credentials_accepts_the_right_ones_and_names_the_wrong_one
     let dir = temp_dir("proxy-auth");
     let sandbox = Sandbox::start();
     let proxy = Tinyproxy::start(&dir, Some(("his", "s3cret-Pw")));
-    let good = client_via(
-        &sandbox,
-        &format!("http://his:s3cret-Pw@127.0.0.1:{}", proxy.port),
-    );
-    good.v1_get_user_id_key(NAME, ID, None)
-        .expect("right credentials work");
-
-    let bad = client_via(
-        &sandbox,
-        &format!("http://his:wrong-Pw@127.0.0.1:{}", proxy.port),
-    );
-    let e = bad.v1_get_user_id_key(NAME, ID, None).unwrap_err();
-    assert_eq!(e.code, Code::Proxy, "{e}");
-    assert!(
-        !e.message.contains("wrong-Pw"),
-        "the proxy password leaked: {}",
-        e.message
-    );
+    credentials_checked(&sandbox, "http", proxy.port);
 }
 
 #[test]
@@ -91,36 +111,13 @@ fn calls_go_through_a_real_socks5_proxy() {
 fn a_socks5_proxy_with_a_password_accepts_the_right_one_and_refuses_the_wrong_one() {
     let sandbox = Sandbox::start();
     let proxy = Microsocks::start(Some(("his", "s3cret-Pw")));
-    let good = client_via(
-        &sandbox,
-        &format!("socks5://his:s3cret-Pw@127.0.0.1:{}", proxy.port),
-    );
-    good.v1_get_user_id_key(NAME, ID, None)
-        .expect("the right password works");
-
-    let bad = client_via(
-        &sandbox,
-        &format!("socks5://his:wrong-Pw@127.0.0.1:{}", proxy.port),
-    );
-    let e = bad.v1_get_user_id_key(NAME, ID, None).unwrap_err();
-    assert_eq!(e.code, Code::Proxy, "{e}");
-    assert!(
-        !e.message.contains("wrong-Pw"),
-        "the proxy password leaked: {}",
-        e.message
-    );
+    credentials_checked(&sandbox, "socks5", proxy.port);
 }
 
 #[test]
 fn https_works_with_the_private_ca_in_ca_file_and_fails_without_it() {
     let dir = temp_dir("tls");
-    let Pki { ca, cert, key } = Pki::make(&dir, "wxface test CA");
-    let sandbox = Sandbox::start_with(&[
-        "--tls-cert",
-        cert.to_str().unwrap(),
-        "--tls-key",
-        key.to_str().unwrap(),
-    ]);
+    let (ca, sandbox) = tls_sandbox(&dir);
     assert!(sandbox.base.starts_with("https://"), "{}", sandbox.base);
 
     let mut cfg = sandbox.config();
@@ -148,13 +145,7 @@ fn https_works_with_the_private_ca_in_ca_file_and_fails_without_it() {
 #[test]
 fn https_through_the_proxy_with_the_private_ca() {
     let dir = temp_dir("tls-proxy");
-    let Pki { ca, cert, key } = Pki::make(&dir, "wxface test CA");
-    let sandbox = Sandbox::start_with(&[
-        "--tls-cert",
-        cert.to_str().unwrap(),
-        "--tls-key",
-        key.to_str().unwrap(),
-    ]);
+    let (ca, sandbox) = tls_sandbox(&dir);
     let proxy = Tinyproxy::start(&dir, None);
     let mut cfg = sandbox.config();
     cfg.set("ca_file", ca.to_str().unwrap()).unwrap();
@@ -168,13 +159,7 @@ fn https_through_the_proxy_with_the_private_ca() {
 #[test]
 fn https_through_a_socks5_proxy_with_the_private_ca() {
     let dir = temp_dir("tls-socks");
-    let Pki { ca, cert, key } = Pki::make(&dir, "wxface test CA");
-    let sandbox = Sandbox::start_with(&[
-        "--tls-cert",
-        cert.to_str().unwrap(),
-        "--tls-key",
-        key.to_str().unwrap(),
-    ]);
+    let (ca, sandbox) = tls_sandbox(&dir);
     let proxy = Microsocks::start(None);
     let mut cfg = sandbox.config();
     cfg.set("ca_file", ca.to_str().unwrap()).unwrap();
