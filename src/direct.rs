@@ -123,7 +123,6 @@ fn another_address_may_answer(e: &io::Error) -> bool {
 }
 
 /// A TCP connection with the one-call check.
-#[derive(Debug)]
 pub struct Direct {
     stream: TcpStream,
     buffers: LazyBuffers,
@@ -133,6 +132,17 @@ pub struct Direct {
     /// Output held back until more comes or an answer is awaited, so that
     /// a request's head and its body leave in one segment.
     held: Vec<u8>,
+}
+
+/// The peer's address only: the buffers and the held output hold requests
+/// (access tokens in URLs, names and ID numbers in bodies), which no debug
+/// line may show.
+impl std::fmt::Debug for Direct {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Direct")
+            .field("peer", &self.stream.peer_addr().ok())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The time `timeout` leaves, `None` for no bound; a bound already reached
@@ -436,6 +446,21 @@ mod tests {
         assert_eq!(
             waiting(&server),
             b"POST / HTTP/1.1\r\ncontent-length: 4\r\n\r\nbody"
+        );
+    }
+
+    #[test]
+    fn a_connection_debug_printed_shows_no_request() {
+        let (mut d, _server) = pair();
+        transmit(&mut d, b"POST /x?access_token=SECRET HTTP/1.1\r\n\r\n");
+        let shown = format!("{d:?}");
+        assert!(
+            shown.starts_with("Direct { peer: Some(127.0.0.1:"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("SECRET") && !shown.contains("80, 79, 83, 84"),
+            "{shown}"
         );
     }
 
