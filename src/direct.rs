@@ -168,12 +168,25 @@ const HOLD_AT_MOST: usize = 16 * 1024;
 impl Direct {
     fn set_write_timeout(&mut self, timeout: &NextTimeout) -> Result<(), ureq::Error> {
         let left = time_left(timeout)?;
-        if left != self.write {
-            self.stream.set_write_timeout(left)?;
-            self.write = left;
-        }
-        Ok(())
+        let stream = &self.stream;
+        Ok(keep(&mut self.write, left, |t| {
+            stream.set_write_timeout(t)
+        })?)
     }
+}
+
+/// Gives the socket the timeout `left` through `set` unless `has`, what
+/// it was last given, is that already; `has` follows.
+fn keep(
+    has: &mut Option<Duration>,
+    left: Option<Duration>,
+    set: impl FnOnce(Option<Duration>) -> io::Result<()>,
+) -> io::Result<()> {
+    if left != *has {
+        set(left)?;
+        *has = left;
+    }
+    Ok(())
 }
 
 /// Writes `a` then `b` with as few system calls as the socket allows (one,
@@ -265,10 +278,8 @@ impl Transport for Direct {
         }
         let timeout = timeout.for_read();
         let left = time_left(&timeout)?;
-        if left != self.read {
-            self.stream.set_read_timeout(left)?;
-            self.read = left;
-        }
+        let stream = &self.stream;
+        keep(&mut self.read, left, |t| stream.set_read_timeout(t))?;
         // The socket's timeout starts again at each read: one interrupted
         // by a signal (Go's runtime sends them to every thread) is resumed
         // with what is left of the bound, not with all of it.
@@ -281,8 +292,8 @@ impl Transport for Direct {
                         if rest.is_zero() {
                             return Err(ureq::Error::Timeout(timeout.reason));
                         }
-                        self.stream.set_read_timeout(Some(rest))?;
-                        self.read = Some(rest);
+                        let stream = &self.stream;
+                        keep(&mut self.read, Some(rest), |t| stream.set_read_timeout(t))?;
                     }
                 }
                 r => break r.map_err(|e| io_failure(e, &timeout))?,
